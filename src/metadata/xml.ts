@@ -1,0 +1,88 @@
+/*
+ * Copyright 2026, the plugin-eca-clientcreds contributors.
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
+import { METADATA_NAMESPACE } from './ecaTypes.js';
+
+/**
+ * Reading and writing Metadata API source files with fast-xml-parser. Values are kept as strings (no number or
+ * boolean coercion), so what is read is exactly what the file says.
+ */
+
+export type XmlScalar = string;
+export type XmlNode = { [element: string]: XmlValue };
+export type XmlValue = XmlScalar | XmlNode | XmlValue[];
+
+export type ParsedMetadata = {
+  /** Root element name, i.e. the metadata type (e.g. "ExternalClientApplication"). */
+  root: string;
+  /** Child elements of the root, in file order (attributes removed). */
+  fields: XmlNode;
+  /** Element names in file order, for order checks. */
+  order: string[];
+};
+
+export class MetadataXmlError extends Error {
+  public constructor(message: string, public readonly line?: number) {
+    super(message);
+    this.name = 'MetadataXmlError';
+  }
+}
+
+const parser = new XMLParser({
+  ignoreAttributes: true,
+  parseTagValue: false,
+  trimValues: true,
+  ignoreDeclaration: true,
+});
+
+const orderParser = new XMLParser({
+  ignoreAttributes: true,
+  parseTagValue: false,
+  preserveOrder: true,
+  ignoreDeclaration: true,
+});
+
+/** Parses a metadata source file; throws MetadataXmlError with a line number for malformed XML. */
+export function parseMetadataXml(xml: string): ParsedMetadata {
+  const valid = XMLValidator.validate(xml);
+  if (valid !== true) {
+    throw new MetadataXmlError(valid.err.msg, valid.err.line);
+  }
+  const doc = parser.parse(xml) as Record<string, unknown>;
+  const roots = Object.keys(doc);
+  if (roots.length !== 1) {
+    throw new MetadataXmlError(`expected one root element, found ${roots.length}`);
+  }
+  const root = roots[0];
+  const body = doc[root];
+  const fields: XmlNode = typeof body === 'object' && body !== null ? (body as XmlNode) : {};
+  const ordered = orderParser.parse(xml) as Array<Record<string, Array<Record<string, unknown>>>>;
+  const rootEntry = ordered.find((entry) => root in entry);
+  const order = (rootEntry?.[root] ?? []).flatMap((child) => Object.keys(child).filter((k) => k !== '#text' && k !== ':@'));
+  return { root, fields, order };
+}
+
+/** The text value of a single scalar child, or undefined when absent or not a scalar. */
+export function textOf(fields: XmlNode, element: string): string | undefined {
+  const value = fields[element];
+  return typeof value === 'string' ? value : undefined;
+}
+
+const builder = new XMLBuilder({
+  format: true,
+  indentBy: '    ',
+  suppressEmptyNode: false,
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+});
+
+/**
+ * Serialises a metadata component in Salesforce's source-file layout: XML declaration, namespaced root, four-space
+ * indent, children in the given order (callers pass them sorted as the type requires).
+ */
+export function buildMetadataXml(root: string, fields: XmlNode): string {
+  const body: string = builder.build({ [root]: { '@_xmlns': METADATA_NAMESPACE, ...fields } });
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${body.trimEnd()}\n`;
+}
