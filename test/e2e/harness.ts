@@ -21,7 +21,16 @@ export type CliResult<T = unknown> = {
   stdout: string;
   stderr: string;
   /** Parsed stdout when it is JSON (runs with --json), else undefined. */
-  json?: { status: number; result?: T; warnings?: unknown[]; name?: string; message?: string; actions?: string[]; exitCode?: number; [key: string]: unknown };
+  json?: {
+    [key: string]: unknown;
+    status: number;
+    result?: T;
+    warnings?: unknown[];
+    name?: string;
+    message?: string;
+    actions?: string[];
+    exitCode?: number;
+  };
 };
 
 export type RunOptions = {
@@ -107,7 +116,7 @@ export async function makeProject(options: { sourceApiVersion?: string; packageD
   const home = join(base, 'home');
   const packageDirs = options.packageDirs ?? ['force-app'];
   await mkdir(home, { recursive: true });
-  for (const pkg of packageDirs) await mkdir(join(dir, pkg), { recursive: true });
+  await Promise.all(packageDirs.map((pkg) => mkdir(join(dir, pkg), { recursive: true })));
   await writeFile(
     join(dir, 'sfdx-project.json'),
     JSON.stringify(
