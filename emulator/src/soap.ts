@@ -2,25 +2,12 @@
  * Copyright 2026, the plugin-eca-clientcreds contributors.
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
-import type { OrgState, Session, UserRecord } from './state.js';
-
 /**
- * The seam between the server and the SOAP Metadata API module (emulator/src/metadata/index.ts): the handler type,
- * SOAP fault shapes and the SessionHeader check (org-wire-protocol.md sections 1 and 2).
+ * SOAP helpers of the server (the Metadata API itself is emulator/src/metadata/): fault shapes, the SessionHeader
+ * session id and the SOAP method of a request (org-wire-protocol.md sections 1 and 2).
  */
 
 export type SoapResponse = { status: number; body: string };
-
-export type SoapContext = {
-  state: OrgState;
-  /** API version from the path, e.g. '66.0' for /services/Soap/m/66.0. */
-  apiVersion: string;
-  /** 'http://127.0.0.1:PORT' of the My Domain listener. */
-  instanceUrl: string;
-};
-
-/** What emulator/src/metadata/index.ts exports as `handleMetadataSoap`. */
-export type MetadataSoapHandler = (body: string, ctx: SoapContext) => SoapResponse | Promise<SoapResponse>;
 
 export function xmlEscape(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -53,19 +40,4 @@ export function extractSessionId(body: string): string | undefined {
 export function extractSoapMethod(body: string): string | undefined {
   const match = /<(?:\w+:)?Body\b[^>]*>\s*<(?:\w+:)?([A-Za-z]\w*)/.exec(body);
   return match ? match[1] : undefined;
-}
-
-export type SessionCheck =
-  | { ok: true; session: Session; user: UserRecord }
-  | { ok: false; fault: SoapResponse };
-
-/**
- * Checks the SessionHeader of a SOAP request: a live session of an active user, else the INVALID_SESSION_ID fault.
- * The metadata module calls this first for every request.
- */
-export function checkSoapSession(state: OrgState, body: string): SessionCheck {
-  const session = state.resolveSession(extractSessionId(body));
-  const user = session ? state.users.get(session.userId) : undefined;
-  if (!session || !user?.IsActive) return { ok: false, fault: invalidSessionFault() };
-  return { ok: true, session, user };
 }

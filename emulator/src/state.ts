@@ -166,13 +166,13 @@ export type HttpFault = {
   remaining: number;
 };
 
-export type ComponentFailureFault = { type: string; fullName: string; problem: string; remaining?: number };
+export type ComponentFailureFault = { type: string; fullName: string; problem: string };
 
 export type Faults = {
   http: HttpFault[];
-  /** Deploys stay InProgress for ever while true. */
-  deployStuck: boolean;
-  /** A failure reported for this type + fullName in the next deploys that contain it. */
+  /** Deploys started while true stay InProgress until cancelled (read by the metadata module as MetadataFaults). */
+  deployStuckInProgress: boolean;
+  /** Every deploy containing this type + fullName fails that component with this problem text. */
   componentFailures: ComponentFailureFault[];
   /** Latency (ms) added to every request on top of the configured latency. */
   extraLatencyMs: number;
@@ -223,7 +223,7 @@ export class OrgState {
   public readonly foreignUsernames = new Set<string>();
   /** Deploy and retrieve jobs, owned by the metadata module, keyed by their 0Af / 09S id. */
   public readonly asyncJobs = new Map<string, unknown>();
-  public readonly faults: Faults = { http: [], deployStuck: false, componentFailures: [], extraLatencyMs: 0 };
+  public readonly faults: Faults = { http: [], deployStuckInProgress: false, componentFailures: [], extraLatencyMs: 0 };
   public readonly requestLog: RequestLogEntry[] = [];
   /** The admin user the tests log in as. */
   public adminUserId = '';
