@@ -1,0 +1,249 @@
+/*
+ * Copyright 2026, the plugin-eca-clientcreds contributors.
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+import { relative, resolve, sep } from 'node:path';
+import { Messages, SfError } from '@salesforce/core';
+import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import { buildSpec, SpecInput } from '../../../spec/ecaSpec.js';
+import { loadTemplates, renderFiles, RenderedFile } from '../../../generate/renderFiles.js';
+import { FileWriteError, writeFiles } from '../../../generate/writeFiles.js';
+import { defaultMetadataDir, findProject, ProjectLocation } from '../../../project/sfdxProject.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.generate');
+
+export type GeneratedFileStatus = 'created' | 'unchanged' | 'overwritten';
+
+export type GeneratedFile = {
+  /** Absolute path. */
+  path: string;
+  /** Metadata type, or UserDefinition / Manifest. */
+  type: string;
+  /** Component name, for metadata files. */
+  fullName?: string;
+  status: GeneratedFileStatus;
+};
+
+export type GenerateResult = {
+  /** API name of the External Client App. */
+  name: string;
+  apiVersion: string;
+  /** Folder holding sfdx-project.json. */
+  projectDir: string;
+  /** Folder the metadata files were written to. */
+  outputDir: string;
+  runAsUsername: string;
+  /** Profile of the Run As user: the generated custom profile or the existing one. */
+  profileName: string;
+  profileGenerated: boolean;
+  userDefinitionFile: string;
+  manifestFile: string;
+  files: GeneratedFile[];
+};
+
+const listFlag = (key: string): ReturnType<typeof Flags.string> =>
+  Flags.string({ summary: messages.getMessage(`flags.${key}.summary`), multiple: true, delimiter: ',' });
+
+export default class Generate extends SfCommand<GenerateResult> {
+  public static readonly summary = messages.getMessage('summary');
+  public static readonly description = messages.getMessage('description');
+  public static readonly examples = messages.getMessages('examples');
+
+  public static readonly flags = {
+    name: Flags.string({
+      char: 'n',
+      required: true,
+      summary: messages.getMessage('flags.name.summary'),
+      description: messages.getMessage('flags.name.description'),
+    }),
+    label: Flags.string({ char: 'l', summary: messages.getMessage('flags.label.summary') }),
+    description: Flags.string({ summary: messages.getMessage('flags.description.summary') }),
+    'contact-email': Flags.string({ required: true, summary: messages.getMessage('flags.contact-email.summary') }),
+    'run-as-username': Flags.string({
+      char: 'u',
+      required: true,
+      summary: messages.getMessage('flags.run-as-username.summary'),
+      description: messages.getMessage('flags.run-as-username.description'),
+    }),
+    scopes: Flags.string({
+      char: 's',
+      multiple: true,
+      delimiter: ',',
+      summary: messages.getMessage('flags.scopes.summary'),
+      description: messages.getMessage('flags.scopes.description'),
+    }),
+    'callback-url': Flags.string({
+      summary: messages.getMessage('flags.callback-url.summary'),
+      description: messages.getMessage('flags.callback-url.description'),
+    }),
+    'profile-name': Flags.string({
+      summary: messages.getMessage('flags.profile-name.summary'),
+      exclusive: ['existing-profile'],
+    }),
+    'existing-profile': Flags.string({
+      summary: messages.getMessage('flags.existing-profile.summary'),
+      exclusive: ['profile-name'],
+    }),
+    'permission-sets': listFlag('permission-sets'),
+    'api-version': Flags.string({
+      summary: messages.getMessage('flags.api-version.summary'),
+      description: messages.getMessage('flags.api-version.description'),
+    }),
+    'output-dir': Flags.directory({
+      char: 'd',
+      summary: messages.getMessage('flags.output-dir.summary'),
+      description: messages.getMessage('flags.output-dir.description'),
+    }),
+    force: Flags.boolean({ char: 'f', summary: messages.getMessage('flags.force.summary') }),
+    pkce: Flags.boolean({ allowNo: true, summary: messages.getMessage('flags.pkce.summary') }),
+    'refresh-token-rotation': Flags.boolean({
+      allowNo: true,
+      summary: messages.getMessage('flags.refresh-token-rotation.summary'),
+    }),
+    'jwt-access-tokens': Flags.boolean({
+      allowNo: true,
+      summary: messages.getMessage('flags.jwt-access-tokens.summary'),
+    }),
+    'ip-relaxation': Flags.string({
+      summary: messages.getMessage('flags.ip-relaxation.summary'),
+      options: ['Enforce', 'Bypass', 'Bypass_2factor', 'Enforce_RelaxRefresh'],
+    }),
+    'session-timeout': Flags.integer({ summary: messages.getMessage('flags.session-timeout.summary') }),
+    'refresh-token-policy': Flags.string({
+      summary: messages.getMessage('flags.refresh-token-policy.summary'),
+      options: ['Infinite', 'SpecificInactivity', 'SpecificLifetime', 'Zero'],
+    }),
+    'refresh-token-validity': Flags.string({ summary: messages.getMessage('flags.refresh-token-validity.summary') }),
+    'permitted-users': Flags.string({
+      summary: messages.getMessage('flags.permitted-users.summary'),
+      description: messages.getMessage('flags.permitted-users.description'),
+      options: ['AdminApprovedPreAuthorized', 'AllSelfAuthorized'],
+    }),
+    'api-only-user': Flags.boolean({ allowNo: true, summary: messages.getMessage('flags.api-only-user.summary') }),
+    'view-all-data': Flags.boolean({ allowNo: true, summary: messages.getMessage('flags.view-all-data.summary') }),
+    'view-all-objects': listFlag('view-all-objects'),
+    'user-license': Flags.string({ summary: messages.getMessage('flags.user-license.summary') }),
+    'user-last-name': Flags.string({ summary: messages.getMessage('flags.user-last-name.summary') }),
+    'user-first-name': Flags.string({ summary: messages.getMessage('flags.user-first-name.summary') }),
+    'user-email': Flags.string({ summary: messages.getMessage('flags.user-email.summary') }),
+    'user-alias': Flags.string({ summary: messages.getMessage('flags.user-alias.summary') }),
+    'user-locale': Flags.string({ summary: messages.getMessage('flags.user-locale.summary') }),
+    'user-time-zone': Flags.string({ summary: messages.getMessage('flags.user-time-zone.summary') }),
+  };
+
+  public async run(): Promise<GenerateResult> {
+    const { flags } = await this.parse(Generate);
+    const project = await locateProject();
+
+    const input: SpecInput = {
+      name: flags.name,
+      label: flags.label,
+      description: flags.description,
+      contactEmail: flags['contact-email'],
+      runAsUsername: flags['run-as-username'],
+      scopes: flags.scopes,
+      callbackUrl: flags['callback-url'],
+      profileName: flags['profile-name'],
+      existingProfile: flags['existing-profile'],
+      permissionSets: flags['permission-sets'],
+      apiVersion: flags['api-version'],
+      projectApiVersion: project.sourceApiVersion,
+      pkce: flags.pkce,
+      refreshTokenRotation: flags['refresh-token-rotation'],
+      jwtAccessTokens: flags['jwt-access-tokens'],
+      ipRelaxation: flags['ip-relaxation'],
+      sessionTimeout: flags['session-timeout'],
+      refreshTokenPolicy: flags['refresh-token-policy'],
+      refreshTokenValidity: flags['refresh-token-validity'],
+      permittedUsers: flags['permitted-users'],
+      apiOnlyUser: flags['api-only-user'],
+      viewAllData: flags['view-all-data'],
+      viewAllObjects: flags['view-all-objects'],
+      userLicense: flags['user-license'],
+      userLastName: flags['user-last-name'],
+      userFirstName: flags['user-first-name'],
+      userEmail: flags['user-email'],
+      userAlias: flags['user-alias'],
+      userLocale: flags['user-locale'],
+      userTimeZone: flags['user-time-zone'],
+    };
+    const { spec, warnings } = buildSpec(input);
+    for (const warning of warnings) this.warn(warning);
+
+    const outputDir = flags['output-dir'] ? resolve(flags['output-dir']) : defaultMetadataDir(project);
+    if (!project.packageDirs.some((dir) => isInside(outputDir, dir))) {
+      this.warn(messages.getMessage('warning.OutputDirOutsidePackageDirs', [outputDir]));
+    }
+
+    const rendered = renderFiles(spec, { projectDir: project.root, metadataDir: outputDir }, await loadTemplates());
+    const written = await writeAll(rendered, flags.force);
+
+    const files: GeneratedFile[] = written.map((f) => ({
+      path: f.path,
+      type: f.type,
+      ...(f.fullName ? { fullName: f.fullName } : {}),
+      status: f.status as GeneratedFileStatus,
+    }));
+    this.table({
+      data: files.map((f) => ({
+        [messages.getMessage('column.file')]: relative(process.cwd(), f.path),
+        [messages.getMessage('column.type')]: f.type,
+        [messages.getMessage('column.status')]: messages.getMessage(`status.${f.status}`),
+      })),
+    });
+    if (files.every((f) => f.status === 'unchanged')) this.log(messages.getMessage('info.NothingChanged'));
+    this.log(messages.getMessage('info.NextStep', [spec.app.name]));
+
+    return {
+      name: spec.app.name,
+      apiVersion: spec.apiVersion,
+      projectDir: project.root,
+      outputDir,
+      runAsUsername: spec.user.username,
+      profileName: spec.profile.name,
+      profileGenerated: spec.profile.kind === 'custom',
+      userDefinitionFile: pathOf(rendered, 'UserDefinition'),
+      manifestFile: pathOf(rendered, 'Manifest'),
+      files,
+    };
+  }
+}
+
+async function locateProject(): Promise<ProjectLocation> {
+  try {
+    return await findProject(process.cwd());
+  } catch (error) {
+    if (error instanceof SfError && error.name === 'InvalidProjectWorkspaceError') {
+      throw messages.createError('error.NoProject', [process.cwd()]);
+    }
+    throw error;
+  }
+}
+
+function isInside(path: string, folder: string): boolean {
+  const rel = relative(folder, path);
+  return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep) && !/^[A-Za-z]:/.test(rel));
+}
+
+function pathOf(files: readonly RenderedFile[], type: RenderedFile['type']): string {
+  return files.find((f) => f.type === type)?.path ?? '';
+}
+
+async function writeAll(rendered: RenderedFile[], force: boolean): Promise<Array<RenderedFile & { status: string }>> {
+  try {
+    const result = await writeFiles(rendered, { force });
+    if (result.conflicts.length > 0) {
+      const list = result.conflicts.map((p) => relative(process.cwd(), p)).join(', ');
+      const error = messages.createError('error.Conflicts', [list]);
+      error.setData({ conflicts: result.conflicts });
+      throw error;
+    }
+    return result.files;
+  } catch (error) {
+    if (error instanceof FileWriteError) {
+      throw messages.createError('error.WriteFailed', [relative(process.cwd(), error.path), error.reason]);
+    }
+    throw error;
+  }
+}

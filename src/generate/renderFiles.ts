@@ -1,0 +1,178 @@
+/*
+ * Copyright 2026, the plugin-eca-clientcreds contributors.
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EcaTypeName, GeneratedTypeName, componentName, sourceFilePath } from '../metadata/ecaTypes.js';
+import { missingRequiredElements, unknownOrTooNewElements } from '../metadata/ecaSchema.js';
+import { parseMetadataXml } from '../metadata/xml.js';
+import type { EcaSpec } from '../spec/ecaSpec.js';
+import { TemplateContext, renderJsonTemplate, renderXmlTemplate } from './templateEngine.js';
+
+/**
+ * Spec -> files: renders every template of templates/ for a spec into {path, content}. Pure once the templates are
+ * loaded; writing is writeFiles.ts's job.
+ */
+
+export type FileType = GeneratedTypeName | 'UserDefinition' | 'Manifest';
+
+export type RenderedFile = {
+  /** Absolute path the file belongs at. */
+  path: string;
+  type: FileType;
+  /** Component name, for metadata files. */
+  fullName?: string;
+  content: string;
+};
+
+/** Where the files go: metadata into `metadataDir`, the user definition and manifest under `projectDir`. */
+export type OutputLocations = { projectDir: string; metadataDir: string };
+
+/** The template of each generated file, relative to templates/. */
+export const TEMPLATE_FILES: Readonly<Record<FileType, string>> = {
+  ExternalClientApplication: 'metadata/externalClientApps/App.eca-meta.xml',
+  ExtlClntAppGlobalOauthSettings: 'metadata/extlClntAppGlobalOauthSets/App_glbloauth.ecaGlblOauth-meta.xml',
+  ExtlClntAppOauthSettings: 'metadata/extlClntAppOauthSettings/App_oauth.ecaOauth-meta.xml',
+  ExtlClntAppOauthConfigurablePolicies: 'metadata/extlClntAppOauthPolicies/App_oauthPlcy.ecaOauthPlcy-meta.xml',
+  ExtlClntAppConfigurablePolicies: 'metadata/extlClntAppPolicies/App_plcy.ecaPlcy-meta.xml',
+  Profile: 'metadata/profiles/Profile.profile-meta.xml',
+  UserDefinition: 'config/App.user-def.json',
+  Manifest: 'manifest/App.package.xml',
+};
+
+export type Templates = Readonly<Record<FileType, string>>;
+
+/** templates/ of this package: two levels above this module in both src/ (tsx) and lib/ (compiled). */
+export const TEMPLATES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'templates');
+
+/** Reads every template file. */
+export async function loadTemplates(dir: string = TEMPLATES_DIR): Promise<Templates> {
+  const entries = await Promise.all(
+    Object.entries(TEMPLATE_FILES).map(async ([type, file]) => [type, await readFile(join(dir, file), 'utf8')] as const)
+  );
+  return Object.fromEntries(entries) as Record<FileType, string>;
+}
+
+const ECA_TYPES_IN_ORDER: readonly EcaTypeName[] = [
+  'ExternalClientApplication',
+  'ExtlClntAppGlobalOauthSettings',
+  'ExtlClntAppOauthSettings',
+  'ExtlClntAppOauthConfigurablePolicies',
+  'ExtlClntAppConfigurablePolicies',
+];
+
+/** The components a spec generates, by type: the five ECA components, plus the custom profile when there is one. */
+export function generatedComponents(spec: EcaSpec): Array<{ type: GeneratedTypeName; fullName: string }> {
+  const components: Array<{ type: GeneratedTypeName; fullName: string }> = ECA_TYPES_IN_ORDER.map((type) => ({
+    type,
+    fullName: componentName(type, spec.app.name),
+  }));
+  if (spec.profile.kind === 'custom') components.push({ type: 'Profile', fullName: spec.profile.name });
+  return components;
+}
+
+/** Manifest <types>, sorted by type name as Salesforce writes them, members sorted. */
+function manifestTypes(spec: EcaSpec): TemplateContext[] {
+  return generatedComponents(spec)
+    .map(({ type, fullName }) => ({ name: type, members: [fullName] }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+function profileContext(spec: EcaSpec): TemplateContext | undefined {
+  const profile = spec.profile;
+  if (profile.kind !== 'custom') return undefined;
+  const permissions: Array<[string, boolean]> = [['ApiEnabled', true]];
+  if (profile.apiOnlyUser) permissions.push(['ApiUserOnly', true]);
+  if (profile.viewAllData) permissions.push(['ViewAllData', true]);
+  return {
+    name: profile.name,
+    description: profile.description,
+    userLicense: profile.userLicense,
+    objectPermissions: [...profile.viewAllObjects].sort().map((object) => ({ object })),
+    userPermissions: permissions
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([name, enabled]) => ({ name, enabled })),
+  };
+}
+
+/** The values every template sees. */
+export function templateContext(spec: EcaSpec): TemplateContext {
+  const app = spec.app.name;
+  return {
+    apiVersion: spec.apiVersion,
+    app: { ...spec.app },
+    names: {
+      app,
+      globalOauth: componentName('ExtlClntAppGlobalOauthSettings', app),
+      oauthSettings: componentName('ExtlClntAppOauthSettings', app),
+      oauthPolicies: componentName('ExtlClntAppOauthConfigurablePolicies', app),
+      appPolicies: componentName('ExtlClntAppConfigurablePolicies', app),
+    },
+    oauth: {
+      ...spec.oauth,
+      // Retrieved files join scopes with ", ".
+      scopes: spec.oauth.scopes.join(', '),
+    },
+    policy: {
+      runAsUsername: spec.policy.runAsUsername,
+      permittedUsers: spec.policy.permittedUsers,
+      ipRelaxation: spec.policy.ipRelaxation,
+      sessionTimeoutMinutes: spec.policy.sessionTimeoutMinutes,
+      refreshTokenPolicy: spec.policy.refreshTokenPolicy,
+      refreshTokenValidity: spec.policy.refreshTokenValidity ? { ...spec.policy.refreshTokenValidity } : undefined,
+      preAuthorizedProfiles: spec.policy.preAuthorizedProfiles.join(','),
+      preAuthorizedPermissionSets: spec.policy.preAuthorizedPermissionSets.join(','),
+    },
+    profile: profileContext(spec),
+    user: {
+      username: spec.user.username,
+      lastName: spec.user.lastName,
+      firstName: spec.user.firstName,
+      email: spec.user.email,
+      alias: spec.user.alias,
+      profileName: spec.profile.name,
+      permsets: [...spec.permissionSets],
+      locale: spec.user.locale,
+      timeZone: spec.user.timeZone,
+      language: spec.user.language,
+      emailEncoding: spec.user.emailEncoding,
+    },
+    manifest: { types: manifestTypes(spec) },
+  };
+}
+
+/**
+ * Guards against a template emitting what the API version doesn't know, a never-emit field, or missing a required
+ * field: a template bug, so a plain Error.
+ */
+function assertEmittable(type: GeneratedTypeName, xml: string, apiVersion: string): void {
+  const { root, order } = parseMetadataXml(xml);
+  const problems = unknownOrTooNewElements(type, order, apiVersion).map((p) => `${p.element} (${p.problem})`);
+  const missing = missingRequiredElements(type, order).map((e) => `${e} (missing)`);
+  if (root !== type || problems.length > 0 || missing.length > 0) {
+    throw new Error(`template ${TEMPLATE_FILES[type]} at API ${apiVersion}: ${[root, ...problems, ...missing].join(', ')}`);
+  }
+}
+
+/** Renders every file of a spec. */
+export function renderFiles(spec: EcaSpec, locations: OutputLocations, templates: Templates): RenderedFile[] {
+  const context = templateContext(spec);
+  const files: RenderedFile[] = generatedComponents(spec).map(({ type, fullName }) => {
+    const content = renderXmlTemplate(templates[type], context);
+    assertEmittable(type, content, spec.apiVersion);
+    return { path: join(locations.metadataDir, sourceFilePath(type, fullName)), type, fullName, content };
+  });
+  files.push({
+    path: join(locations.projectDir, 'config', `${spec.app.name}.user-def.json`),
+    type: 'UserDefinition',
+    content: renderJsonTemplate(templates.UserDefinition, context),
+  });
+  files.push({
+    path: join(locations.projectDir, 'manifest', `${spec.app.name}.package.xml`),
+    type: 'Manifest',
+    content: renderXmlTemplate(templates.Manifest, context),
+  });
+  return files;
+}

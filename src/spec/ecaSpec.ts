@@ -1,0 +1,295 @@
+/*
+ * Copyright 2026, the plugin-eca-clientcreds contributors.
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+import { Messages } from '@salesforce/core';
+import { apiMajor, KNOWN_MAX_API_VERSION } from '../metadata/ecaSchema.js';
+import {
+  DESCRIPTION_MAX,
+  IP_RELAXATION_VALUES,
+  IpRelaxation,
+  LABEL_MAX,
+  PERMITTED_USERS_VALUES,
+  PermittedUsers,
+  REFRESH_TOKEN_POLICY_VALUES,
+  RefreshTokenPolicy,
+  RefreshTokenUnit,
+  deriveAlias,
+  resolveApiVersion,
+  validateAlias,
+  validateAppName,
+  validateCallbackUrl,
+  validateEmail,
+  validateEnum,
+  validateExistingProfileName,
+  validateLocale,
+  validateObjectName,
+  validatePermissionSetName,
+  validateProfileName,
+  validateRefreshTokenValidity,
+  validateScopes,
+  validateSessionTimeout,
+  validateText,
+  validateTimeZone,
+  validateUsername,
+} from './specRules.js';
+
+/**
+ * The validated description of one client credentials External Client App: everything `generate` renders files from.
+ * `buildSpec` turns raw input (flag values; undefined = not given) into a spec, applying defaults and the rules of
+ * specRules.ts, and rejects contradictory combinations.
+ */
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.generate');
+
+export const DEFAULT_CALLBACK_URL = 'https://login.salesforce.com/services/oauth2/success';
+export const DEFAULT_SCOPES = ['Api'];
+export const DEFAULT_USER_LICENSE = 'Salesforce';
+export const DEFAULT_LOCALE = 'en_US';
+export const DEFAULT_TIME_ZONE = 'America/Los_Angeles';
+export const DEFAULT_LANGUAGE = 'en_US';
+export const DEFAULT_EMAIL_ENCODING = 'UTF-8';
+export const DEFAULT_USER_LAST_NAME = 'Integration';
+
+/** Salesforce User.LastName holds 80 characters, FirstName 40. */
+const LAST_NAME_MAX = 80;
+const FIRST_NAME_MAX = 40;
+
+export type SpecInput = {
+  name: string;
+  label?: string;
+  description?: string;
+  contactEmail: string;
+  runAsUsername: string;
+  scopes?: string[];
+  callbackUrl?: string;
+  profileName?: string;
+  existingProfile?: string;
+  permissionSets?: string[];
+  apiVersion?: string;
+  /** sourceApiVersion of sfdx-project.json, used when apiVersion is not given. */
+  projectApiVersion?: string;
+  pkce?: boolean;
+  refreshTokenRotation?: boolean;
+  jwtAccessTokens?: boolean;
+  ipRelaxation?: string;
+  sessionTimeout?: number;
+  refreshTokenPolicy?: string;
+  refreshTokenValidity?: string;
+  permittedUsers?: string;
+  apiOnlyUser?: boolean;
+  viewAllData?: boolean;
+  viewAllObjects?: string[];
+  userLicense?: string;
+  userLastName?: string;
+  userFirstName?: string;
+  userEmail?: string;
+  userAlias?: string;
+  userLocale?: string;
+  userTimeZone?: string;
+};
+
+export type CustomProfileSpec = {
+  kind: 'custom';
+  name: string;
+  description: string;
+  userLicense: string;
+  apiOnlyUser: boolean;
+  viewAllData: boolean;
+  /** Object API names given read + view-all access. */
+  viewAllObjects: string[];
+};
+
+export type ExistingProfileSpec = { kind: 'existing'; name: string };
+
+export type EcaSpec = {
+  /** "NN.0", 60.0 or higher. */
+  apiVersion: string;
+  app: { name: string; label: string; description: string; contactEmail: string };
+  oauth: {
+    callbackUrl: string;
+    scopes: string[];
+    pkceRequired: boolean;
+    refreshTokenRotation: boolean;
+    jwtAccessTokens: boolean;
+  };
+  policy: {
+    runAsUsername: string;
+    permittedUsers: PermittedUsers;
+    ipRelaxation: IpRelaxation;
+    sessionTimeoutMinutes?: number;
+    refreshTokenPolicy: RefreshTokenPolicy;
+    refreshTokenValidity?: { period: number; unit: RefreshTokenUnit };
+    /** Profiles and permission sets pre-authorized (only with AdminApprovedPreAuthorized). */
+    preAuthorizedProfiles: string[];
+    preAuthorizedPermissionSets: string[];
+  };
+  profile: CustomProfileSpec | ExistingProfileSpec;
+  permissionSets: string[];
+  user: {
+    username: string;
+    lastName: string;
+    firstName?: string;
+    email: string;
+    alias: string;
+    locale: string;
+    timeZone: string;
+    language: string;
+    emailEncoding: string;
+  };
+};
+
+export type BuiltSpec = { spec: EcaSpec; warnings: string[] };
+
+const SPECIFIC_REFRESH_POLICIES: readonly RefreshTokenPolicy[] = ['SpecificInactivity', 'SpecificLifetime'];
+
+/** Default label: the API name with underscores as spaces ("My_Integration" -> "My Integration"). */
+export function defaultLabel(appName: string): string {
+  return appName.replace(/_/g, ' ');
+}
+
+/** Default custom profile name: "<App> Integration". */
+export function defaultProfileName(appName: string): string {
+  return `${appName} Integration`;
+}
+
+function rejectContradictions(input: SpecInput): void {
+  if (input.profileName !== undefined && input.existingProfile !== undefined) {
+    throw messages.createError('error.ProfileNameAndExistingProfile');
+  }
+  if (input.existingProfile !== undefined) {
+    const customOnly: Array<[string, unknown]> = [
+      ['--api-only-user', input.apiOnlyUser],
+      ['--view-all-data', input.viewAllData],
+      ['--view-all-objects', input.viewAllObjects],
+      ['--user-license', input.userLicense],
+    ];
+    const given = customOnly.filter(([, value]) => value !== undefined).map(([flag]) => flag);
+    if (given.length > 0) throw messages.createError('error.ProfileOptionsWithExistingProfile', [given.join(', ')]);
+  }
+  if (input.jwtAccessTokens === true && input.sessionTimeout !== undefined) {
+    throw messages.createError('error.SessionTimeoutWithJwt');
+  }
+}
+
+function uniqueList(values: readonly string[] | undefined, validate: (v: string) => string): string[] {
+  const out: string[] = [];
+  for (const value of (values ?? []).map((v) => v.trim()).filter((v) => v.length > 0)) {
+    const valid = validate(value);
+    if (!out.includes(valid)) out.push(valid);
+  }
+  return out;
+}
+
+function buildRefreshToken(input: SpecInput): Pick<EcaSpec['policy'], 'refreshTokenPolicy' | 'refreshTokenValidity'> {
+  const refreshTokenPolicy = validateEnum('--refresh-token-policy', input.refreshTokenPolicy ?? 'Zero', REFRESH_TOKEN_POLICY_VALUES);
+  const specific = SPECIFIC_REFRESH_POLICIES.includes(refreshTokenPolicy);
+  if (input.refreshTokenValidity !== undefined && !specific) {
+    throw messages.createError('error.RefreshTokenValidityWithoutSpecificPolicy', [refreshTokenPolicy]);
+  }
+  if (specific && input.refreshTokenValidity === undefined) {
+    throw messages.createError('error.RefreshTokenPolicyNeedsValidity', [refreshTokenPolicy]);
+  }
+  return {
+    refreshTokenPolicy,
+    refreshTokenValidity:
+      input.refreshTokenValidity === undefined ? undefined : validateRefreshTokenValidity(input.refreshTokenValidity),
+  };
+}
+
+function buildProfile(input: SpecInput, appName: string, label: string): EcaSpec['profile'] {
+  if (input.existingProfile !== undefined) {
+    return { kind: 'existing', name: validateExistingProfileName(input.existingProfile) };
+  }
+  return {
+    kind: 'custom',
+    name: validateProfileName(input.profileName ?? defaultProfileName(appName)),
+    description: messages.getMessage('default.profileDescription', [label]),
+    userLicense: validateText('--user-license', input.userLicense ?? DEFAULT_USER_LICENSE, LABEL_MAX),
+    apiOnlyUser: input.apiOnlyUser ?? false,
+    viewAllData: input.viewAllData ?? true,
+    viewAllObjects: uniqueList(input.viewAllObjects, validateObjectName),
+  };
+}
+
+function buildUser(input: SpecInput, username: string, contactEmail: string): EcaSpec['user'] {
+  return {
+    username,
+    lastName: validateText('--user-last-name', input.userLastName ?? DEFAULT_USER_LAST_NAME, LAST_NAME_MAX),
+    firstName:
+      input.userFirstName === undefined ? undefined : validateText('--user-first-name', input.userFirstName, FIRST_NAME_MAX),
+    email: validateEmail('--user-email', input.userEmail ?? contactEmail),
+    alias: validateAlias(input.userAlias ?? deriveAlias(username)),
+    locale: validateLocale(input.userLocale ?? DEFAULT_LOCALE),
+    timeZone: validateTimeZone(input.userTimeZone ?? DEFAULT_TIME_ZONE),
+    language: DEFAULT_LANGUAGE,
+    emailEncoding: DEFAULT_EMAIL_ENCODING,
+  };
+}
+
+/** Validates raw input and builds the spec; throws an SfError naming the first problem and its fix. */
+export function buildSpec(input: SpecInput): BuiltSpec {
+  const warnings: string[] = [];
+  rejectContradictions(input);
+
+  const name = validateAppName(input.name);
+  const label = validateText('--label', input.label ?? defaultLabel(name), LABEL_MAX);
+  const description = validateText(
+    '--description',
+    input.description ?? messages.getMessage('default.appDescription'),
+    DESCRIPTION_MAX
+  );
+  const contactEmail = validateEmail('--contact-email', input.contactEmail);
+  const runAsUsername = validateUsername('--run-as-username', input.runAsUsername);
+
+  const apiVersion = resolveApiVersion(input.apiVersion, input.projectApiVersion);
+  if (apiMajor(apiVersion) > KNOWN_MAX_API_VERSION) {
+    warnings.push(messages.getMessage('warning.ApiVersionNewerThanKnown', [apiVersion, `${KNOWN_MAX_API_VERSION}.0`]));
+  }
+  if (input.projectApiVersion !== undefined && Number.parseFloat(input.projectApiVersion) < Number.parseFloat(apiVersion)) {
+    warnings.push(messages.getMessage('warning.ApiVersionAboveProject', [apiVersion, input.projectApiVersion]));
+  }
+
+  const { scopes, warnings: scopeWarnings } = validateScopes(input.scopes ?? DEFAULT_SCOPES);
+  warnings.push(...scopeWarnings);
+  const callbackUrl = validateCallbackUrl(input.callbackUrl ?? DEFAULT_CALLBACK_URL);
+
+  const jwtAccessTokens = input.jwtAccessTokens ?? false;
+  if (jwtAccessTokens && apiMajor(apiVersion) < 61) {
+    throw messages.createError('error.JwtNeedsApiVersion', [apiVersion]);
+  }
+
+  const permissionSets = uniqueList(input.permissionSets, validatePermissionSetName);
+  const profile = buildProfile(input, name, label);
+  const permittedUsers = validateEnum('--permitted-users', input.permittedUsers ?? 'AdminApprovedPreAuthorized', PERMITTED_USERS_VALUES);
+  const preAuthorize = permittedUsers === 'AdminApprovedPreAuthorized';
+
+  const user = buildUser(input, runAsUsername, contactEmail);
+
+  const spec: EcaSpec = {
+    apiVersion,
+    app: { name, label, description, contactEmail },
+    oauth: {
+      callbackUrl,
+      scopes,
+      pkceRequired: input.pkce ?? false,
+      refreshTokenRotation: input.refreshTokenRotation ?? false,
+      jwtAccessTokens,
+    },
+    policy: {
+      runAsUsername,
+      permittedUsers,
+      ipRelaxation: validateEnum('--ip-relaxation', input.ipRelaxation ?? 'Enforce', IP_RELAXATION_VALUES),
+      sessionTimeoutMinutes:
+        input.sessionTimeout === undefined ? undefined : validateSessionTimeout(input.sessionTimeout),
+      ...buildRefreshToken(input),
+      preAuthorizedProfiles: preAuthorize ? [profile.name] : [],
+      preAuthorizedPermissionSets: preAuthorize ? permissionSets : [],
+    },
+    profile,
+    permissionSets,
+    user,
+  };
+  return { spec, warnings };
+}
