@@ -1,0 +1,224 @@
+/*
+ * Copyright 2026, the plugin-eca-clientcreds contributors.
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+import { Messages, type Org, SfError } from '@salesforce/core';
+import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import type { TestResult } from '../../../oauth/clientCredentialsTest.js';
+import { SecretRedactor } from '../../../security/redact.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.test');
+
+export type { TestResult } from '../../../oauth/clientCredentialsTest.js';
+
+/** Default environment variable for the consumer secret (same name as the sf CLI proposal, plugin-auth#1539). */
+export const DEFAULT_SECRET_ENV = 'SF_CLIENT_SECRET';
+/** API version for the token's REST calls without --target-org: the first with every client credentials field. */
+export const DEFAULT_API_VERSION = '60.0';
+
+export default class Test extends SfCommand<TestResult> {
+  public static readonly summary = messages.getMessage('summary');
+  public static readonly description = messages.getMessage('description');
+  public static readonly examples = messages.getMessages('examples');
+
+  public static readonly flags = {
+    name: Flags.string({
+      char: 'n',
+      summary: messages.getMessage('flags.name.summary'),
+      description: messages.getMessage('flags.name.description'),
+    }),
+    'target-org': Flags.optionalOrg({
+      char: 'o',
+      summary: messages.getMessage('flags.target-org.summary'),
+      description: messages.getMessage('flags.target-org.description'),
+    }),
+    'api-version': Flags.orgApiVersion({ summary: messages.getMessage('flags.api-version.summary') }),
+    'instance-url': Flags.string({
+      summary: messages.getMessage('flags.instance-url.summary'),
+      exclusive: ['my-domain'],
+    }),
+    'my-domain': Flags.string({ summary: messages.getMessage('flags.my-domain.summary'), exclusive: ['instance-url'] }),
+    'client-id': Flags.string({ char: 'i', summary: messages.getMessage('flags.client-id.summary') }),
+    'client-secret': Flags.string({
+      summary: messages.getMessage('flags.client-secret.summary'),
+      dependsOn: ['client-id'],
+    }),
+    'client-secret-env': Flags.string({
+      summary: messages.getMessage('flags.client-secret-env.summary'),
+      default: DEFAULT_SECRET_ENV,
+    }),
+    'basic-auth': Flags.boolean({ summary: messages.getMessage('flags.basic-auth.summary') }),
+    'run-as-username': Flags.string({ summary: messages.getMessage('flags.run-as-username.summary') }),
+    wait: Flags.duration({
+      char: 'w',
+      unit: 'minutes',
+      min: 0,
+      max: 60,
+      defaultValue: 0,
+      summary: messages.getMessage('flags.wait.summary'),
+    }),
+    'show-token': Flags.boolean({ summary: messages.getMessage('flags.show-token.summary') }),
+    'no-prompt': Flags.boolean({ char: 'p', summary: messages.getMessage('flags.no-prompt.summary') }),
+  };
+
+  private readonly redactor = new SecretRedactor();
+
+  public async run(): Promise<TestResult> {
+    const { flags } = await this.parse(Test);
+    const [{ resolveTokenEndpoint }, { findProject }, { readProjectAppSettings }, { createOrgAccess }, run] = await Promise.all([
+      import('../../../oauth/tokenEndpoint.js'),
+      import('../../../project/sfdxProject.js'),
+      import('../../../oauth/appSettings.js'),
+      import('../../../oauth/orgAccess.js'),
+      import('../../../oauth/clientCredentialsTest.js'),
+    ]);
+    const org = this.usableOrg(flags['target-org'], flags['instance-url'] ?? flags['my-domain']);
+    const conn = org?.getConnection(flags['api-version']);
+
+    // Refuse a wrong host before anything asks for or reads a secret.
+    const endpoint = resolveTokenEndpoint({
+      instanceUrl: flags['instance-url'],
+      myDomain: flags['my-domain'],
+      targetOrgInstanceUrl: conn?.instanceUrl,
+    });
+    if (endpoint.kind === 'other') this.warn(messages.getMessage('warning.UnrecognisedHost', [endpoint.host]));
+
+    const orgAccess = org && conn ? createOrgAccess(conn, org.getOrgId()) : undefined;
+    const credentials = await this.credentials(flags, orgAccess);
+
+    const projectSettings = flags.name
+      ? await findProject()
+          .then((project) => readProjectAppSettings(project.packageDirs, flags.name!))
+          .catch(() => undefined)
+      : undefined;
+
+    if (flags['show-token']) this.warn(messages.getMessage('warning.ShowToken', ['the Run As user']));
+    this.spinner.start(messages.getMessage('spinner.token', [endpoint.tokenUrl]));
+    const waitMinutes = flags.wait.minutes;
+    const result = await run.runClientCredentialsTest(
+      {
+        endpoint,
+        ...credentials,
+        basicAuth: flags['basic-auth'],
+        appName: flags.name,
+        runAsUsernameFlag: flags['run-as-username'],
+        projectSettings,
+        org: orgAccess,
+        apiVersion: flags['api-version'] ?? conn?.getApiVersion() ?? DEFAULT_API_VERSION,
+        waitMs: waitMinutes * 60_000,
+        showToken: flags['show-token'],
+      },
+      {
+        redactor: this.redactor,
+        onRetry: (event) => {
+          this.spinner.status = messages.getMessage('spinner.retry', [
+            String(event.attempt),
+            event.answer,
+            String(Math.round(event.delayMs / 1000)),
+            `${Math.floor(event.waitedMs / 60_000)}:${String(Math.floor((event.waitedMs % 60_000) / 1000)).padStart(2, '0')}`,
+            String(waitMinutes),
+          ]);
+        },
+        onVerify: () => {
+          this.spinner.status = messages.getMessage('spinner.identity');
+        },
+        onWarning: (message) => this.warn(message),
+      }
+    );
+    this.spinner.stop();
+    this.display(result);
+    return result;
+  }
+
+  /** Never lets a secret or token reach the error output, --json or telemetry: rebuilds the error redacted. */
+  protected async catch(error: Error | SfError): Promise<never> {
+    this.spinner.stop();
+    const sfError = SfError.wrap(error);
+    const safe = new SfError(
+      this.redactor.redact(sfError.message),
+      sfError.name,
+      sfError.actions?.map((a) => this.redactor.redact(a)),
+      sfError.exitCode
+    );
+    if (sfError.data !== undefined) safe.setData(this.redactor.redactDeep(sfError.data));
+    safe.stack = this.redactor.redact(sfError.stack ?? '');
+    return super.catch(safe);
+  }
+
+  /**
+   * The org to read from and compare with. A default target-org (from config, not on the command line) is ignored
+   * when --instance-url/--my-domain points elsewhere: it would otherwise make a test of another org fail as WrongOrg.
+   */
+  private usableOrg(org: Org | undefined, explicitHost: string | undefined): Org | undefined {
+    if (!org || !explicitHost) return org;
+    const onCommandLine = this.argv.some((arg) => /^(-o|--target-org)(=|$)/.test(arg) || /^-o\S/.test(arg));
+    return onCommandLine ? org : undefined;
+  }
+
+  private async credentials(
+    flags: {
+      name?: string;
+      'client-id'?: string;
+      'client-secret'?: string;
+      'client-secret-env': string;
+      'no-prompt': boolean;
+    },
+    orgAccess: import('../../../oauth/orgAccess.js').OrgAccess | undefined
+  ): Promise<{ clientId: string; clientSecret: string; credentialsFromOrg: boolean }> {
+    const envName = flags['client-secret-env'];
+    if (flags['client-id']) {
+      let secret = flags['client-secret'];
+      if (secret) {
+        this.redactor.register(secret);
+        this.warn(messages.getMessage('warning.ClientSecretFlag', [envName]));
+      }
+      secret ??= process.env[envName]?.length ? process.env[envName] : undefined;
+      if (!secret) {
+        if (this.jsonEnabled() || flags['no-prompt']) {
+          throw messages.createError('error.MissingSecret', [envName], [envName]);
+        }
+        secret = await this.secretPrompt({ message: messages.getMessage('prompt.secret', [flags['client-id']]) });
+      }
+      this.redactor.register(secret);
+      return { clientId: flags['client-id'], clientSecret: secret, credentialsFromOrg: false };
+    }
+    if (orgAccess) {
+      if (!flags.name) throw messages.createError('error.NameRequired');
+      this.spinner.start(messages.getMessage('spinner.credentials', [flags.name]));
+      const read = await orgAccess.readCredentials(flags.name);
+      this.spinner.stop();
+      this.redactor.register(read.consumerSecret);
+      return { clientId: read.consumerKey, clientSecret: read.consumerSecret, credentialsFromOrg: true };
+    }
+    throw messages.createError('error.NoCredentials', [], [envName]);
+  }
+
+  private display(result: TestResult): void {
+    const rows: Array<{ key: string; value: string }> = [
+      { key: messages.getMessage('label.tokenEndpoint'), value: result.tokenEndpoint },
+      { key: messages.getMessage('label.runAsUsername'), value: result.runAsUsername ?? result.runAsUserId ?? '' },
+      { key: messages.getMessage('label.expectedRunAsUsername'), value: result.expectedRunAsUsername ?? '-' },
+      { key: messages.getMessage('label.orgId'), value: result.orgId ?? '' },
+      { key: messages.getMessage('label.instanceUrl'), value: result.instanceUrl ?? '' },
+      { key: messages.getMessage('label.tokenType'), value: result.tokenType ?? '' },
+      { key: messages.getMessage('label.tokenFormat'), value: result.tokenFormat ?? '' },
+      { key: messages.getMessage('label.scopes'), value: result.scopes.join(' ') || '-' },
+      { key: messages.getMessage('label.issuedAt'), value: result.issuedAt ?? '' },
+      {
+        key: messages.getMessage('label.apiCheck'),
+        value: result.apiCheck ? `${result.apiCheck.request} -> ${result.apiCheck.status}` : '-',
+      },
+      { key: messages.getMessage('label.attempts'), value: String(result.attempts) },
+      { key: messages.getMessage('label.elapsed'), value: `${(result.elapsedMs / 1000).toFixed(1)} s` },
+    ];
+    if (result.accessToken) rows.push({ key: messages.getMessage('label.accessToken'), value: result.accessToken });
+    this.table({ data: rows, columns: [{ key: 'key', name: 'Field' }, { key: 'value', name: 'Value' }] });
+    if (result.attempts > 1) {
+      this.log(messages.getMessage('info.waited', [String(result.attempts), (result.waitedMs / 1000).toFixed(0)]));
+    }
+    this.logSuccess(
+      messages.getMessage('success', [result.appName ?? result.tokenEndpoint, result.runAsUsername ?? '', result.orgId ?? ''])
+    );
+  }
+}

@@ -1,0 +1,302 @@
+/*
+ * Copyright 2026, the plugin-eca-clientcreds contributors.
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+import { Messages, SfError } from '@salesforce/core';
+import { SecretRedactor } from '../security/redact.js';
+import type { AppOauthSettings } from './appSettings.js';
+import { type ApiCheck, IdentityUrlError, sameSalesforceId, sameUsername, verifyIdentity } from './identity.js';
+import {
+  type DiagnosisContext,
+  type RunAsLookup,
+  diagnoseOAuthError,
+  diagnoseTransportFailure,
+  diagnosisError,
+} from './oauthErrors.js';
+import type { OrgAccess } from './orgAccess.js';
+import { nextDelay, sleep as realSleep } from './retry.js';
+import { type FetchLike, type OAuthErrorResponse, type TokenSuccess, requestClientCredentialsToken } from './tokenClient.js';
+import type { TokenEndpoint } from './tokenEndpoint.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.test');
+
+/**
+ * The `test` flow without oclif: token (with --wait retries), diagnosis on failure, identity + API check on success.
+ * Returns the result or throws an SfError whose name/message/actions are the diagnosis and whose `data` is the
+ * partial result (so --json shows how far it got).
+ */
+
+export type ExpectedRunAs = { username: string; source: 'flag' | 'project' | 'org' };
+
+export type TestResult = {
+  success: boolean;
+  appName?: string;
+  tokenEndpoint: string;
+  credentialsSource: 'org' | 'flags';
+  authMethod: 'body' | 'basic';
+  tokenType?: string;
+  scopes: string[];
+  instanceUrl?: string;
+  runAsUsername?: string;
+  runAsUserId?: string;
+  expectedRunAsUsername?: string;
+  expectedRunAsSource?: ExpectedRunAs['source'];
+  orgId?: string;
+  expectedOrgId?: string;
+  tokenFormat?: string;
+  /** ISO time from the token's issued_at. */
+  issuedAt?: string;
+  apiCheck?: ApiCheck;
+  /** Token requests made (more than 1 only with --wait). */
+  attempts: number;
+  /** Time spent waiting for propagation (--wait). */
+  waitedMs: number;
+  /** Total time from the first token request to the verdict. */
+  elapsedMs: number;
+  /** Only with --show-token. */
+  accessToken?: string;
+};
+
+export type TestInput = {
+  endpoint: TokenEndpoint;
+  clientId: string;
+  clientSecret: string;
+  credentialsFromOrg: boolean;
+  basicAuth: boolean;
+  appName?: string;
+  /** --run-as-username; else the project policy; else the org policy. */
+  runAsUsernameFlag?: string;
+  projectSettings?: AppOauthSettings;
+  org?: OrgAccess;
+  apiVersion: string;
+  waitMs: number;
+  showToken: boolean;
+};
+
+export type AttemptEvent = { attempt: number; answer: string; delayMs: number; waitedMs: number };
+
+export type TestDeps = {
+  redactor: SecretRedactor;
+  fetch?: FetchLike;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+  /** Called before each retry pause (for the spinner). */
+  onRetry?: (event: AttemptEvent) => void;
+  /** Called for each warning (already redacted). */
+  onWarning?: (message: string) => void;
+  /** Called when the token is in hand and verification starts. */
+  onVerify?: () => void;
+};
+
+export async function runClientCredentialsTest(input: TestInput, deps: TestDeps): Promise<TestResult> {
+  const now = deps.now ?? Date.now;
+  const redactor = deps.redactor.register(input.clientSecret);
+  const started = now();
+  const result: TestResult = {
+    success: false,
+    appName: input.appName,
+    tokenEndpoint: input.endpoint.tokenUrl,
+    credentialsSource: input.credentialsFromOrg ? 'org' : 'flags',
+    authMethod: input.basicAuth ? 'basic' : 'body',
+    scopes: [],
+    expectedOrgId: input.org?.orgId,
+    attempts: 0,
+    waitedMs: 0,
+    elapsedMs: 0,
+  };
+  const run: RunState = {
+    input,
+    deps,
+    result,
+    now,
+    started,
+    redactor,
+    fail: (error: SfError): SfError => {
+      result.elapsedMs = now() - started;
+      error.setData({ ...(error.data as object | undefined), ...redactor.redactDeep(result) });
+      return error;
+    },
+  };
+
+  const token = await obtainToken(run);
+  redactor.register(token.accessToken);
+  result.tokenType = token.tokenType;
+  result.scopes = token.scopes;
+  result.instanceUrl = token.instanceUrl;
+  result.tokenFormat = token.tokenFormat ?? (token.accessToken.startsWith('eyJ') ? 'jwt' : 'opaque');
+  result.issuedAt = toIso(token.issuedAt);
+  if (input.showToken) result.accessToken = token.accessToken;
+
+  await verifyToken(run, token);
+  result.success = true;
+  result.elapsedMs = now() - started;
+  return result;
+}
+
+type RunState = {
+  input: TestInput;
+  deps: TestDeps;
+  result: TestResult;
+  now: () => number;
+  started: number;
+  redactor: SecretRedactor;
+  /** Attaches the partial result to an error (for --json), ready to throw. */
+  fail: (error: SfError) => SfError;
+};
+
+/** The token, retrying propagation-delay answers while --wait allows; throws the diagnosis otherwise. */
+async function obtainToken(run: RunState): Promise<TokenSuccess> {
+  const { input, deps, result, now, started, redactor, fail } = run;
+  const sleep = deps.sleep ?? realSleep;
+  const redact = (text: string): string => redactor.redact(text);
+  for (;;) {
+    result.attempts++;
+    // eslint-disable-next-line no-await-in-loop
+    const outcome = await requestClientCredentialsToken({
+      tokenUrl: input.endpoint.tokenUrl,
+      clientId: input.clientId,
+      clientSecret: input.clientSecret,
+      basicAuth: input.basicAuth,
+      fetch: deps.fetch,
+    });
+    if (outcome.outcome === 'token') {
+      if (result.attempts > 1) result.waitedMs = now() - started;
+      return outcome;
+    }
+    const ctx = baseContext(input, now);
+    if (outcome.outcome === 'transport-error') {
+      throw fail(diagnosisError(diagnoseTransportFailure(outcome, ctx), redact));
+    }
+    const quick = diagnoseOAuthError(outcome, ctx);
+    const elapsed = now() - started;
+    const delay = quick.retryable && input.waitMs > 0 ? nextDelay(result.attempts, elapsed, input.waitMs) : undefined;
+    if (delay === undefined) {
+      // eslint-disable-next-line no-await-in-loop
+      const fullCtx = await enrichContext(ctx, input, outcome);
+      throw fail(diagnosisError(diagnoseOAuthError(outcome, fullCtx), redact));
+    }
+    deps.onRetry?.({ attempt: result.attempts, answer: redact(quick.answer), delayMs: delay, waitedMs: elapsed });
+    // eslint-disable-next-line no-await-in-loop
+    await sleep(delay);
+    result.waitedMs = now() - started;
+  }
+}
+
+/** Who the token runs as (id URL + one REST call that also proves the token works), compared with the expected. */
+async function verifyToken(run: RunState, token: TokenSuccess): Promise<void> {
+  const { input, deps, result, redactor, fail } = run;
+  deps.onVerify?.();
+  let identity;
+  try {
+    identity = await verifyIdentity({
+      instanceUrl: token.instanceUrl || input.endpoint.baseUrl,
+      accessToken: token.accessToken,
+      idUrl: token.id,
+      apiVersion: input.apiVersion,
+      fetch: deps.fetch,
+    });
+  } catch (error) {
+    if (error instanceof IdentityUrlError) {
+      throw fail(messages.createError('error.InvalidIdentityUrl', [redactor.redact(error.idUrl)]));
+    }
+    throw error;
+  }
+  result.orgId = identity.orgId;
+  result.runAsUserId = identity.userId;
+  result.runAsUsername = identity.username;
+  result.apiCheck = redactor.redactDeep(identity.apiCheck);
+
+  if (input.org && !sameSalesforceId(identity.orgId, input.org.orgId)) {
+    throw fail(messages.createError('error.WrongOrg', [identity.orgId, input.org.orgId]));
+  }
+  const expected = await expectedRunAs(input, deps);
+  result.expectedRunAsUsername = expected?.username;
+  result.expectedRunAsSource = expected?.source;
+  if (expected && identity.username && !sameUsername(identity.username, expected.username)) {
+    throw fail(
+      messages.createError(
+        'error.WrongRunAsUser',
+        [identity.username, expected.username],
+        [expected.username, identity.username, identity.username]
+      )
+    );
+  }
+  const check = identity.apiCheck;
+  if (!check.ok) {
+    const code = check.errorCode ?? '';
+    const message = redactor.redact(check.message ?? '');
+    throw fail(
+      check.status === 401
+        ? messages.createError('error.ApiAccessDenied', [String(check.status), code, message])
+        : messages.createError('error.ApiCheckFailed', [check.request, String(check.status), code, message])
+    );
+  }
+  if (!expected) deps.onWarning?.(messages.getMessage('warning.NoExpectedRunAsUser', [identity.username ?? identity.userId]));
+  if (!input.org) deps.onWarning?.(messages.getMessage('warning.NoExpectedOrg', [identity.orgId]));
+}
+
+function baseContext(input: TestInput, now: () => number): DiagnosisContext {
+  return {
+    tokenHost: input.endpoint.host,
+    appName: input.appName,
+    credentialsFromOrg: input.credentialsFromOrg,
+    waitMinutes: input.waitMs > 0 ? Math.round((input.waitMs / 60_000) * 10) / 10 : 0,
+    settings: input.projectSettings,
+    now: now(),
+  };
+}
+
+/** Answers that depend on the app's settings: read the org (when we can) to say exactly which one is wrong. */
+const SETTINGS_ERRORS = new Set([
+  'invalid_grant',
+  'invalid_client_id',
+  'unsupported_grant_type',
+  'unauthorized_client',
+  'oauth_flow_disabled',
+  'invalid_app_access',
+  'inactive_user',
+]);
+
+async function enrichContext(
+  ctx: DiagnosisContext,
+  input: TestInput,
+  answer: OAuthErrorResponse
+): Promise<DiagnosisContext> {
+  if (!input.org || !input.appName || !answer.error || !SETTINGS_ERRORS.has(answer.error)) return ctx;
+  let settings = ctx.settings;
+  try {
+    settings = await input.org.readAppSettings(input.appName);
+  } catch {
+    // Best effort: fall back to the project files.
+  }
+  let runAsLookup: RunAsLookup | undefined;
+  if (settings?.runAsUser && /no client credentials user/i.test(answer.errorDescription ?? '')) {
+    try {
+      runAsLookup = await input.org.lookupRunAs(settings.runAsUser);
+    } catch {
+      runAsLookup = undefined;
+    }
+  }
+  return { ...ctx, settings, runAsLookup };
+}
+
+async function expectedRunAs(input: TestInput, deps: TestDeps): Promise<ExpectedRunAs | undefined> {
+  if (input.runAsUsernameFlag) return { username: input.runAsUsernameFlag, source: 'flag' };
+  if (input.projectSettings?.runAsUser) return { username: input.projectSettings.runAsUser, source: 'project' };
+  if (input.org && input.appName) {
+    try {
+      const settings = await input.org.readAppSettings(input.appName);
+      if (settings.runAsUser) return { username: settings.runAsUser, source: 'org' };
+    } catch (error) {
+      deps.onWarning?.(deps.redactor.redact(error instanceof Error ? error.message : String(error)));
+    }
+  }
+  return undefined;
+}
+
+function toIso(issuedAt: string | undefined): string | undefined {
+  if (!issuedAt || !/^\d+$/.test(issuedAt)) return issuedAt;
+  const date = new Date(Number(issuedAt));
+  return Number.isNaN(date.getTime()) ? issuedAt : date.toISOString();
+}

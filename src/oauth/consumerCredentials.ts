@@ -1,0 +1,112 @@
+/*
+ * Copyright 2026, the plugin-eca-clientcreds contributors.
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+import { Messages, SfError } from '@salesforce/core';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.test');
+
+/**
+ * Reads an app's consumer key and secret from the org through Connect REST (oauth-client-credentials.md section 5):
+ * GET /apps/oauth/usage (find the app id by developer name) -> GET /apps/oauth/credentials/{appId} (consumer id)
+ * -> GET /apps/oauth/credentials/{appId}/{consumerId}?part=keyandsecret. Needs the org setting
+ * "Allow access to External Client App consumer secrets via REST API" (enableClientSecretInRestApiAccess) and the
+ * user permissions "External Client App Developer" and "View Client Secret"; when one is missing the error says which.
+ */
+
+export type ConsumerCredentials = {
+  appId: string;
+  consumerId: string;
+  consumerKey: string;
+  consumerSecret: string;
+};
+
+/** The slice of a jsforce Connection this module uses (conn.request with a relative URL). */
+export type RestRequester = {
+  request<T>(url: string): Promise<T>;
+};
+
+type UsagePage = { apps?: Array<{ developerName?: string; identifier?: string; name?: string }>; nextPageUrl?: string | null };
+type CredentialsList = { consumers?: Array<{ id?: string; key?: string; name?: string }> };
+type Consumer = { id?: string; key?: string; secret?: string };
+
+const PAGE_SIZE = 100;
+const MAX_PAGES = 50;
+
+export type CredentialsErrorKind = 'setting' | 'permission' | 'other';
+
+/**
+ * Which missing prerequisite an error from the credentials API points at. Exact texts are unverified [U]: the
+ * reference quotes "not currently enabled" / "feature is not enabled" for the org setting and "not enabled for this
+ * user" for the permissions; anything else is reported verbatim.
+ */
+export function classifyCredentialsError(error: { errorCode?: string; message?: string; name?: string }): CredentialsErrorKind {
+  const code = (error.errorCode ?? error.name ?? '').toUpperCase();
+  const message = error.message ?? '';
+  if (/not enabled for this user|ViewClientSecret|View Client Secret|ExternalClientApp(Developer|Admin)|External Client App (Developer|Admin)/i.test(message))
+    return 'permission';
+  if (code === 'INSUFFICIENT_ACCESS' || code === 'INSUFFICIENT_ACCESS_OR_READONLY') return 'permission';
+  if (/not currently enabled|feature is not enabled|enableClientSecretInRestApiAccess|consumer secrets via REST/i.test(message))
+    return 'setting';
+  if (code === 'FUNCTIONALITY_NOT_ENABLED' || code === 'FEATURE_NOT_ENABLED') return 'setting';
+  return 'other';
+}
+
+export async function readConsumerCredentials(
+  conn: RestRequester,
+  apiVersion: string,
+  appName: string
+): Promise<ConsumerCredentials> {
+  const base = `/services/data/v${apiVersion}/apps/oauth`;
+  const call = async <T>(url: string): Promise<T> => {
+    try {
+      return await conn.request<T>(url);
+    } catch (error) {
+      throw credentialsError(error);
+    }
+  };
+
+  let appId: string | undefined;
+  const seen: string[] = [];
+  for (let page = 0; page < MAX_PAGES && !appId; page++) {
+    // eslint-disable-next-line no-await-in-loop
+    const usage = await call<UsagePage>(`${base}/usage?page=${page}&pageSize=${PAGE_SIZE}`);
+    const apps = usage.apps ?? [];
+    appId = apps.find((app) => (app.developerName ?? app.name ?? '').toLowerCase() === appName.toLowerCase())?.identifier;
+    seen.push(...apps.map((app) => app.developerName ?? app.name ?? '').filter(Boolean));
+    if (apps.length < PAGE_SIZE && !usage.nextPageUrl) break;
+  }
+  if (!appId) {
+    throw messages.createError('error.AppNotFoundInOrg', [appName, seen.slice(0, 10).join(', ') || '-']);
+  }
+
+  const credentials = await call<CredentialsList>(`${base}/credentials/${appId}`);
+  const consumerId = credentials.consumers?.find((c) => c.id)?.id;
+  if (!consumerId) {
+    throw messages.createError('error.NoConsumerInOrg', [appName]);
+  }
+  const consumer = await call<Consumer>(`${base}/credentials/${appId}/${consumerId}?part=keyandsecret`);
+  if (!consumer.key) {
+    throw messages.createError('error.NoConsumerInOrg', [appName]);
+  }
+  if (!consumer.secret) {
+    // The key came back but not the secret: the answer of an org that hides secrets from this user.
+    throw messages.createError('error.SecretPermissionMissing', ['(no secret in the answer)']);
+  }
+  return { appId, consumerId, consumerKey: consumer.key, consumerSecret: consumer.secret };
+}
+
+function credentialsError(error: unknown): SfError {
+  const err = error instanceof Error ? error : new Error(String(error));
+  const errorCode = 'errorCode' in err && typeof err.errorCode === 'string' ? err.errorCode : undefined;
+  const detail = `${errorCode ?? err.name}: ${err.message}`;
+  switch (classifyCredentialsError({ errorCode, message: err.message, name: err.name })) {
+    case 'setting':
+      return messages.createError('error.SecretApiSettingOff', [detail]);
+    case 'permission':
+      return messages.createError('error.SecretPermissionMissing', [detail]);
+    default:
+      return messages.createError('error.CredentialsReadFailed', [detail]);
+  }
+}

@@ -1,0 +1,337 @@
+/*
+ * Copyright 2026, the plugin-eca-clientcreds contributors.
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+import { Messages, SfError } from '@salesforce/core';
+import type { AppOauthSettings } from './appSettings.js';
+import type { OAuthErrorResponse, TransportFailure } from './tokenClient.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.test');
+
+/**
+ * THE place where a Salesforce OAuth error is mapped to its cause and fix.
+ *
+ * Each row of OAUTH_ERROR_TABLE matches a token endpoint answer (`error`, `error_description`, HTTP status; from
+ * oauth-client-credentials.md section 3) and names a diagnosis. The diagnosis key is the message key in
+ * messages/eca.clientcreds.test.md: `# error.<Key>` is the message, `# error.<Key>.actions` the fix. Rows are tried in
+ * order; the first match wins; an answer no row matches is shown verbatim with its HTTP status (UnknownOAuthError).
+ * To add a mapping: add a row here, add the two message entries, add a case to test/oauth/oauthErrors.test.ts.
+ */
+
+/** What is known when diagnosing, beyond the answer itself. Everything optional makes the diagnosis more precise. */
+export type DiagnosisContext = {
+  /** Host the token request went to. */
+  tokenHost: string;
+  appName?: string;
+  /** The consumer key/secret were read from the org (so the key is the app's real key). */
+  credentialsFromOrg?: boolean;
+  /** --wait in minutes; > 0 means retries already ran out. */
+  waitMinutes?: number;
+  /** The app's settings, from the org (preferred) or the project files. */
+  settings?: AppOauthSettings;
+  /** The policy's Run As value looked up in the org (only with --target-org). */
+  runAsLookup?: RunAsLookup;
+  /** Clock for the "deployed recently" check. */
+  now?: number;
+};
+
+export type RunAsLookup = {
+  value: string;
+  /** A user with this Username exists. */
+  exists: boolean;
+  active?: boolean;
+  /** No user has this Username, but this user has it as Email. */
+  usernameForEmail?: string;
+};
+
+export type Diagnosis = {
+  /** Message key without the "error." prefix; also the error name (+ "Error"). */
+  key: string;
+  tokens: string[];
+  actionTokens: string[];
+  /** Worth retrying under --wait (propagation delay). */
+  retryable: boolean;
+  /** The answer as Salesforce sent it, for the verbatim line and --json. */
+  answer: string;
+};
+
+type Match = {
+  /** OAuth `error` value(s); omitted = any. */
+  error?: string | readonly string[];
+  /** Pattern for `error_description`; omitted = any. */
+  description?: RegExp;
+  /** Status predicate; omitted = any. */
+  status?: (status: number) => boolean;
+};
+
+type Verdict = { key: string; tokens?: string[]; actionTokens?: string[]; retryable?: boolean };
+
+export type OAuthErrorRow = Match & {
+  /** One line: why Salesforce answers this. */
+  cause: string;
+  diagnose: (answer: OAuthErrorResponse, ctx: DiagnosisContext) => Verdict;
+};
+
+/** How long after an app change `invalid_client_id` is still plausibly propagation (reference: up to 30 min). */
+export const PROPAGATION_WINDOW_MS = 30 * 60_000;
+
+export const OAUTH_ERROR_TABLE: readonly OAuthErrorRow[] = [
+  {
+    error: ['invalid_grant', 'unknown_error'],
+    description: /request not supported on this domain|retry your request/i,
+    cause: 'The request went to a host that is not the org My Domain (login/test.salesforce.com, a Setup or Lightning host).',
+    diagnose: (a, ctx) => ({ key: 'WrongHost', tokens: [ctx.tokenHost] }),
+  },
+  {
+    error: 'invalid_grant',
+    description: /no client credentials user enabled/i,
+    cause: 'The OAuth policy has no Run As user, or it names a user by name/email instead of Username.',
+    diagnose: (a, ctx) => runAsVerdict(ctx),
+  },
+  {
+    error: 'invalid_client_id',
+    cause: 'The consumer key is unknown on this host: wrong key or org, or the app was created moments ago.',
+    diagnose: (a, ctx) => clientIdVerdict(ctx),
+  },
+  {
+    error: 'invalid_client',
+    description: /app must be installed/i,
+    cause: 'API Access Control or the uninstalled-app restriction blocks the app.',
+    diagnose: (a, ctx) => ({ key: 'AppNotInstalled', tokens: [appLabel(ctx)] }),
+  },
+  {
+    error: 'invalid_client',
+    cause: 'The key is known but the secret is wrong (or was just rotated and has not propagated).',
+    diagnose: (a, ctx) =>
+      ctx.credentialsFromOrg
+        ? { key: 'SecretNotPropagated', tokens: [appLabel(ctx)], retryable: true }
+        : { key: 'WrongSecret', tokens: [appLabel(ctx)] },
+  },
+  {
+    error: 'invalid_app_access',
+    cause: 'Permitted users is "Admin approved users are pre-authorized" and the Run As user has none of the listed profiles/permission sets.',
+    diagnose: (a, ctx) => ({
+      key: 'NotAdminApproved',
+      tokens: [ctx.settings?.runAsUser ?? 'The Run As user', appLabel(ctx)],
+      actionTokens: [
+        joinOrDash(ctx.settings?.policyProfiles),
+        joinOrDash(ctx.settings?.policyPermissionSets),
+      ],
+    }),
+  },
+  {
+    error: 'invalid_grant',
+    description: /no valid scopes/i,
+    cause: 'The app has only scopes the flow drops (Full, Web, RefreshToken) and not Api.',
+    diagnose: (a, ctx) => ({ key: 'NoValidScopes', tokens: [appLabel(ctx), ctx.settings?.scopes?.join(', ') ?? 'unknown'] }),
+  },
+  {
+    error: 'oauth_flow_disabled',
+    cause: 'ExtlClntAppConfigurablePolicies isEnabled or isOauthPluginEnabled is false.',
+    diagnose: (a, ctx) => appDisabledVerdict(ctx),
+  },
+  {
+    error: ['unsupported_grant_type', 'unauthorized_client'],
+    cause: 'The client credentials switch is off on the OAuth policy and/or the global OAuth settings (sources disagree on the code).',
+    diagnose: (a, ctx) => flowDisabledVerdict(ctx),
+  },
+  {
+    error: 'invalid_grant',
+    description: /client credentials?.*not (enabled|allowed|supported)|flow not enabled/i,
+    cause: 'The client credentials switch is off on the OAuth policy and/or the global OAuth settings.',
+    diagnose: (a, ctx) => flowDisabledVerdict(ctx),
+  },
+  {
+    error: 'invalid_grant',
+    description: /ip restricted|login hours/i,
+    cause: 'The Run As user profile login IP ranges/hours, or the policy IP relaxation "Enforce", exclude this caller.',
+    diagnose: (a, ctx) => ({ key: 'IpRestricted', tokens: [ctx.settings?.runAsUser ?? 'the Run As user'] }),
+  },
+  {
+    error: ['inactive_user', 'invalid_grant'],
+    description: /inactive|frozen/i,
+    cause: 'The Run As user is inactive (or frozen).',
+    diagnose: (a, ctx) => ({ key: 'InactiveUser', tokens: [ctx.runAsLookup?.value ?? ctx.settings?.runAsUser ?? 'The Run As user'] }),
+  },
+  {
+    error: 'inactive_user',
+    cause: 'The Run As user is inactive.',
+    diagnose: (a, ctx) => ({ key: 'InactiveUser', tokens: [ctx.settings?.runAsUser ?? 'The Run As user'] }),
+  },
+  {
+    error: 'inactive_org',
+    cause: 'The org is locked, closed or suspended.',
+    diagnose: (a, ctx) => ({ key: 'InactiveOrg', tokens: [ctx.tokenHost] }),
+  },
+  {
+    error: 'rate_limit_exceeded',
+    cause: 'Too many logins for this user in a short time.',
+    diagnose: () => ({ key: 'RateLimited' }),
+  },
+  {
+    error: 'invalid_basic_auth_header',
+    cause: 'The Basic authorization header could not be decoded.',
+    diagnose: () => ({ key: 'InvalidBasicAuthHeader' }),
+  },
+  {
+    error: ['server_error', 'service_unavailable', 'system_down'],
+    cause: 'Salesforce had a temporary problem.',
+    diagnose: (a) => ({ key: 'ServerUnavailable', tokens: [String(a.status)] }),
+  },
+  {
+    status: (s) => s >= 500,
+    cause: 'Salesforce had a temporary problem.',
+    diagnose: (a) => ({ key: 'ServerUnavailable', tokens: [String(a.status)] }),
+  },
+  {
+    status: (s) => s >= 300 && s < 400,
+    cause: 'The host redirects token requests (a renamed My Domain, a proxy); redirects are not followed with a secret.',
+    diagnose: (a, ctx) => ({ key: 'TokenEndpointRedirected', tokens: [ctx.tokenHost, a.location ?? 'an unknown location'] }),
+  },
+];
+
+/** Finds the row for an answer (exported for tests and docs). */
+export function findRow(answer: OAuthErrorResponse): OAuthErrorRow | undefined {
+  return OAUTH_ERROR_TABLE.find((row) => matches(row, answer));
+}
+
+/** Maps a token endpoint error answer to a diagnosis. */
+export function diagnoseOAuthError(answer: OAuthErrorResponse, ctx: DiagnosisContext): Diagnosis {
+  const row = findRow(answer);
+  const verdict: Verdict = row
+    ? row.diagnose(answer, ctx)
+    : answer.error
+    ? { key: 'UnknownOAuthError', tokens: [String(answer.status), answer.error, answer.errorDescription ?? ''] }
+    : { key: 'UnexpectedTokenResponse', tokens: [String(answer.status), answer.bodySnippet ?? '(empty body)'] };
+  return {
+    key: verdict.key,
+    tokens: verdict.tokens ?? [],
+    actionTokens: verdict.actionTokens ?? [],
+    retryable: verdict.retryable ?? false,
+    answer: describeAnswer(answer),
+  };
+}
+
+/** Maps a failure to reach the token endpoint (DNS, refused, TLS, timeout) to a diagnosis. */
+export function diagnoseTransportFailure(failure: TransportFailure, ctx: DiagnosisContext): Diagnosis {
+  return failure.kind === 'timeout'
+    ? { key: 'TokenRequestTimeout', tokens: [ctx.tokenHost], actionTokens: [], retryable: false, answer: failure.message }
+    : {
+        key: 'TokenEndpointUnreachable',
+        tokens: [ctx.tokenHost, failure.message],
+        actionTokens: [],
+        retryable: false,
+        answer: failure.message,
+      };
+}
+
+/** "HTTP 400 invalid_grant: no client credentials user enabled" */
+export function describeAnswer(answer: OAuthErrorResponse): string {
+  if (answer.error) {
+    return `HTTP ${answer.status} ${answer.error}${answer.errorDescription ? `: ${answer.errorDescription}` : ''}`;
+  }
+  return `HTTP ${answer.status}${answer.bodySnippet ? `: ${answer.bodySnippet}` : ''}`;
+}
+
+/**
+ * The SfError for a diagnosis: name `<Key>Error`, the diagnosis message followed by Salesforce's verbatim answer,
+ * the actions, exit code 1. `redact` must scrub anything echoed from the server.
+ */
+export function diagnosisError(diagnosis: Diagnosis, redact: (text: string) => string = (t: string): string => t): SfError {
+  const error = messages.createError(
+    `error.${diagnosis.key}`,
+    diagnosis.tokens.map(redact),
+    diagnosis.actionTokens.map(redact)
+  );
+  const answer = redact(diagnosis.answer);
+  if (answer) error.message = `${error.message}\n${messages.getMessage('info.ServerAnswer', [answer])}`;
+  error.setData({ diagnosis: diagnosis.key, serverAnswer: answer, retryable: diagnosis.retryable });
+  return error;
+}
+
+function matches(row: Match, answer: OAuthErrorResponse): boolean {
+  if (row.error !== undefined) {
+    const codes: readonly string[] = typeof row.error === 'string' ? [row.error] : row.error;
+    if (!answer.error || !codes.includes(answer.error)) return false;
+  }
+  if (row.description && !row.description.test(answer.errorDescription ?? '')) return false;
+  if (row.status && !row.status(answer.status)) return false;
+  return row.error !== undefined || row.status !== undefined;
+}
+
+function joinOrDash(values: string[] | undefined): string {
+  return values && values.length > 0 ? values.join(', ') : '-';
+}
+
+function appLabel(ctx: DiagnosisContext): string {
+  return ctx.appName ?? 'the app';
+}
+
+function policyLocation(ctx: DiagnosisContext): string {
+  return ctx.settings?.locations.ExtlClntAppOauthConfigurablePolicies ?? `the OAuth policy of ${appLabel(ctx)}`;
+}
+
+function globalLocation(ctx: DiagnosisContext): string {
+  return ctx.settings?.locations.ExtlClntAppGlobalOauthSettings ?? `the global OAuth settings of ${appLabel(ctx)}`;
+}
+
+function runAsVerdict(ctx: DiagnosisContext): Verdict {
+  const lookup = ctx.runAsLookup;
+  if (lookup?.usernameForEmail) {
+    return { key: 'RunAsEmailNotUsername', tokens: [lookup.value, lookup.usernameForEmail], actionTokens: [lookup.usernameForEmail, policyLocation(ctx)] };
+  }
+  if (lookup && !lookup.exists) {
+    return { key: 'RunAsUserNotFound', tokens: [lookup.value], actionTokens: [policyLocation(ctx)] };
+  }
+  if (ctx.settings?.locations.ExtlClntAppOauthConfigurablePolicies && !ctx.settings.runAsUser) {
+    return { key: 'RunAsUserMissing', tokens: [policyLocation(ctx)], actionTokens: [policyLocation(ctx)] };
+  }
+  return { key: 'NoRunAsUser', tokens: [appLabel(ctx)], actionTokens: [policyLocation(ctx)] };
+}
+
+function clientIdVerdict(ctx: DiagnosisContext): Verdict {
+  if (ctx.waitMinutes && ctx.waitMinutes > 0) {
+    return { key: 'PropagationTimeout', tokens: [String(ctx.waitMinutes), ctx.tokenHost], retryable: true };
+  }
+  const settings = ctx.settings?.source === 'org' ? ctx.settings : undefined;
+  if (settings && !settings.appFound) {
+    return { key: 'UnknownClientIdAppMissing', tokens: [ctx.tokenHost, appLabel(ctx)], retryable: true };
+  }
+  const modified = settings?.appLastModified ? Date.parse(settings.appLastModified) : NaN;
+  const recent = !Number.isNaN(modified) && (ctx.now ?? Date.now()) - modified < PROPAGATION_WINDOW_MS;
+  if (ctx.credentialsFromOrg === true || recent) {
+    return { key: 'PropagationDelay', tokens: [appLabel(ctx), ctx.tokenHost], retryable: true };
+  }
+  return { key: 'UnknownClientId', tokens: [ctx.tokenHost], retryable: true };
+}
+
+function flowDisabledVerdict(ctx: DiagnosisContext): Verdict {
+  const s = ctx.settings;
+  const globalOff = s?.globalCcEnabled === false;
+  const policyOff = s?.policyCcEnabled === false;
+  const source = s?.source === 'org' ? 'org' : 'project files';
+  if (globalOff && policyOff) {
+    return { key: 'FlowDisabledInBoth', tokens: [appLabel(ctx), source], actionTokens: [globalLocation(ctx), policyLocation(ctx)] };
+  }
+  if (globalOff) {
+    return { key: 'FlowDisabledInGlobalSettings', tokens: [appLabel(ctx), source], actionTokens: [globalLocation(ctx)] };
+  }
+  if (policyOff) {
+    return { key: 'FlowDisabledInPolicy', tokens: [appLabel(ctx), source], actionTokens: [policyLocation(ctx)] };
+  }
+  return { key: 'FlowDisabled', tokens: [appLabel(ctx)], actionTokens: [globalLocation(ctx), policyLocation(ctx)] };
+}
+
+function appDisabledVerdict(ctx: DiagnosisContext): Verdict {
+  const s = ctx.settings;
+  const location = s?.locations.ExtlClntAppConfigurablePolicies ?? `the app policies of ${appLabel(ctx)}`;
+  const off = [s?.appEnabled === false ? 'isEnabled' : undefined, s?.oauthPluginEnabled === false ? 'isOauthPluginEnabled' : undefined].filter(
+    (v): v is string => v !== undefined
+  );
+  return {
+    key: 'AppDisabled',
+    tokens: [appLabel(ctx), off.length > 0 ? off.join(' and ') : 'isEnabled or isOauthPluginEnabled'],
+    actionTokens: [location],
+  };
+}

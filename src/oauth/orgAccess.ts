@@ -1,0 +1,61 @@
+/*
+ * Copyright 2026, the plugin-eca-clientcreds contributors.
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+import type { Connection } from '@salesforce/core';
+import { type AppOauthSettings, type MetadataReader, readOrgAppSettings } from './appSettings.js';
+import { type ConsumerCredentials, readConsumerCredentials } from './consumerCredentials.js';
+import type { RunAsLookup } from './oauthErrors.js';
+
+/**
+ * What `test` reads from --target-org with the user's own login (never with the client credentials token):
+ * the app's consumer credentials, its settings (for the diagnosis), and the Run As user (email vs Username).
+ */
+export type OrgAccess = {
+  orgId: string;
+  instanceUrl: string;
+  apiVersion: string;
+  readCredentials(appName: string): Promise<ConsumerCredentials>;
+  readAppSettings(appName: string): Promise<AppOauthSettings>;
+  lookupRunAs(value: string): Promise<RunAsLookup>;
+};
+
+type UserRow = { Username: string; IsActive?: boolean };
+
+/** SOQL string literal escaping (backslash and single quote). */
+export function soqlString(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+export function createOrgAccess(conn: Connection, orgId: string): OrgAccess {
+  const apiVersion = conn.getApiVersion();
+  // jsforce types readMetadata by its own list of type names, which lacks the ECA types.
+  const readMetadata = conn.metadata.read.bind(conn.metadata) as (type: string, fullNames: string[]) => Promise<unknown>;
+  const metadata: MetadataReader = {
+    list: async (queries) => {
+      const result = await conn.metadata.list(queries, apiVersion);
+      return (Array.isArray(result) ? result : [result]).filter(Boolean);
+    },
+    read: async (type, fullNames) => {
+      const result = await readMetadata(type, fullNames);
+      return (Array.isArray(result) ? result : [result]).filter(Boolean) as Array<Record<string, unknown>>;
+    },
+  };
+  return {
+    orgId,
+    instanceUrl: conn.instanceUrl,
+    apiVersion,
+    readCredentials: (appName) => readConsumerCredentials({ request: (url) => conn.request(url) }, apiVersion, appName),
+    readAppSettings: (appName) => readOrgAppSettings(metadata, appName),
+    lookupRunAs: async (value): Promise<RunAsLookup> => {
+      const byUsername = await conn.query<UserRow>(
+        `SELECT Username, IsActive FROM User WHERE Username = ${soqlString(value)} LIMIT 1`
+      );
+      if (byUsername.records.length > 0) {
+        return { value, exists: true, active: byUsername.records[0].IsActive };
+      }
+      const byEmail = await conn.query<UserRow>(`SELECT Username, IsActive FROM User WHERE Email = ${soqlString(value)} LIMIT 2`);
+      return { value, exists: false, usernameForEmail: byEmail.records.length === 1 ? byEmail.records[0].Username : undefined };
+    },
+  };
+}

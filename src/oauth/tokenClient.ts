@@ -1,0 +1,166 @@
+/*
+ * Copyright 2026, the plugin-eca-clientcreds contributors.
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+
+/**
+ * A minimal OAuth 2.0 client credentials client on plain fetch. Deliberately not AuthInfo/Org/Connection: building
+ * an AuthInfo writes ~/.sfdx/<user>.json (oauth-client-credentials.md section 7). Never throws for an HTTP answer:
+ * returns a typed token, a typed OAuth error, or a typed transport failure.
+ */
+
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+export type TokenRequest = {
+  tokenUrl: string;
+  clientId: string;
+  clientSecret: string;
+  /** Send the credentials in an HTTP Basic header instead of the form body. */
+  basicAuth?: boolean;
+  timeoutMs?: number;
+  fetch?: FetchLike;
+};
+
+export type TokenSuccess = {
+  outcome: 'token';
+  status: number;
+  accessToken: string;
+  instanceUrl: string;
+  /** Identity URL: .../id/<orgId>/<userId>. */
+  id: string;
+  tokenType: string;
+  scopes: string[];
+  /** Epoch milliseconds, as Salesforce sends it. */
+  issuedAt?: string;
+  tokenFormat?: string;
+  apiInstanceUrl?: string;
+};
+
+export type OAuthErrorResponse = {
+  outcome: 'oauth-error';
+  status: number;
+  /** OAuth `error` code, when the body was an OAuth error document. */
+  error?: string;
+  errorDescription?: string;
+  /** Start of the body when it was not an OAuth error document (HTML error pages, proxies). */
+  bodySnippet?: string;
+  /** Location of a redirect (never followed: it would carry the secret elsewhere). */
+  location?: string;
+};
+
+export type TransportFailure = {
+  outcome: 'transport-error';
+  kind: 'timeout' | 'network';
+  message: string;
+};
+
+export type TokenOutcome = TokenSuccess | OAuthErrorResponse | TransportFailure;
+
+export const DEFAULT_TOKEN_TIMEOUT_MS = 30_000;
+const SNIPPET_LENGTH = 300;
+
+/** Builds the request: form body by default, or HTTP Basic with only the grant type in the body. */
+export function buildTokenRequest(request: TokenRequest): { headers: Record<string, string>; body: string } {
+  const headers: Record<string, string> = {
+    'content-type': 'application/x-www-form-urlencoded',
+    accept: 'application/json',
+  };
+  const form = new URLSearchParams();
+  form.set('grant_type', 'client_credentials');
+  if (request.basicAuth) {
+    // Salesforce's Postman collection encodes key:secret as-is; keys and secrets use no ':' (reference section 1).
+    headers.authorization = 'Basic ' + Buffer.from(`${request.clientId}:${request.clientSecret}`).toString('base64');
+  } else {
+    form.set('client_id', request.clientId);
+    form.set('client_secret', request.clientSecret);
+  }
+  return { headers, body: form.toString() };
+}
+
+/** Requests a token with the client credentials grant. */
+export async function requestClientCredentialsToken(request: TokenRequest): Promise<TokenOutcome> {
+  const doFetch = request.fetch ?? globalThis.fetch;
+  const { headers, body } = buildTokenRequest(request);
+  let response: Response;
+  try {
+    response = await doFetch(request.tokenUrl, {
+      method: 'POST',
+      headers,
+      body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(request.timeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS),
+    });
+  } catch (error) {
+    return transportFailure(error);
+  }
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (error) {
+    return transportFailure(error);
+  }
+  return parseTokenResponse(response.status, text, response.headers.get('location') ?? undefined);
+}
+
+/** Interprets a token endpoint answer. */
+export function parseTokenResponse(status: number, text: string, location?: string): TokenSuccess | OAuthErrorResponse {
+  const json = parseJsonObject(text);
+  if (status >= 200 && status < 300 && json && typeof json.access_token === 'string') {
+    return {
+      outcome: 'token',
+      status,
+      accessToken: json.access_token,
+      instanceUrl: stringField(json, 'instance_url') ?? '',
+      id: stringField(json, 'id') ?? '',
+      tokenType: stringField(json, 'token_type') ?? 'Bearer',
+      scopes: (stringField(json, 'scope') ?? '').split(/\s+/).filter(Boolean),
+      issuedAt: stringField(json, 'issued_at'),
+      tokenFormat: stringField(json, 'token_format'),
+      apiInstanceUrl: stringField(json, 'api_instance_url'),
+    };
+  }
+  if (json && typeof json.error === 'string') {
+    return {
+      outcome: 'oauth-error',
+      status,
+      error: json.error,
+      errorDescription: stringField(json, 'error_description'),
+    };
+  }
+  return {
+    outcome: 'oauth-error',
+    status,
+    bodySnippet: text.trim().slice(0, SNIPPET_LENGTH) || undefined,
+    location: status >= 300 && status < 400 ? location : undefined,
+  };
+}
+
+function parseJsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function stringField(json: Record<string, unknown>, key: string): string | undefined {
+  const value = json[key];
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return String(value);
+  return undefined;
+}
+
+function transportFailure(error: unknown): TransportFailure {
+  const err = error instanceof Error ? error : new Error(String(error));
+  if (err.name === 'TimeoutError' || err.name === 'AbortError') {
+    return { outcome: 'transport-error', kind: 'timeout', message: err.message };
+  }
+  // undici hides the reason ("fetch failed") in cause: ECONNREFUSED, ENOTFOUND, certificate errors...
+  const cause = err.cause instanceof Error ? err.cause : undefined;
+  const code = cause && 'code' in cause && typeof cause.code === 'string' ? cause.code : undefined;
+  const detail = cause ? `${code ? code + ': ' : ''}${cause.message}` : err.message;
+  return { outcome: 'transport-error', kind: 'network', message: detail };
+}

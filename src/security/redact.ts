@@ -1,0 +1,81 @@
+/*
+ * Copyright 2026, the plugin-eca-clientcreds contributors.
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+
+/**
+ * Keeps consumer secrets and access tokens out of output, --json, errors and logs.
+ *
+ * @salesforce/core's logger filter (src/logger/filters.ts) has a fixed list of key names and token patterns and no
+ * way to register values, and it would miss a secret under keys like "client_secret" or "secret". So this plugin
+ * (1) never passes a secret or token to any logger, and (2) runs every text that may echo one (server error bodies,
+ * transport errors, anything shown verbatim) through a SecretRedactor that knows the exact values in play.
+ */
+
+export const REDACTED = '<redacted>';
+
+/** Shortest value worth registering: shorter strings would redact ordinary words. */
+const MIN_SECRET_LENGTH = 6;
+
+/** Opaque Salesforce session ids and JWTs, redacted even when they were never registered. */
+const TOKEN_PATTERNS: readonly RegExp[] = [
+  /00D\w{12,15}![.\w]+/g,
+  /eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/g,
+];
+
+export class SecretRedactor {
+  private readonly secrets = new Set<string>();
+  private readonly originals = new Set<string>();
+
+  /** Number of distinct values registered (encodings excluded). */
+  public get size(): number {
+    return this.originals.size;
+  }
+
+  /** Registers values (a consumer secret, an access token) that must never be shown. Empty/short values are ignored. */
+  public register(...values: Array<string | undefined>): this {
+    for (const value of values) {
+      if (value && value.length >= MIN_SECRET_LENGTH) {
+        this.originals.add(value);
+        this.secrets.add(value);
+        // A secret may appear URL- or form-encoded (e.g. in an echoed request body).
+        this.secrets.add(encodeURIComponent(value));
+        this.secrets.add(new URLSearchParams({ v: value }).toString().slice(2));
+      }
+    }
+    return this;
+  }
+
+  /** Replaces every registered value and every token-shaped string in text. */
+  public redact(text: string): string {
+    let out = text;
+    // Longest first, so a secret containing another registered value is replaced whole.
+    for (const secret of [...this.secrets].sort((a, b) => b.length - a.length)) {
+      out = out.split(secret).join(REDACTED);
+    }
+    for (const pattern of TOKEN_PATTERNS) {
+      out = out.replace(pattern, REDACTED);
+    }
+    return out;
+  }
+
+  /** Deep-redacts strings inside a JSON-like value (for error data and results). */
+  public redactDeep<T>(value: T): T {
+    if (typeof value === 'string') return this.redact(value) as T;
+    if (Array.isArray(value)) return value.map((v: unknown) => this.redactDeep(v)) as T;
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.redactDeep(v)])) as T;
+    }
+    return value;
+  }
+
+  /** True when text contains a registered value. */
+  public leaks(text: string): boolean {
+    return [...this.secrets].some((secret) => text.includes(secret));
+  }
+}
+
+/** A short, safe description of a secret for output: its length and nothing else. */
+export function describeSecret(value: string | undefined): string {
+  return value ? `<${value.length} characters, hidden>` : '<none>';
+}
