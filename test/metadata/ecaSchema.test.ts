@@ -1,0 +1,94 @@
+/*
+ * Copyright 2026, the plugin-eca-clientcreds contributors.
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+import { expect } from 'chai';
+import {
+  invalidEnumValues,
+  isEmittable,
+  missingRequiredElements,
+  unknownOrTooNewElements,
+} from '../../src/metadata/ecaSchema.js';
+
+describe('ecaSchema', () => {
+  describe('unknownOrTooNewElements', () => {
+    it('accepts fields that exist at the version', () => {
+      expect(
+        unknownOrTooNewElements('ExtlClntAppGlobalOauthSettings', ['callbackUrl', 'isClientCredentialsFlowEnabled'], '60.0')
+      ).to.deep.equal([]);
+    });
+    it('reports a field newer than the version with its first version', () => {
+      expect(unknownOrTooNewElements('ExtlClntAppGlobalOauthSettings', ['isNamedUserJwtEnabled'], '60.0')).to.deep.equal([
+        { element: 'isNamedUserJwtEnabled', problem: 'tooNew', since: '61.0' },
+      ]);
+      expect(unknownOrTooNewElements('ExtlClntAppConfigurablePolicies', ['startPage'], 62)).to.deep.equal([
+        { element: 'startPage', problem: 'tooNew', since: '63.0' },
+      ]);
+      expect(unknownOrTooNewElements('ExtlClntAppConfigurablePolicies', ['startPage'], '63.0')).to.deep.equal([]);
+    });
+    it('reports fields of other types and ConnectedApp names as unknown, once each', () => {
+      expect(
+        unknownOrTooNewElements('ExtlClntAppOauthConfigurablePolicies', ['ipRelaxation', 'ipRelaxation', 'scopes'], '66.0')
+      ).to.deep.equal([
+        { element: 'ipRelaxation', problem: 'unknown' },
+        { element: 'scopes', problem: 'unknown' },
+      ]);
+      expect(unknownOrTooNewElements('ExtlClntAppConfigurablePolicies', ['ipRelaxationPolicyType'], '66.0')).to.deep.equal([
+        { element: 'ipRelaxationPolicyType', problem: 'unknown' },
+      ]);
+    });
+    it('reports never-emit fields with the reason', () => {
+      const problems = unknownOrTooNewElements('ExtlClntAppOauthSettings', ['oauthLink'], '66.0');
+      expect(problems).to.have.length(1);
+      expect(problems[0]).to.include({ element: 'oauthLink', problem: 'neverEmit' });
+      expect(problems[0].reason).to.be.a('string').and.not.empty;
+      for (const [type, element] of [
+        ['ExternalClientApplication', 'orgScopedExternalApp'],
+        ['ExternalClientApplication', 'managedType'],
+        ['ExtlClntAppGlobalOauthSettings', 'consumerKey'],
+        ['ExtlClntAppGlobalOauthSettings', 'consumerSecret'],
+        ['ExtlClntAppOauthConfigurablePolicies', 'isNamedUserJwtEnabled'],
+      ] as const) {
+        expect(unknownOrTooNewElements(type, [element], '62.0')[0]?.problem, `${type}.${element}`).to.equal('neverEmit');
+      }
+    });
+    it('does not report Profile elements it does not model', () => {
+      expect(unknownOrTooNewElements('Profile', ['custom', 'loginIpRanges', 'fieldPermissions'], '66.0')).to.deep.equal([]);
+    });
+    it('is not fooled by Object.prototype names', () => {
+      expect(unknownOrTooNewElements('ExternalClientApplication', ['constructor', 'toString'], '66.0')).to.have.length(2);
+    });
+  });
+
+  it('isEmittable combines existence, version and never-emit', () => {
+    expect(isEmittable('ExtlClntAppOauthConfigurablePolicies', 'clientCredentialsFlowUser', '60.0')).to.equal(true);
+    expect(isEmittable('ExtlClntAppOauthConfigurablePolicies', 'isGuestCodeCredFlowEnabled', '60.0')).to.equal(false);
+    expect(isEmittable('ExtlClntAppOauthConfigurablePolicies', 'isNamedUserJwtEnabled', '62.0')).to.equal(false);
+    expect(isEmittable('ExtlClntAppOauthSettings', 'nonsense', '66.0')).to.equal(false);
+  });
+
+  it('missingRequiredElements lists required fields not present', () => {
+    expect(missingRequiredElements('ExtlClntAppConfigurablePolicies', ['label'])).to.deep.equal([
+      'externalClientApplication',
+      'isEnabled',
+    ]);
+    expect(missingRequiredElements('ExternalClientApplication', ['label'])).to.deep.equal([]);
+  });
+
+  it('invalidEnumValues checks enumerations of the type', () => {
+    expect(
+      invalidEnumValues('ExtlClntAppOauthConfigurablePolicies', {
+        permittedUsersPolicyType: 'AdminApproved',
+        ipRelaxationPolicyType: 'Enforce',
+        label: 'anything',
+      })
+    ).to.deep.equal([
+      {
+        element: 'permittedUsersPolicyType',
+        value: 'AdminApproved',
+        allowed: ['AdminApprovedPreAuthorized', 'AllSelfAuthorized'],
+      },
+    ]);
+    expect(invalidEnumValues('ExternalClientApplication', { distributionState: 'Managed' })).to.have.length(1);
+  });
+});

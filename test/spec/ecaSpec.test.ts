@@ -1,0 +1,192 @@
+/*
+ * Copyright 2026, the plugin-eca-clientcreds contributors.
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+import { Messages, SfError } from '@salesforce/core';
+import { expect } from 'chai';
+import { buildSpec, SpecInput } from '../../src/spec/ecaSpec.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.generate');
+
+const base: SpecInput = {
+  name: 'Billing_Sync',
+  contactEmail: 'admin@example.com',
+  runAsUsername: 'billing.integration@example.com',
+};
+
+function rejection(input: SpecInput): SfError {
+  try {
+    buildSpec(input);
+  } catch (error) {
+    expect(error).to.be.instanceOf(SfError);
+    return error as SfError;
+  }
+  return expect.fail('buildSpec accepted the input');
+}
+
+describe('buildSpec', () => {
+  it('applies the documented defaults', () => {
+    const { spec, warnings } = buildSpec(base);
+    expect(warnings).to.deep.equal([]);
+    expect(spec.apiVersion).to.equal('66.0');
+    expect(spec.app).to.deep.equal({
+      name: 'Billing_Sync',
+      label: 'Billing Sync',
+      description: messages.getMessage('default.appDescription'),
+      contactEmail: 'admin@example.com',
+    });
+    expect(spec.oauth).to.deep.equal({
+      callbackUrl: 'https://login.salesforce.com/services/oauth2/success',
+      scopes: ['Api'],
+      pkceRequired: false,
+      refreshTokenRotation: false,
+      jwtAccessTokens: false,
+    });
+    expect(spec.profile).to.deep.equal({
+      kind: 'custom',
+      name: 'Billing_Sync Integration',
+      description: messages.getMessage('default.profileDescription', ['Billing Sync']),
+      userLicense: 'Salesforce',
+      apiOnlyUser: false,
+      viewAllData: true,
+      viewAllObjects: [],
+    });
+    expect(spec.policy).to.deep.equal({
+      runAsUsername: 'billing.integration@example.com',
+      permittedUsers: 'AdminApprovedPreAuthorized',
+      ipRelaxation: 'Enforce',
+      sessionTimeoutMinutes: undefined,
+      refreshTokenPolicy: 'Zero',
+      refreshTokenValidity: undefined,
+      preAuthorizedProfiles: ['Billing_Sync Integration'],
+      preAuthorizedPermissionSets: [],
+    });
+    expect(spec.user).to.deep.equal({
+      username: 'billing.integration@example.com',
+      lastName: 'Integration',
+      firstName: undefined,
+      email: 'admin@example.com',
+      alias: 'billingi',
+      locale: 'en_US',
+      timeZone: 'America/Los_Angeles',
+      language: 'en_US',
+      emailEncoding: 'UTF-8',
+    });
+  });
+
+  it('uses the project sourceApiVersion when no version is given, and warns when the flag is above it', () => {
+    expect(buildSpec({ ...base, projectApiVersion: '62.0' }).spec.apiVersion).to.equal('62.0');
+    const { spec, warnings } = buildSpec({ ...base, projectApiVersion: '62.0', apiVersion: '64.0' });
+    expect(spec.apiVersion).to.equal('64.0');
+    expect(warnings).to.deep.equal([messages.getMessage('warning.ApiVersionAboveProject', ['64.0', '62.0'])]);
+  });
+
+  it('warns about an API version newer than the field tables', () => {
+    const { warnings } = buildSpec({ ...base, apiVersion: '70.0' });
+    expect(warnings).to.deep.equal([messages.getMessage('warning.ApiVersionNewerThanKnown', ['70.0', '67.0'])]);
+  });
+
+  it('pre-authorizes an existing profile and the permission sets, which also go to the user', () => {
+    const { spec } = buildSpec({
+      ...base,
+      existingProfile: 'Minimum Access - API Only Integrations',
+      permissionSets: ['Billing_Access', 'Api_Access', 'Billing_Access'],
+    });
+    expect(spec.profile).to.deep.equal({ kind: 'existing', name: 'Minimum Access - API Only Integrations' });
+    expect(spec.permissionSets).to.deep.equal(['Billing_Access', 'Api_Access']);
+    expect(spec.policy.preAuthorizedProfiles).to.deep.equal(['Minimum Access - API Only Integrations']);
+    expect(spec.policy.preAuthorizedPermissionSets).to.deep.equal(['Billing_Access', 'Api_Access']);
+  });
+
+  it('pre-authorizes nothing with AllSelfAuthorized', () => {
+    const { spec } = buildSpec({ ...base, permittedUsers: 'allselfauthorized', permissionSets: ['A_B'] });
+    expect(spec.policy.permittedUsers).to.equal('AllSelfAuthorized');
+    expect(spec.policy.preAuthorizedProfiles).to.deep.equal([]);
+    expect(spec.policy.preAuthorizedPermissionSets).to.deep.equal([]);
+    expect(spec.permissionSets).to.deep.equal(['A_B']);
+  });
+
+  it('takes the custom profile options and the specific refresh token policy', () => {
+    const { spec } = buildSpec({
+      ...base,
+      profileName: 'Billing Api',
+      apiOnlyUser: true,
+      viewAllData: false,
+      viewAllObjects: ['Account', 'Invoice__c'],
+      userLicense: 'Salesforce Integration',
+      refreshTokenPolicy: 'SpecificLifetime',
+      refreshTokenValidity: '90 Days',
+      sessionTimeout: 120,
+      ipRelaxation: 'bypass',
+    });
+    expect(spec.profile).to.include({
+      kind: 'custom',
+      name: 'Billing Api',
+      apiOnlyUser: true,
+      viewAllData: false,
+      userLicense: 'Salesforce Integration',
+    });
+    expect(spec.profile.kind === 'custom' && spec.profile.viewAllObjects).to.deep.equal(['Account', 'Invoice__c']);
+    expect(spec.policy.refreshTokenValidity).to.deep.equal({ period: 90, unit: 'Days' });
+    expect(spec.policy.sessionTimeoutMinutes).to.equal(120);
+    expect(spec.policy.ipRelaxation).to.equal('Bypass');
+  });
+
+  describe('rejects contradictory flags', () => {
+    it('--profile-name with --existing-profile', () => {
+      const error = rejection({ ...base, profileName: 'A', existingProfile: 'B' });
+      expect(error.message).to.equal(messages.getMessage('error.ProfileNameAndExistingProfile'));
+    });
+    it('custom-profile options with --existing-profile, naming them', () => {
+      const error = rejection({ ...base, existingProfile: 'B', apiOnlyUser: true, viewAllObjects: ['Account'] });
+      expect(error.message).to.equal(
+        messages.getMessage('error.ProfileOptionsWithExistingProfile', ['--api-only-user, --view-all-objects'])
+      );
+    });
+    it('--no-view-all-data with --existing-profile', () => {
+      const error = rejection({ ...base, existingProfile: 'B', viewAllData: false });
+      expect(error.message).to.equal(messages.getMessage('error.ProfileOptionsWithExistingProfile', ['--view-all-data']));
+    });
+    it('--session-timeout with --jwt-access-tokens', () => {
+      const error = rejection({ ...base, jwtAccessTokens: true, sessionTimeout: 30 });
+      expect(error.message).to.equal(messages.getMessage('error.SessionTimeoutWithJwt'));
+    });
+    it('--refresh-token-validity without a specific policy', () => {
+      const error = rejection({ ...base, refreshTokenValidity: '90 Days' });
+      expect(error.message).to.equal(messages.getMessage('error.RefreshTokenValidityWithoutSpecificPolicy', ['Zero']));
+    });
+    it('a specific refresh token policy without a validity', () => {
+      const error = rejection({ ...base, refreshTokenPolicy: 'SpecificInactivity' });
+      expect(error.message).to.equal(messages.getMessage('error.RefreshTokenPolicyNeedsValidity', ['SpecificInactivity']));
+    });
+    it('--jwt-access-tokens below API 61.0', () => {
+      const error = rejection({ ...base, jwtAccessTokens: true, apiVersion: '60.0' });
+      expect(error.message).to.equal(messages.getMessage('error.JwtNeedsApiVersion', ['60.0']));
+      expect(buildSpec({ ...base, jwtAccessTokens: true, apiVersion: '61.0' }).spec.oauth.jwtAccessTokens).to.equal(true);
+    });
+  });
+
+  describe('rejects bad input through the rules', () => {
+    const cases: Array<[string, Partial<SpecInput>, string]> = [
+      ['app name', { name: 'My-App' }, 'AppNameFormatError'],
+      ['contact email', { contactEmail: 'nobody' }, 'InvalidEmailError'],
+      ['username', { runAsUsername: 'nobody' }, 'InvalidUsernameError'],
+      ['callback URL', { callbackUrl: 'http://example.com' }, 'CallbackUrlNotHttpsError'],
+      ['scope', { scopes: ['Nope'] }, 'UnknownScopeError'],
+      ['API version', { apiVersion: '59.0' }, 'ApiVersionTooLowError'],
+      ['project API version', { projectApiVersion: '57.0' }, 'ProjectApiVersionTooLowError'],
+      ['profile name', { profileName: 'a/b' }, 'InvalidProfileNameError'],
+      ['permission set', { permissionSets: ['Has Space'] }, 'InvalidPermissionSetNameError'],
+      ['object', { viewAllObjects: ['Bad Object'] }, 'InvalidObjectNameError'],
+      ['label', { label: 'two\nlines' }, 'ControlCharactersError'],
+      ['user email', { userEmail: 'x@' }, 'InvalidEmailError'],
+      ['alias', { userAlias: 'muchtoolong' }, 'InvalidAliasError'],
+      ['time zone', { userTimeZone: 'Nowhere/Land' }, 'InvalidTimeZoneError'],
+      ['permitted users', { permittedUsers: 'AdminApproved' }, 'InvalidEnumValueError'],
+    ];
+    for (const [what, change, name] of cases) {
+      it(what, () => expect(rejection({ ...base, ...change }).name).to.equal(name));
+    }
+  });
+});
