@@ -7,7 +7,7 @@ import { escapeXml, renderJsonTemplate, renderXmlTemplate, TemplateError } from 
 
 describe('templateEngine', () => {
   it('escapes every XML special character in values', () => {
-    expect(escapeXml(`a&b<c>d"e'f`)).to.equal('a&amp;b&lt;c&gt;d&quot;e&apos;f');
+    expect(escapeXml('a&b<c>d"e\'f')).to.equal('a&amp;b&lt;c&gt;d&quot;e&apos;f');
     expect(renderXmlTemplate('<label>{{app.label}}</label>', { app: { label: 'R&D <x>' } })).to.equal(
       '<label>R&amp;D &lt;x&gt;</label>'
     );

@@ -41,7 +41,7 @@ describe('ecaSchema', () => {
       const problems = unknownOrTooNewElements('ExtlClntAppOauthSettings', ['oauthLink'], '66.0');
       expect(problems).to.have.length(1);
       expect(problems[0]).to.include({ element: 'oauthLink', problem: 'neverEmit' });
-      expect(problems[0].reason).to.be.a('string').and.not.empty;
+      expect(problems[0].reason).to.be.a('string').with.length.greaterThan(0);
       for (const [type, element] of [
         ['ExternalClientApplication', 'orgScopedExternalApp'],
         ['ExternalClientApplication', 'managedType'],

@@ -44,7 +44,7 @@ function expectRejection(fn: () => unknown, key: string, tokens: Array<string | 
   const expected = messages.createError(key, tokens);
   expect(error.name).to.equal(expected.name);
   expect(error.message).to.equal(expected.message);
-  expect(error.actions ?? []).to.not.be.empty;
+  expect(error.actions ?? []).to.have.length.greaterThan(0);
   expect(error.actions).to.deep.equal(expected.actions);
   return error;
 }
