@@ -1,0 +1,62 @@
+/*
+ * Copyright 2026, the plugin-eca-clientcreds contributors.
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+import { expect } from 'chai';
+import { REDACTED, SecretRedactor, describeSecret } from '../../src/security/redact.js';
+
+const SECRET = 'A1B2C3D4E5F6+/=secret';
+const TOKEN = '00D000000000001!AQ0AQ.tokenValue_123';
+
+describe('security/redact', () => {
+  it('replaces every occurrence of a registered value', () => {
+    const redactor = new SecretRedactor().register(SECRET);
+    expect(redactor.redact(`a ${SECRET} b ${SECRET}`)).to.equal(`a ${REDACTED} b ${REDACTED}`);
+  });
+
+  it('also replaces the URL- and form-encoded forms of a value', () => {
+    const redactor = new SecretRedactor().register(SECRET);
+    const form = new URLSearchParams({ client_secret: SECRET }).toString();
+    expect(redactor.redact(form)).to.equal(`client_secret=${REDACTED}`);
+    expect(redactor.redact(encodeURIComponent(SECRET))).to.equal(REDACTED);
+  });
+
+  it('redacts Salesforce session ids and JWTs even when not registered', () => {
+    const redactor = new SecretRedactor();
+    const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
+    expect(redactor.redact(`token ${TOKEN} and ${jwt}.`)).to.equal(`token ${REDACTED} and ${REDACTED}.`);
+  });
+
+  it('replaces a longer secret whole when it contains a shorter registered one', () => {
+    const redactor = new SecretRedactor().register('abcdef', 'abcdefghij');
+    expect(redactor.redact('xabcdefghijx')).to.equal(`x${REDACTED}x`);
+  });
+
+  it('ignores empty and very short values (they would redact ordinary words)', () => {
+    const redactor = new SecretRedactor().register('', undefined, 'abc');
+    expect(redactor.size).to.equal(0);
+    expect(redactor.redact('abc')).to.equal('abc');
+  });
+
+  it('counts distinct registered values', () => {
+    expect(new SecretRedactor().register(SECRET, SECRET, TOKEN).size).to.equal(2);
+  });
+
+  it('redacts deep inside objects and arrays without changing other values', () => {
+    const redactor = new SecretRedactor().register(SECRET);
+    const value = { a: SECRET, b: [1, `x${SECRET}`], c: { d: true, e: null } };
+    expect(redactor.redactDeep(value)).to.deep.equal({ a: REDACTED, b: [1, `x${REDACTED}`], c: { d: true, e: null } });
+    expect(value.a).to.equal(SECRET); // the input is not mutated
+  });
+
+  it('tells whether a text leaks a registered value', () => {
+    const redactor = new SecretRedactor().register(SECRET);
+    expect(redactor.leaks(`x ${SECRET}`)).to.equal(true);
+    expect(redactor.leaks(redactor.redact(`x ${SECRET}`))).to.equal(false);
+  });
+
+  it('describes a secret by its length only', () => {
+    expect(describeSecret(SECRET)).to.equal(`<${SECRET.length} characters, hidden>`);
+    expect(describeSecret(undefined)).to.equal('<none>');
+  });
+});
