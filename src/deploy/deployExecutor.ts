@@ -1,0 +1,228 @@
+/*
+ * Copyright 2026, the plugin-eca-clientcreds contributors.
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+import { relative } from 'node:path';
+import { Messages, SfError } from '@salesforce/core';
+import type { Duration } from '@salesforce/kit';
+import type { Phase, Plan, PlannedComponent, PlanStep, StepName } from './deployPlan.js';
+import type { ComponentOutcome, ComponentState, DeployStatusUpdate, MetadataDeployer, MetadataDeployOutcome } from './metadataDeploy.js';
+import { findAppComponent, type OrgInventory } from './orgInventory.js';
+import type { OrgApi } from './orgApi.js';
+import { toOrgError } from './orgErrors.js';
+import { assignPermissionSets, createUser, profileIdByName } from './userProvisioning.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.deploy');
+
+/**
+ * Carries out a plan's phases in order and records what happened to each step and component. A failure stops the
+ * run with an error that lists what was done (in the message and in `data` for --json) and says to run the command
+ * again: the next run's inventory sees what exists and plans only the rest.
+ */
+
+export type StepStatus = 'done' | 'validated' | 'wouldRun' | 'failed' | 'notRun';
+
+export type StepReport = PlanStep & { status: StepStatus };
+
+export type ComponentReport = {
+  type: string;
+  fullName: string;
+  /** Name of the file in the project (differs from fullName when adopted). */
+  localFullName: string;
+  /** Path relative to the project root. */
+  filePath: string;
+  adopted: boolean;
+  state: ComponentState;
+  problem?: string;
+  line?: number;
+  column?: number;
+};
+
+export type ExecutionResult = {
+  steps: StepReport[];
+  components: ComponentReport[];
+  deployIds: string[];
+  runAsUserId?: string;
+};
+
+export type ProgressEvent =
+  | { kind: 'phase'; phase: Phase['kind']; steps: StepName[]; status: 'start' | 'done' | 'failed' }
+  | { kind: 'deployStarted'; id: string; checkOnly: boolean }
+  | { kind: 'deployUpdate'; update: DeployStatusUpdate };
+
+export type ExecutionContext = {
+  api: OrgApi;
+  deploy: MetadataDeployer;
+  inventory: OrgInventory;
+  projectRoot: string;
+  targetOrg: string;
+  wait: Duration;
+  onProgress?: (event: ProgressEvent) => void;
+};
+
+export async function executePlan(plan: Plan, ctx: ExecutionContext): Promise<ExecutionResult> {
+  const steps: StepReport[] = plan.steps.map((s) => ({
+    ...s,
+    status: plan.dryRun ? (s.action === 'create' || s.action === 'update' ? 'wouldRun' : 'done') : s.action === 'unchanged' || s.action === 'skip' ? 'done' : 'notRun',
+  }));
+  const components: ComponentReport[] = plan.components.map((c) => ({
+    type: c.type,
+    fullName: c.fullName,
+    localFullName: c.localFullName,
+    filePath: relative(ctx.projectRoot, c.filePath),
+    adopted: c.adopted,
+    state: 'NotDeployed',
+  }));
+  const result: ExecutionResult = { steps, components, deployIds: [], runAsUserId: ctx.inventory.runAsUser?.id };
+  const setStatus = (names: StepName[], status: StepStatus): void => {
+    for (const s of steps) if (names.includes(s.step)) s.status = status;
+  };
+  const record = (planned: PlannedComponent[], outcome: ComponentOutcome[]): void => {
+    for (const o of outcome) {
+      const p = planned.find((x) => x.type === o.type && x.fullName === o.fullName);
+      const report = p && components.find((c) => c.type === p.type && c.localFullName === p.localFullName);
+      if (report) Object.assign(report, o, { adopted: p.adopted });
+    }
+  };
+
+  for (const phase of plan.phases) {
+    const phaseSteps = stepsOf(phase);
+    ctx.onProgress?.({ kind: 'phase', phase: phase.kind, steps: phaseSteps, status: 'start' });
+    try {
+      // eslint-disable-next-line no-await-in-loop
+      const userId = await runPhase(phase, ctx, result.runAsUserId, result.deployIds, record);
+      if (userId) result.runAsUserId = userId;
+      setStatus(phaseSteps, phase.kind === 'deploy' && phase.checkOnly ? 'validated' : 'done');
+      ctx.onProgress?.({ kind: 'phase', phase: phase.kind, steps: phaseSteps, status: 'done' });
+    } catch (e) {
+      setStatus(phaseSteps, 'failed');
+      ctx.onProgress?.({ kind: 'phase', phase: phase.kind, steps: phaseSteps, status: 'failed' });
+      throw runFailure(e, result, ctx, plan.dryRun);
+    }
+  }
+  return result;
+}
+
+function stepsOf(phase: Phase): StepName[] {
+  if (phase.kind === 'deploy') return phase.steps;
+  return phase.kind === 'createUser' ? ['user'] : ['permissionSets'];
+}
+
+/** Runs one phase; returns the Run As user's Id when the phase created the user. */
+async function runPhase(
+  phase: Phase,
+  ctx: ExecutionContext,
+  userId: string | undefined,
+  deployIds: string[],
+  record: (planned: PlannedComponent[], outcome: ComponentOutcome[]) => void
+): Promise<string | undefined> {
+  const { api, inventory } = ctx;
+  if (phase.kind === 'createUser') {
+    const profileId = inventory.profiles[phase.profileName]?.id ?? (await profileIdByName(api, phase.profileName));
+    return createUser(api, phase.user, profileId);
+  }
+  if (phase.kind === 'assignPermissionSets') {
+    if (!userId) throw new SfError('internal: no Run As user id for permission set assignment');
+    await assignPermissionSets(
+      api,
+      userId,
+      phase.names.map((n) => inventory.permissionSets[n])
+    );
+    return undefined;
+  }
+  const outcome = await deployOnce(ctx, deployIds, phase.components, phase.checkOnly);
+  record(phase.components, outcome.components);
+  if (outcome.success) return undefined;
+
+  // One-deploy fallback (deployPlan.ts): the org generated its default OAuth policy during the deploy and refused
+  // ours as a second one. Deploy the app first, find the generated policy's name, deploy ours under it.
+  const policy = phase.components.find((c) => c.type === 'ExtlClntAppOauthConfigurablePolicies');
+  const failed = outcome.components.filter((c) => c.state === 'Failed');
+  if (
+    policy &&
+    phase.policyIsNew &&
+    !phase.checkOnly &&
+    failed.length === 1 &&
+    failed[0].type === policy.type &&
+    (failed[0].problem ?? '').includes('DUPLICATE_VALUE')
+  ) {
+    const rest = phase.components.filter((c) => c !== policy);
+    const first = await deployOnce(ctx, deployIds, rest, false);
+    record(rest, first.components);
+    if (!first.success) throw componentFailure(first, rest, ctx);
+    const generated = await findAppComponent(api, phaseAppName(phase), 'ExtlClntAppOauthConfigurablePolicies');
+    const adopted: PlannedComponent = generated ? { ...policy, fullName: generated, adopted: generated !== policy.localFullName } : policy;
+    const second = await deployOnce(ctx, deployIds, [adopted], false);
+    record([adopted], second.components);
+    if (!second.success) throw componentFailure(second, [adopted], ctx);
+    return undefined;
+  }
+  throw componentFailure(outcome, phase.components, ctx);
+}
+
+function phaseAppName(phase: Extract<Phase, { kind: 'deploy' }>): string {
+  return phase.components.find((c) => c.type === 'ExternalClientApplication')?.fullName ?? '';
+}
+
+async function deployOnce(
+  ctx: ExecutionContext,
+  deployIds: string[],
+  components: PlannedComponent[],
+  checkOnly: boolean
+): Promise<MetadataDeployOutcome> {
+  return ctx.deploy({
+    components,
+    checkOnly,
+    wait: ctx.wait,
+    onStart: (id) => {
+      deployIds.push(id);
+      ctx.onProgress?.({ kind: 'deployStarted', id, checkOnly });
+    },
+    onUpdate: (update) => ctx.onProgress?.({ kind: 'deployUpdate', update }),
+  });
+}
+
+/** A deploy that finished with component failures: each with its file, line, problem and what to do. */
+function componentFailure(outcome: MetadataDeployOutcome, planned: PlannedComponent[], ctx: ExecutionContext): SfError {
+  const lines = outcome.components
+    .filter((c) => c.state === 'Failed')
+    .map((c) => {
+      const p = planned.find((x) => x.type === c.type && x.fullName === c.fullName);
+      const file = p ? relative(ctx.projectRoot, p.filePath) : c.fullName;
+      const where = c.line ? `${file}:${c.line}${c.column ? `:${c.column}` : ''}` : file;
+      return `- ${c.type} ${c.fullName} (${where}): ${c.problem ?? ''}\n  ${advice(c)}`;
+    });
+  lines.push(...outcome.otherFailures.map((f) => `- ${f}`));
+  return messages.createError('error.ComponentFailures', [outcome.id, outcome.status, lines.join('\n')]);
+}
+
+/** What to do about a component failure, for the problems the reference knows (eca-metadata.md section 11). */
+export function advice(c: ComponentOutcome): string {
+  const problem = c.problem ?? '';
+  if (/valid execution user/i.test(problem)) {
+    return messages.getMessage('advice.executionUser');
+  }
+  if (problem.includes('DUPLICATE_VALUE')) return messages.getMessage('advice.duplicatePolicy');
+  if (/permission sets? called/i.test(problem)) return messages.getMessage('advice.permissionSets');
+  if (problem.includes('oauthLink')) return messages.getMessage('advice.oauthLink');
+  if (/invalid at this location|Element .* invalid/i.test(problem)) return messages.getMessage('advice.unknownElement');
+  return messages.getMessage('advice.generic');
+}
+
+function runFailure(e: unknown, result: ExecutionResult, ctx: ExecutionContext, dryRun: boolean): SfError {
+  const base = e instanceof SfError && e.name === 'ComponentFailuresError' ? e : toOrgError(e, { targetOrg: ctx.targetOrg });
+  const done = result.steps.filter((s) => s.status === 'done' && (s.action === 'create' || s.action === 'update'));
+  const progress = dryRun
+    ? messages.getMessage('info.dryRunNothingChanged')
+    : done.length
+    ? messages.getMessage('info.doneBeforeFailure', [done.map((s) => `- ${s.step}: ${s.action} ${s.target}`).join('\n')])
+    : messages.getMessage('info.nothingChanged');
+  const error = new SfError(`${base.message}\n\n${progress}`, base.name, [
+    ...(base.actions ?? []),
+    ...(dryRun ? [] : [messages.getMessage('action.rerun')]),
+  ]);
+  error.exitCode = 1;
+  error.setData({ steps: result.steps, components: result.components, deployIds: result.deployIds });
+  return error;
+}

@@ -1,0 +1,320 @@
+/*
+ * Copyright 2026, the plugin-eca-clientcreds contributors.
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+import { Messages } from '@salesforce/core';
+import type { EcaTypeName, GeneratedTypeName } from '../metadata/ecaTypes.js';
+import type { AppFiles, LocalComponent, UserDefinition } from './projectFiles.js';
+import type { OrgInventory } from './orgInventory.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.deploy');
+
+/**
+ * The deploy plan: pure, from the project files and the org inventory to ordered steps, each with an action and a
+ * reason, and the phases that carry them out. Executing it is separate (deployExecutor.ts), so --dry-run and tests
+ * can inspect it, and a rerun after a failure plans only what is left (the inventory sees what exists).
+ *
+ * Order (eca-metadata.md section 11): the profile before the user, the user before the OAuth policy that names it,
+ * the app before its policies. Phases:
+ * - Run As user missing: deploy the profile (if it is in the project), create the user, assign its permission sets,
+ * then deploy the app header, both OAuth settings, the app policies AND the OAuth policy in ONE deploy. The Help
+ * deploys header + settings + policies in one manifest [D] and sfdx-hardis deploys all five at once [T]; one deploy
+ * is atomic (rollbackOnError), so a failure leaves nothing half-deployed, and it costs one deploy instead of two.
+ * Should an org generate its default OAuth policy during that deploy and refuse ours (DUPLICATE_VALUE, [U]), the
+ * executor falls back to two phases (app first, then the policy under the generated name).
+ * - Run As user exists (rerun, or a user made by hand): everything, the profile included, in one deploy.
+ * - --dry-run: one check-only deploy of everything that can be validated now; the OAuth policy only when its Run As
+ * user already exists (a check-only deploy cannot see a user that is not created yet).
+ */
+
+export type StepName = 'profile' | 'user' | 'permissionSets' | 'app' | 'oauthPolicy';
+export type StepAction = 'create' | 'update' | 'unchanged' | 'skip';
+export type StepStatus = 'planned' | 'done' | 'validated' | 'failed' | 'notRun';
+
+export type PlanStep = {
+  step: StepName;
+  action: StepAction;
+  /** What the step acts on (a profile name, a username, component names). */
+  target: string;
+  /** Why this action, worded for the user. */
+  reason: string;
+};
+
+export type PlannedComponent = {
+  type: GeneratedTypeName;
+  /** The name it is deployed under (the org's existing name when adopted). */
+  fullName: string;
+  /** The name in the project (the file's base name). */
+  localFullName: string;
+  filePath: string;
+  step: 'profile' | 'app' | 'oauthPolicy';
+  /** True when the org already has this app's component under another name, which is deployed instead. */
+  adopted: boolean;
+  /** Replacement <clientCredentialsFlowUser> (from --run-as-username) written into the deployed copy. */
+  runAsUsername?: string;
+};
+
+export type Phase =
+  | { kind: 'deploy'; steps: StepName[]; components: PlannedComponent[]; checkOnly: boolean; policyIsNew: boolean }
+  | { kind: 'createUser'; user: UserDefinition; profileName: string }
+  | { kind: 'assignPermissionSets'; names: string[] };
+
+export type Plan = {
+  appName: string;
+  runAsUsername: string;
+  dryRun: boolean;
+  steps: PlanStep[];
+  components: PlannedComponent[];
+  phases: Phase[];
+  /** Problems found in the org that stop the run before anything changes. */
+  blockers: string[];
+  warnings: string[];
+};
+
+export type PlanOptions = { dryRun: boolean };
+
+export function makePlan(files: AppFiles, org: OrgInventory, options: PlanOptions): Plan {
+  const blockers: string[] = [];
+  const warnings: string[] = [];
+  if (!org.ecaAvailable) blockers.push(messages.getMessage('blocker.ecaUnavailable'));
+
+  const profileStep = planProfile(files, org, blockers);
+  const userStep = planUser(files, org, blockers);
+  if (files.profile && !userProfileApiEnabled(files.profile) && !org.runAsUser) {
+    warnings.push(messages.getMessage('warning.profileNoApi', [files.profile.fullName]));
+  }
+  const { step: permsetStep, toAssign } = planPermissionSets(files, org, blockers);
+  const { appComponents, policy, profileComponent } = planComponents(files, org);
+  for (const c of [...appComponents, policy].filter((x) => x.adopted)) {
+    warnings.push(messages.getMessage('info.adopted', [c.type, c.fullName, c.localFullName]));
+  }
+  const appStep: PlanStep = {
+    step: 'app',
+    action: org.appExists ? 'update' : 'create',
+    target: appComponents.map((c) => c.fullName).join(', '),
+    reason: messages.getMessage(org.appExists ? 'reason.appUpdate' : 'reason.appCreate'),
+  };
+  const policyInOrg = Boolean(org.components.ExtlClntAppOauthConfigurablePolicies);
+  const policyStep: PlanStep = {
+    step: 'oauthPolicy',
+    action: policyInOrg ? 'update' : 'create',
+    target: policy.fullName,
+    reason: policy.adopted
+      ? messages.getMessage('reason.policyAdopted', [policy.localFullName, files.runAsUsername])
+      : messages.getMessage(policyInOrg ? 'reason.policyUpdate' : 'reason.policyCreate', [files.runAsUsername]),
+  };
+  const needsUserAdmin = userStep.action === 'create' || permsetStep.action === 'create';
+  blockers.push(...permissionBlockers(org, needsUserAdmin));
+
+  const phases = planPhases({
+    files,
+    org,
+    dryRun: options.dryRun,
+    createUser: userStep.action === 'create',
+    toAssign,
+    appComponents,
+    policy,
+    profileComponent,
+    policyIsNew: !policyInOrg,
+    warnings,
+  });
+  return {
+    appName: files.appName,
+    runAsUsername: files.runAsUsername,
+    dryRun: options.dryRun,
+    steps: [profileStep, userStep, permsetStep, appStep, policyStep],
+    components: [...(profileComponent ? [profileComponent] : []), ...appComponents, policy],
+    phases,
+    blockers,
+    warnings,
+  };
+}
+
+function planProfile(files: AppFiles, org: OrgInventory, blockers: string[]): PlanStep {
+  const profileName = files.profileName;
+  const orgProfile = profileName ? org.profiles[profileName] : undefined;
+  if (files.profile) {
+    return {
+      step: 'profile',
+      action: orgProfile ? 'update' : 'create',
+      target: files.profile.fullName,
+      reason: messages.getMessage(orgProfile ? 'reason.profileUpdate' : 'reason.profileCreate'),
+    };
+  }
+  if (profileName) {
+    if (!orgProfile && !org.runAsUser) blockers.push(messages.getMessage('blocker.profileNotFound', [profileName]));
+    return { step: 'profile', action: 'skip', target: profileName, reason: messages.getMessage('reason.profileExisting') };
+  }
+  return { step: 'profile', action: 'skip', target: '-', reason: messages.getMessage('reason.profileUnknown') };
+}
+
+/** Reuse an existing Run As user only when it is active, has the expected profile and API access; never duplicate. */
+function planUser(files: AppFiles, org: OrgInventory, blockers: string[]): PlanStep {
+  const runAs = files.runAsUsername;
+  const user = org.runAsUser;
+  const profileName = files.profileName;
+  if (user) {
+    if (!user.isActive) blockers.push(messages.getMessage('blocker.userInactive', [runAs]));
+    if (profileName && user.profileName && user.profileName !== profileName) {
+      blockers.push(
+        messages.getMessage('blocker.userProfileMismatch', [runAs, user.profileName, profileName, user.profileName])
+      );
+    }
+    const userProfile = user.profileName ? org.profiles[user.profileName] : undefined;
+    if (userProfile?.apiEnabled === false) blockers.push(messages.getMessage('blocker.userNoApi', [runAs, userProfile.name]));
+    return { step: 'user', action: 'unchanged', target: runAs, reason: messages.getMessage('reason.userReuse') };
+  }
+  if (files.userDef && profileName) {
+    return { step: 'user', action: 'create', target: runAs, reason: messages.getMessage('reason.userCreate', [profileName]) };
+  }
+  blockers.push(messages.getMessage('blocker.userMissingNoDef', [runAs, `config/${files.appName}.user-def.json`]));
+  return { step: 'user', action: 'skip', target: runAs, reason: messages.getMessage('reason.userMissing') };
+}
+
+function planPermissionSets(
+  files: AppFiles,
+  org: OrgInventory,
+  blockers: string[]
+): { step: PlanStep; toAssign: string[] } {
+  const wanted = files.userDef?.definition.permsets ?? [];
+  const missing = [...new Set([...wanted, ...files.policyPermissionSets])].filter((n) => !org.permissionSets[n]);
+  if (missing.length) blockers.push(messages.getMessage('blocker.permissionSetsNotFound', [missing.join(', ')]));
+  const missingProfiles = files.policyProfiles.filter((n) => !org.profiles[n] && n !== files.profile?.fullName);
+  if (missingProfiles.length) {
+    blockers.push(messages.getMessage('blocker.policyProfilesNotFound', [missingProfiles.join(', ')]));
+  }
+  const assigned = new Set(org.assignedPermissionSetIds);
+  const toAssign = org.runAsUser ? wanted.filter((n) => !assigned.has(org.permissionSets[n])) : wanted;
+  if (!wanted.length) {
+    return {
+      step: { step: 'permissionSets', action: 'skip', target: '-', reason: messages.getMessage('reason.permsetsNone') },
+      toAssign,
+    };
+  }
+  if (toAssign.length) {
+    return {
+      step: {
+        step: 'permissionSets',
+        action: 'create',
+        target: toAssign.join(', '),
+        reason: messages.getMessage('reason.permsetsAssign', [files.runAsUsername]),
+      },
+      toAssign,
+    };
+  }
+  return {
+    step: {
+      step: 'permissionSets',
+      action: 'unchanged',
+      target: wanted.join(', '),
+      reason: messages.getMessage('reason.permsetsAssigned'),
+    },
+    toAssign,
+  };
+}
+
+/** The app's components, under the org's names where it already has them (adoption). */
+function planComponents(
+  files: AppFiles,
+  org: OrgInventory
+): { appComponents: PlannedComponent[]; policy: PlannedComponent; profileComponent?: PlannedComponent } {
+  const planned = (component: LocalComponent, step: PlannedComponent['step']): PlannedComponent => {
+    const inOrg = component.type === 'ExternalClientApplication' ? undefined : org.components[component.type as EcaTypeName];
+    const overrideRunAs =
+      component.type === 'ExtlClntAppOauthConfigurablePolicies' && files.runAsUsername !== files.policyRunAsUsername
+        ? files.runAsUsername
+        : undefined;
+    return {
+      type: component.type,
+      fullName: inOrg?.fullName ?? component.fullName,
+      localFullName: component.fullName,
+      filePath: component.filePath,
+      step,
+      adopted: Boolean(inOrg && inOrg.fullName !== component.fullName),
+      ...(overrideRunAs ? { runAsUsername: overrideRunAs } : {}),
+    };
+  };
+  const app = [files.header, files.globalOauth, files.oauthSettings, ...(files.appPolicy ? [files.appPolicy] : [])];
+  return {
+    appComponents: app.map((c) => planned(c, 'app')),
+    policy: planned(files.oauthPolicy, 'oauthPolicy'),
+    profileComponent: files.profile ? planned(files.profile, 'profile') : undefined,
+  };
+}
+
+/**
+ * Deploying user's permissions (undefined = the org did not say; then the org itself refuses). Customize
+ * Application for the metadata, Manage Users to create the user and assign permission sets; Modify All Data covers both.
+ */
+function permissionBlockers(org: OrgInventory, needsUserAdmin: boolean): string[] {
+  const perms = org.permissions;
+  if (!perms || perms.modifyAllData) return [];
+  const blockers: string[] = [];
+  if (!perms.customizeApplication) blockers.push(messages.getMessage('blocker.missingPermission', ['Customize Application']));
+  if (!perms.manageUsers && needsUserAdmin) blockers.push(messages.getMessage('blocker.missingPermission', ['Manage Users']));
+  return blockers;
+}
+
+type PhaseInput = {
+  files: AppFiles;
+  org: OrgInventory;
+  dryRun: boolean;
+  createUser: boolean;
+  toAssign: string[];
+  appComponents: PlannedComponent[];
+  policy: PlannedComponent;
+  profileComponent?: PlannedComponent;
+  policyIsNew: boolean;
+  warnings: string[];
+};
+
+function planPhases(input: PhaseInput): Phase[] {
+  const { files, appComponents, policy, profileComponent, policyIsNew, toAssign } = input;
+  const profile = profileComponent ? [profileComponent] : [];
+  const profileSteps: StepName[] = profileComponent ? ['profile'] : [];
+  const userExists = Boolean(input.org.runAsUser);
+  if (input.dryRun) {
+    if (!userExists) input.warnings.push(messages.getMessage('warning.policyNotValidated', [files.runAsUsername]));
+    return [
+      {
+        kind: 'deploy',
+        steps: [...profileSteps, 'app', ...(userExists ? (['oauthPolicy'] as StepName[]) : [])],
+        components: [...profile, ...appComponents, ...(userExists ? [policy] : [])],
+        checkOnly: true,
+        policyIsNew,
+      },
+    ];
+  }
+  const assign: Phase[] = toAssign.length ? [{ kind: 'assignPermissionSets', names: toAssign }] : [];
+  const userDef = files.userDef?.definition;
+  if (input.createUser && userDef && files.profileName) {
+    return [
+      ...(profileComponent
+        ? [{ kind: 'deploy', steps: profileSteps, components: profile, checkOnly: false, policyIsNew } as Phase]
+        : []),
+      { kind: 'createUser', user: { ...userDef, Username: files.runAsUsername }, profileName: files.profileName },
+      ...assign,
+      { kind: 'deploy', steps: ['app', 'oauthPolicy'], components: [...appComponents, policy], checkOnly: false, policyIsNew },
+    ];
+  }
+  return [
+    ...assign,
+    {
+      kind: 'deploy',
+      steps: [...profileSteps, 'app', 'oauthPolicy'],
+      components: [...profile, ...appComponents, policy],
+      checkOnly: false,
+      policyIsNew,
+    },
+  ];
+}
+
+/** Whether a Profile file grants ApiEnabled (a user without it cannot get a token). */
+function userProfileApiEnabled(profile: LocalComponent): boolean {
+  const perms = profile.fields.userPermissions;
+  const list = Array.isArray(perms) ? perms : perms ? [perms] : [];
+  return list.some(
+    (p) => typeof p === 'object' && !Array.isArray(p) && p.name === 'ApiEnabled' && p.enabled === 'true'
+  );
+}

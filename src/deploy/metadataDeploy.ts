@@ -1,0 +1,200 @@
+/*
+ * Copyright 2026, the plugin-eca-clientcreds contributors.
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Connection } from '@salesforce/core';
+import type { Duration } from '@salesforce/kit';
+import { sourceFilePath } from '../metadata/ecaTypes.js';
+import { buildMetadataXml, parseMetadataXml, type XmlNode } from '../metadata/xml.js';
+import type { PlannedComponent } from './deployPlan.js';
+
+/**
+ * Metadata deploys through source-deploy-retrieve (lazy-imported: only the deploy path pays for it). Components
+ * deployed under another name (adopted) or with another Run As user (--run-as-username) are deployed from a renamed
+ * or edited copy in a temporary folder; the user's files are never changed. Results are mapped back to the user's
+ * files.
+ */
+
+export type ComponentState = 'Created' | 'Changed' | 'Unchanged' | 'Failed' | 'Validated' | 'NotDeployed';
+
+export type ComponentOutcome = {
+  type: string;
+  fullName: string;
+  state: ComponentState;
+  problem?: string;
+  line?: number;
+  column?: number;
+};
+
+export type MetadataDeployOutcome = {
+  id: string;
+  status: string;
+  success: boolean;
+  components: ComponentOutcome[];
+  /** Failures not tied to one of our components (e.g. package.xml). */
+  otherFailures: string[];
+};
+
+export type DeployStatusUpdate = { id: string; status: string; deployed: number; total: number };
+
+export type MetadataDeployRequest = {
+  components: PlannedComponent[];
+  checkOnly: boolean;
+  /** How long to poll before giving up with a WaitExceeded error (the deploy continues in the org). */
+  wait: Duration;
+  onStart?: (id: string) => void;
+  onUpdate?: (update: DeployStatusUpdate) => void;
+};
+
+/** Signature the executor uses, so tests can replace the org side. */
+export type MetadataDeployer = (request: MetadataDeployRequest) => Promise<MetadataDeployOutcome>;
+
+/** Thrown when --wait ends before the org finishes; carries the deploy id to check and resume. */
+export class DeployWaitExceeded extends Error {
+  public constructor(public readonly deployId: string) {
+    super(`Deploy ${deployId} did not finish in time`);
+    this.name = 'DeployWaitExceeded';
+  }
+}
+
+export function sdrDeployer(connection: Connection, apiVersion: string): MetadataDeployer {
+  return (request) => deployWithSdr(connection, apiVersion, request);
+}
+
+async function deployWithSdr(
+  connection: Connection,
+  apiVersion: string,
+  request: MetadataDeployRequest
+): Promise<MetadataDeployOutcome> {
+  const staging = await stageFiles(request.components);
+  try {
+    const { ComponentSet } = await import('@salesforce/source-deploy-retrieve');
+    const set = ComponentSet.fromSource(staging.paths);
+    set.apiVersion = apiVersion;
+    set.sourceApiVersion = apiVersion;
+    const deploy = await set.deploy({
+      usernameOrConnection: connection,
+      apiOptions: { checkOnly: request.checkOnly, rollbackOnError: true, singlePackage: true },
+    });
+    const id = deploy.id ?? '';
+    request.onStart?.(id);
+    deploy.onUpdate((status) =>
+      request.onUpdate?.({
+        id,
+        status: String(status.status ?? ''),
+        deployed: Number(status.numberComponentsDeployed ?? 0),
+        total: Number(status.numberComponentsTotal ?? 0),
+      })
+    );
+    let result;
+    try {
+      result = await deploy.pollStatus({ timeout: request.wait });
+    } catch (e) {
+      if (e instanceof Error && /timed out/i.test(e.message)) throw new DeployWaitExceeded(id);
+      throw e;
+    }
+    const response = result.response;
+    return {
+      id,
+      status: String(response.status),
+      success: response.success === true || String(response.success) === 'true',
+      ...mapDetails(request, asList(response.details?.componentSuccesses), asList(response.details?.componentFailures)),
+    };
+  } finally {
+    await staging.cleanup();
+  }
+}
+
+type DeployMessageLike = {
+  componentType?: string;
+  fullName?: string;
+  fileName?: string;
+  created?: string | boolean;
+  changed?: string | boolean;
+  problem?: string;
+  lineNumber?: string | number;
+  columnNumber?: string | number;
+};
+
+function asList<T>(value: T | T[] | undefined): T[] {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+const isTrue = (v: unknown): boolean => v === true || v === 'true';
+
+/** Maps the org's componentSuccesses/componentFailures to our planned components. Pure; exported for tests. */
+export function mapDetails(
+  request: Pick<MetadataDeployRequest, 'components' | 'checkOnly'>,
+  successes: DeployMessageLike[],
+  failures: DeployMessageLike[]
+): Pick<MetadataDeployOutcome, 'components' | 'otherFailures'> {
+  const matches = (m: DeployMessageLike, c: PlannedComponent): boolean =>
+    m.componentType === c.type && m.fullName === c.fullName;
+  const components = request.components.map((c): ComponentOutcome => {
+    const failure = failures.find((m) => matches(m, c));
+    if (failure) {
+      return {
+        type: c.type,
+        fullName: c.fullName,
+        state: 'Failed',
+        problem: failure.problem ?? '',
+        ...(failure.lineNumber ? { line: Number(failure.lineNumber) } : {}),
+        ...(failure.columnNumber ? { column: Number(failure.columnNumber) } : {}),
+      };
+    }
+    const success = successes.find((m) => matches(m, c));
+    if (!success) return { type: c.type, fullName: c.fullName, state: failures.length ? 'NotDeployed' : request.checkOnly ? 'Validated' : 'Unchanged' };
+    if (request.checkOnly) return { type: c.type, fullName: c.fullName, state: 'Validated' };
+    const state: ComponentState = isTrue(success.created) ? 'Created' : isTrue(success.changed) ? 'Changed' : 'Unchanged';
+    return { type: c.type, fullName: c.fullName, state };
+  });
+  const otherFailures = failures
+    .filter((m) => !request.components.some((c) => matches(m, c)))
+    .map((m) => `${m.fileName ?? m.fullName ?? ''}: ${m.problem ?? ''}`.trim());
+  return { components, otherFailures };
+}
+
+/**
+ * The paths SDR deploys: the user's file, or a copy in a temp folder when it is deployed under another name or with
+ * another Run As user.
+ */
+export async function stageFiles(components: PlannedComponent[]): Promise<{ paths: string[]; cleanup: () => Promise<void> }> {
+  let dir: string | undefined;
+  const paths: string[] = [];
+  for (const c of components) {
+    if (c.fullName === c.localFullName && !c.runAsUsername) {
+      paths.push(c.filePath);
+      continue;
+    }
+    // eslint-disable-next-line no-await-in-loop
+    dir ??= await mkdtemp(join(tmpdir(), 'eca-deploy-'));
+    const target = join(dir, sourceFilePath(c.type, c.fullName));
+    // eslint-disable-next-line no-await-in-loop
+    await mkdir(join(target, '..'), { recursive: true });
+    // eslint-disable-next-line no-await-in-loop
+    const xml = await readFile(c.filePath, 'utf8');
+    // eslint-disable-next-line no-await-in-loop
+    await writeFile(target, c.runAsUsername ? withRunAsUser(xml, c.runAsUsername) : xml);
+    paths.push(target);
+  }
+  const tempDir = dir;
+  return { paths, cleanup: async () => (tempDir ? rm(tempDir, { recursive: true, force: true }) : undefined) };
+}
+
+const escapeXml = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+
+/** The policy XML with <clientCredentialsFlowUser> set to `username` (kept in place, or inserted in alphabetical order). */
+export function withRunAsUser(xml: string, username: string): string {
+  const element = /<clientCredentialsFlowUser>[^<]*<\/clientCredentialsFlowUser>|<clientCredentialsFlowUser\s*\/>/;
+  const replacement = `<clientCredentialsFlowUser>${escapeXml(username)}</clientCredentialsFlowUser>`;
+  if (element.test(xml)) return xml.replace(element, replacement);
+  const parsed = parseMetadataXml(xml);
+  const fields: XmlNode = { ...parsed.fields, clientCredentialsFlowUser: username };
+  const sorted = Object.fromEntries(Object.keys(fields).sort().map((k) => [k, fields[k]]));
+  return buildMetadataXml(parsed.root, sorted);
+}

@@ -1,0 +1,80 @@
+/*
+ * Copyright 2026, the plugin-eca-clientcreds contributors.
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+import { Messages, SfError } from '@salesforce/core';
+import { errorCodeOf } from './orgInventory.js';
+import { DeployWaitExceeded } from './metadataDeploy.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.deploy');
+
+/**
+ * Turns what an org call throws into one of our errors, each with what to do: expired session, HTTP 500, network
+ * failure, --wait exceeded, anything else. The original error is NOT attached as `cause`: sf-plugins-core turns any
+ * TypeError in the cause chain (undici's `fetch failed`) into exit code 10; this command documents 0/1 only, so a
+ * network failure exits 1 like every other failure, with its text kept in the message.
+ */
+
+export type OrgErrorContext = { targetOrg: string };
+
+export function toOrgError(e: unknown, context: OrgErrorContext): SfError {
+  if (e instanceof SfError && OUR_ERRORS.has(e.name)) return e as SfError;
+  if (e instanceof DeployWaitExceeded) {
+    return messages.createError('error.DeployWaitExceeded', [e.deployId], [e.deployId, context.targetOrg]);
+  }
+  const text = describe(e);
+  const code = errorCodeOf(e) ?? '';
+  if (code.includes('INVALID_SESSION_ID') || /INVALID_SESSION_ID|Session expired or invalid/i.test(text)) {
+    return messages.createError('error.SessionExpired', [context.targetOrg], [context.targetOrg]);
+  }
+  if (isNetworkFailure(e, text)) {
+    return messages.createError('error.OrgUnreachable', [context.targetOrg, firstLine(text)]);
+  }
+  if (/UNKNOWN_EXCEPTION|ERROR_HTTP_5\d\d|\b50[0-4]\b|Internal Server Error/i.test(`${code} ${text}`)) {
+    return messages.createError('error.OrgServer', [firstLine(text)]);
+  }
+  return messages.createError('error.OrgRequestFailed', [firstLine(text)]);
+}
+
+/** Errors built from our messages file pass through unchanged. */
+const OUR_ERRORS = new Set([
+  'ProfileNotFoundError',
+  'UsernameTakenError',
+  'UserRejectedError',
+  'DeployWaitExceededError',
+  'SessionExpiredError',
+  'OrgUnreachableError',
+  'OrgServerError',
+  'OrgRequestFailedError',
+]);
+
+function describe(e: unknown): string {
+  if (e instanceof Error) {
+    const parts = [e.message];
+    let cause: unknown = (e as { cause?: unknown }).cause;
+    for (let i = 0; cause && i < 5; i++) {
+      if (cause instanceof Error) parts.push(`${cause.name}: ${cause.message}`);
+      cause = cause instanceof Error ? (cause as { cause?: unknown }).cause : undefined;
+    }
+    return parts.join(' | ');
+  }
+  return String(e);
+}
+
+function isNetworkFailure(e: unknown, text: string): boolean {
+  if (/fetch failed|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|ENOTFOUND|socket hang up|other side closed|UND_ERR_SOCKET|network socket disconnected|terminated/i.test(text)) {
+    return true;
+  }
+  let cause: unknown = e;
+  for (let i = 0; cause && i < 5; i++) {
+    if (cause instanceof TypeError) return true;
+    cause = cause instanceof Error ? (cause as { cause?: unknown }).cause : undefined;
+  }
+  return false;
+}
+
+function firstLine(text: string): string {
+  const line = text.split('\n')[0].trim();
+  return line.length > 400 ? `${line.slice(0, 400)}…` : line;
+}

@@ -1,0 +1,76 @@
+/*
+ * Copyright 2026, the plugin-eca-clientcreds contributors.
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+import { Messages } from '@salesforce/core';
+import { errorCodeOf } from './orgInventory.js';
+import { type OrgApi, soqlString } from './orgApi.js';
+import type { UserDefinition } from './projectFiles.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.deploy');
+
+/**
+ * The integration (Run As) user, created through REST on any kind of org (`sf org create user` works only on
+ * scratch orgs, org-wire-protocol.md section 7): `POST sobjects/User` with the user definition's fields and the
+ * profile resolved by name, then one `PermissionSetAssignment` per permission set. Whether an existing user can be
+ * reused (active, expected profile) is decided by the plan, before anything changes.
+ */
+
+/** The User fields sent from a user definition (the definition's other keys, profileName and permsets, are not fields). */
+const USER_FIELDS = [
+  'Username',
+  'LastName',
+  'FirstName',
+  'Email',
+  'Alias',
+  'LocaleSidKey',
+  'TimeZoneSidKey',
+  'LanguageLocaleKey',
+  'EmailEncodingKey',
+] as const;
+
+export function userRecord(definition: UserDefinition, profileId: string): Record<string, string> {
+  const record: Record<string, string> = { ProfileId: profileId };
+  for (const key of USER_FIELDS) {
+    const value = definition[key];
+    if (typeof value === 'string' && value) record[key] = value;
+  }
+  return record;
+}
+
+/** The Id of a profile by name; throws a clear error when the org has none. */
+export async function profileIdByName(api: OrgApi, name: string): Promise<string> {
+  const rows = await api.query<{ Id: string }>(`SELECT Id FROM Profile WHERE Name = ${soqlString(name)}`);
+  if (!rows[0]) throw messages.createError('error.ProfileNotFound', [name]);
+  return rows[0].Id;
+}
+
+/** Creates the user; returns its Id. Org validation errors become messages with the fix. */
+export async function createUser(api: OrgApi, definition: UserDefinition, profileId: string): Promise<string> {
+  try {
+    return await api.create('User', userRecord(definition, profileId));
+  } catch (e) {
+    const code = errorCodeOf(e);
+    const detail = e instanceof Error ? e.message : String(e);
+    if (code === 'DUPLICATE_USERNAME') {
+      throw messages.createError('error.UsernameTaken', [definition.Username], [definition.Username]);
+    }
+    if (code && /REQUIRED_FIELD_MISSING|INVALID_EMAIL_ADDRESS|STRING_TOO_LONG|FIELD_INTEGRITY_EXCEPTION|INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST/.test(code)) {
+      throw messages.createError('error.UserRejected', [definition.Username, `${code}: ${detail}`]);
+    }
+    throw e;
+  }
+}
+
+/** Assigns permission sets by Id; an assignment that already exists counts as done. */
+export async function assignPermissionSets(api: OrgApi, userId: string, permissionSetIds: string[]): Promise<void> {
+  for (const permissionSetId of permissionSetIds) {
+    try {
+      // eslint-disable-next-line no-await-in-loop
+      await api.create('PermissionSetAssignment', { AssigneeId: userId, PermissionSetId: permissionSetId });
+    } catch (e) {
+      if (errorCodeOf(e) !== 'DUPLICATE_VALUE') throw e;
+    }
+  }
+}
