@@ -1,0 +1,251 @@
+/*
+ * Copyright 2026, the plugin-eca-clientcreds contributors.
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+import { json, type EmuRequest, type EmuResponse } from './http.js';
+import type {
+  HttpFaultKind,
+  IpRange,
+  OrgState,
+  PermissionSetRecord,
+  ProfileRecord,
+  RequestLogEntry,
+  UserRecord,
+} from './state.js';
+
+/**
+ * The control API for tests: seed data, settings, faults, request log. Every method takes one object argument and
+ * returns JSON-able data, so the HTTP form is `POST /__emulator/<method>` with that object as JSON body.
+ */
+
+export class ControlError extends Error {}
+
+export type AppCredentialsView = {
+  appName: string;
+  appId: string;
+  consumerId: string;
+  consumerKey: string;
+  consumerSecret: string;
+};
+
+export class EmulatorControl {
+  public constructor(private readonly state: OrgState) {}
+
+  public seedUser(args: {
+    Username: string;
+    LastName: string;
+    Email: string;
+    profileName?: string;
+    ProfileId?: string;
+    FirstName?: string;
+    Alias?: string;
+    IsActive?: boolean;
+    permissions?: string[];
+    permissionSets?: string[];
+  }): UserRecord {
+    const profile = args.ProfileId
+      ? this.state.profiles.get(args.ProfileId)
+      : this.state.profileByName(args.profileName ?? 'Standard User');
+    if (!profile) throw new ControlError(`no profile ${args.ProfileId ?? args.profileName ?? ''}`);
+    if (this.state.findUserByUsername(args.Username)) throw new ControlError(`user ${args.Username} exists`);
+    const user = this.state.addUser({
+      Username: args.Username,
+      LastName: args.LastName,
+      Email: args.Email,
+      ProfileId: profile.Id,
+      FirstName: args.FirstName ?? null,
+      Alias: args.Alias,
+      IsActive: args.IsActive ?? true,
+      grantedPermissions: [...(args.permissions ?? [])],
+    });
+    for (const name of args.permissionSets ?? []) this.assignPermissionSet({ username: user.Username, permissionSet: name });
+    return user;
+  }
+
+  public seedProfile(args: {
+    name: string;
+    license?: string;
+    permissions?: Record<string, boolean>;
+    loginIpRanges?: IpRange[];
+  }): ProfileRecord {
+    if (this.state.profileByName(args.name)) throw new ControlError(`profile ${args.name} exists`);
+    return this.state.addProfile({
+      Name: args.name,
+      license: args.license ?? 'Salesforce',
+      permissions: args.permissions,
+      loginIpRanges: args.loginIpRanges,
+    });
+  }
+
+  public seedPermissionSet(args: {
+    name: string;
+    label?: string;
+    license?: string;
+    permissions?: Record<string, boolean>;
+  }): PermissionSetRecord {
+    if (this.state.permissionSetByName(args.name)) throw new ControlError(`permission set ${args.name} exists`);
+    return this.state.addPermissionSet({ Name: args.name, Label: args.label, LicenseName: args.license ?? null, permissions: args.permissions });
+  }
+
+  public assignPermissionSet(args: { username: string; permissionSet: string }): { id: string } {
+    const user = this.user(args.username);
+    const ps = this.state.permissionSetByName(args.permissionSet);
+    if (!ps) throw new ControlError(`no permission set ${args.permissionSet}`);
+    const existing = this.state.findAssignment(user.Id, ps.Id);
+    return { id: (existing ?? this.state.assignPermissionSet(user.Id, ps.Id)).Id };
+  }
+
+  public setSetting(args: { name: string; value: boolean }): Record<string, boolean> {
+    this.state.settings[args.name] = args.value;
+    return { ...this.state.settings };
+  }
+
+  public grantPermission(args: { username: string; permission: string }): string[] {
+    const user = this.user(args.username);
+    if (!user.grantedPermissions.includes(args.permission)) user.grantedPermissions.push(args.permission);
+    return [...this.state.effectivePermissions(user.Id)];
+  }
+
+  /** Removes a permission from the user: direct grant, and (as an override) from what profile/permission sets give. */
+  public revokePermission(args: { username: string; permission: string }): string[] {
+    const user = this.user(args.username);
+    user.grantedPermissions = user.grantedPermissions.filter((p) => p !== args.permission);
+    const profile = this.state.profiles.get(user.ProfileId);
+    if (profile?.permissions[args.permission]) {
+      throw new ControlError(`${args.permission} comes from profile ${profile.Name}; seed a user with another profile`);
+    }
+    return [...this.state.effectivePermissions(user.Id)];
+  }
+
+  public deactivateUser(args: { username: string }): UserRecord {
+    const user = this.user(args.username);
+    user.IsActive = false;
+    return user;
+  }
+
+  public activateUser(args: { username: string }): UserRecord {
+    const user = this.user(args.username);
+    user.IsActive = true;
+    return user;
+  }
+
+  public reserveUsername(args: { username: string }): { reserved: string } {
+    this.state.foreignUsernames.add(args.username.toLowerCase());
+    return { reserved: args.username };
+  }
+
+  public setProfileLoginIpRanges(args: { profile: string; ranges: IpRange[] }): ProfileRecord {
+    const profile = this.state.profileByName(args.profile);
+    if (!profile) throw new ControlError(`no profile ${args.profile}`);
+    profile.loginIpRanges = [...args.ranges];
+    return profile;
+  }
+
+  /** The app's consumer key and secret (tests only), or null when the app has none yet. */
+  public getAppCredentials(args: { app: string }): AppCredentialsView | null {
+    const creds = this.state.credentials.get(args.app);
+    if (!creds) return null;
+    const { appName, appId, consumerId, consumerKey, consumerSecret } = creds;
+    return { appName, appId, consumerId, consumerKey, consumerSecret };
+  }
+
+  public setComponentField(args: { type: string; fullName: string; field: string; value: string | null }): Record<string, unknown> {
+    const component = this.state.getComponent(args.type, args.fullName);
+    if (!component) throw new ControlError(`no ${args.type} ${args.fullName}`);
+    if (args.value === null) delete component.fields[args.field];
+    else component.fields[args.field] = args.value;
+    return component.fields;
+  }
+
+  public setAppField(args: { app: string; type: string; field: string; value: string | null }): Record<string, unknown> {
+    const component =
+      args.type === 'ExternalClientApplication'
+        ? this.state.getComponent(args.type, args.app)
+        : this.state.satelliteOf(args.app, args.type);
+    if (!component) throw new ControlError(`app ${args.app} has no ${args.type}`);
+    return this.setComponentField({ type: component.type, fullName: component.fullName, field: args.field, value: args.value });
+  }
+
+  public setPropagationDelay(args: { ms: number }): { propagationDelayMs: number } {
+    this.state.config.propagationDelayMs = args.ms;
+    return { propagationDelayMs: args.ms };
+  }
+
+  public setLatency(args: { ms: number }): { latencyMs: number } {
+    this.state.faults.extraLatencyMs = args.ms;
+    return { latencyMs: args.ms };
+  }
+
+  public failNext(args: { kind: HttpFaultKind; path?: string; soapMethod?: string; times?: number }): { pending: number } {
+    if (args.kind !== 'http500' && args.kind !== 'drop') throw new ControlError(`kind must be http500 or drop, not ${String(args.kind)}`);
+    if (!args.path && !args.soapMethod) throw new ControlError('failNext needs path or soapMethod');
+    this.state.faults.http.push({ kind: args.kind, path: args.path, soapMethod: args.soapMethod, remaining: args.times ?? 1 });
+    return { pending: this.state.faults.http.length };
+  }
+
+  public setDeployStuck(args: { stuck: boolean }): { stuck: boolean } {
+    this.state.faults.deployStuckInProgress = args.stuck;
+    return { stuck: args.stuck };
+  }
+
+  public injectComponentFailure(args: { type: string; fullName: string; problem: string }): { count: number } {
+    this.state.faults.componentFailures.push({ type: args.type, fullName: args.fullName, problem: args.problem });
+    return { count: this.state.faults.componentFailures.length };
+  }
+
+  public clearFaults(): { cleared: true } {
+    const { faults } = this.state;
+    faults.http.length = 0;
+    faults.componentFailures.length = 0;
+    faults.deployStuckInProgress = false;
+    faults.extraLatencyMs = 0;
+    return { cleared: true };
+  }
+
+  public createSession(args: { username: string }): { accessToken: string; userId: string } {
+    const user = this.user(args.username);
+    return { accessToken: this.state.createSession(user.Id).token, userId: user.Id };
+  }
+
+  public expireSession(args: { token: string }): { expired: boolean } {
+    return { expired: this.state.expireSession(args.token) };
+  }
+
+  public requestLog(): RequestLogEntry[] {
+    return [...this.state.requestLog];
+  }
+
+  public clearRequestLog(): { cleared: true } {
+    this.state.requestLog.length = 0;
+    return { cleared: true };
+  }
+
+  private user(username: string): UserRecord {
+    const user = this.state.findUserByUsername(username);
+    if (!user) throw new ControlError(`no user ${username}`);
+    return user;
+  }
+}
+
+const METHODS = new Set(
+  Object.getOwnPropertyNames(EmulatorControl.prototype).filter((m) => m !== 'constructor' && m !== 'user')
+);
+
+/** `POST|GET /__emulator/<method>`: the control API over HTTP (JSON in, `{result}` or `{error}` out). */
+export function controlRoute(control: EmulatorControl, req: EmuRequest): EmuResponse {
+  const method = req.path.slice('/__emulator/'.length);
+  if (!METHODS.has(method)) return json(404, { error: `unknown control method ${method}` });
+  let args: unknown = {};
+  try {
+    args = req.body.trim() ? (JSON.parse(req.body) as unknown) : {};
+  } catch {
+    return json(400, { error: 'body must be JSON' });
+  }
+  try {
+    const fn = (control as unknown as Record<string, (a: unknown) => unknown>)[method];
+    return json(200, { result: fn.call(control, args) ?? null });
+  } catch (error) {
+    if (error instanceof ControlError) return json(400, { error: error.message });
+    throw error;
+  }
+}

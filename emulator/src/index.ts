@@ -1,0 +1,74 @@
+/*
+ * Copyright 2026, the plugin-eca-clientcreds contributors.
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+import { EmulatorControl } from './control.js';
+import { closeServer, startServers } from './server.js';
+import { OrgState, type CcFlagOffError, type OrgKind } from './state.js';
+
+/**
+ * The org emulator (contract B): `startEmulator(options)` starts the My Domain and generic login listeners on
+ * 127.0.0.1 with random free ports; `stop()` closes both. See emulator/README.md.
+ */
+
+export type EmulatorOptions = {
+  /** Highest API version (default '66.0'). */
+  maxApiVersion?: string;
+  orgKind?: OrgKind;
+  /** How long a newly created app's consumer key answers invalid_client_id (default 0). */
+  propagationDelayMs?: number;
+  /** checkDeployStatus answers InProgress this many times first (default 1). */
+  deployInProgressPolls?: number;
+  /** Per-request latency (default 0). */
+  latencyMs?: number;
+  /** Token error when a client credentials flag is off (default 'invalid_grant'; sources disagree). */
+  ccFlagOffError?: CcFlagOffError;
+  /** Fixed ports (default 0 = random free port). */
+  port?: number;
+  loginPort?: number;
+};
+
+export type EmulatorAdmin = { username: string; userId: string; accessToken: string };
+
+export type Emulator = {
+  instanceUrl: string;
+  loginUrl: string;
+  orgId: string;
+  admin: EmulatorAdmin;
+  state: OrgState;
+  control: EmulatorControl;
+  stop: () => Promise<void>;
+};
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const state = new OrgState({
+    maxApiVersion: options.maxApiVersion,
+    orgKind: options.orgKind,
+    propagationDelayMs: options.propagationDelayMs,
+    deployInProgressPolls: options.deployInProgressPolls,
+    latencyMs: options.latencyMs,
+    ccFlagOffError: options.ccFlagOffError,
+  });
+  const control = new EmulatorControl(state);
+  const servers = await startServers(state, control, { port: options.port, loginPort: options.loginPort });
+  const adminUser = state.admin;
+  const session = state.createSession(adminUser.Id, { expiresAt: Number.MAX_SAFE_INTEGER });
+  let stopped = false;
+  return {
+    instanceUrl: servers.instanceUrl,
+    loginUrl: servers.loginUrl,
+    orgId: state.org.Id,
+    admin: { username: adminUser.Username, userId: adminUser.Id, accessToken: session.token },
+    state,
+    control,
+    stop: async (): Promise<void> => {
+      if (stopped) return;
+      stopped = true;
+      await Promise.all([closeServer(servers.instanceServer), closeServer(servers.loginServer)]);
+    },
+  };
+}
+
+export { OrgState } from './state.js';
+export { EmulatorControl } from './control.js';
+export type { OrgKind, CcFlagOffError } from './state.js';

@@ -1,0 +1,181 @@
+/*
+ * Copyright 2026, the plugin-eca-clientcreds contributors.
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+import type { RestError } from '../http.js';
+import type { OrgState, UserRecord } from '../state.js';
+
+/**
+ * Salesforce's validation of User inserts and updates (oauth-client-credentials.md section 6: required fields, alias
+ * length, email format, unique username; error codes DUPLICATE_USERNAME, INVALID_EMAIL_ADDRESS, STRING_TOO_LONG are
+ * documented, their exact texts are [U] and follow the texts Salesforce is known to return).
+ */
+
+export const USER_REQUIRED_FIELDS = [
+  'Username',
+  'LastName',
+  'Email',
+  'Alias',
+  'TimeZoneSidKey',
+  'LocaleSidKey',
+  'EmailEncodingKey',
+  'LanguageLocaleKey',
+  'ProfileId',
+] as const;
+
+/** Writable fields (insert and update). */
+export const USER_WRITABLE_FIELDS = [...USER_REQUIRED_FIELDS, 'FirstName', 'CommunityNickname', 'IsActive'];
+
+const MAX_LENGTH: Record<string, number> = {
+  Username: 80,
+  LastName: 80,
+  FirstName: 40,
+  Email: 128,
+  Alias: 8,
+  CommunityNickname: 40,
+};
+
+const LABELS: Record<string, string> = {
+  Username: 'Username',
+  LastName: 'Last Name',
+  FirstName: 'First Name',
+  Email: 'Email',
+  Alias: 'Alias',
+  CommunityNickname: 'Nickname',
+  TimeZoneSidKey: 'Time Zone',
+  LocaleSidKey: 'Locale',
+  EmailEncodingKey: 'Email Encoding',
+  LanguageLocaleKey: 'Language',
+};
+
+const EMAIL_ENCODINGS = ['UTF-8', 'ISO-8859-1', 'Shift_JIS', 'ISO-2022-JP', 'EUC-JP', 'ks_c_5601-1987', 'Big5', 'GB2312', 'Big5-HKSCS', 'x-SJIS_0213'];
+const LANGUAGES = ['en_US', 'en_GB', 'de', 'es', 'es_MX', 'fr', 'it', 'ja', 'ko', 'nl_NL', 'pt_BR', 'ru', 'sv', 'th', 'zh_CN', 'zh_TW', 'da', 'fi', 'no'];
+const LOCALE_PATTERN = /^[a-z]{2,3}(_[A-Z]{2})?(_[A-Za-z0-9]+)?$/;
+const EMAIL_PATTERN = /^[^\s@<>()[\]\\,;:"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/;
+
+/** Licenses of the Salesforce Integration kind per org ("five licenses included", oauth section 6 [D, T]). */
+export const INTEGRATION_LICENSE_LIMIT = 5;
+
+function isTimeZone(value: string): boolean {
+  if (value === 'GMT') return true;
+  try {
+    return Intl.supportedValuesOf('timeZone').includes(value) || new Intl.DateTimeFormat('en', { timeZone: value }) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+const PICKLISTS: Record<string, (value: string) => boolean> = {
+  TimeZoneSidKey: isTimeZone,
+  LocaleSidKey: (v) => LOCALE_PATTERN.test(v),
+  EmailEncodingKey: (v) => EMAIL_ENCODINGS.includes(v),
+  LanguageLocaleKey: (v) => LANGUAGES.includes(v),
+};
+
+export type UserInput = Record<string, unknown>;
+
+/** Validates an insert (existing undefined) or update; returns Salesforce errors (empty = valid). */
+export function validateUser(state: OrgState, input: UserInput, existing?: UserRecord): RestError[] {
+  const known = new Set(USER_WRITABLE_FIELDS.map((f) => f.toLowerCase()));
+  for (const key of Object.keys(input)) {
+    if (key === 'attributes') continue;
+    if (key.toLowerCase() === 'id') {
+      return [{ message: 'Unable to create/update fields: Id. Please check the security settings of this field and verify that it is read/write for your profile or permission set.', errorCode: 'INVALID_FIELD_FOR_INSERT_UPDATE', fields: ['Id'] }];
+    }
+    if (!known.has(key.toLowerCase())) {
+      return [{ message: `No such column '${key}' on sobject of type User`, errorCode: 'INVALID_FIELD' }];
+    }
+  }
+  const value = (field: string): unknown => {
+    const key = Object.keys(input).find((k) => k.toLowerCase() === field.toLowerCase());
+    return key === undefined ? undefined : input[key];
+  };
+  const merged = (field: string): unknown => {
+    const v = value(field);
+    return v === undefined && existing ? (existing as unknown as Record<string, unknown>)[field] : v;
+  };
+
+  const missing = USER_REQUIRED_FIELDS.filter((f) => {
+    const v = merged(f);
+    return v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
+  });
+  if (missing.length > 0) {
+    return [{ message: `Required fields are missing: [${missing.join(', ')}]`, errorCode: 'REQUIRED_FIELD_MISSING', fields: [...missing] }];
+  }
+
+  const errors: RestError[] = [];
+  for (const [field, max] of Object.entries(MAX_LENGTH)) {
+    const v = value(field);
+    if (typeof v === 'string' && v.length > max) {
+      errors.push({ message: `${LABELS[field]}: data value too large: ${v} (max length=${max})`, errorCode: 'STRING_TOO_LONG', fields: [field] });
+    }
+  }
+  const username = value('Username');
+  if (typeof username === 'string' && !EMAIL_PATTERN.test(username)) {
+    // Errors code [U]: Salesforce requires the form of an email address.
+    errors.push({ message: 'Username: invalid username, it must be in the form of an email address (for example, john@acme.com)', errorCode: 'INVALID_NEW_USERNAME', fields: ['Username'] });
+  }
+  const email = value('Email');
+  if (typeof email === 'string' && !EMAIL_PATTERN.test(email)) {
+    errors.push({ message: `Email: invalid email address: ${email}`, errorCode: 'INVALID_EMAIL_ADDRESS', fields: ['Email'] });
+  }
+  for (const [field, accepts] of Object.entries(PICKLISTS)) {
+    const v = value(field);
+    if (v !== undefined && (typeof v !== 'string' || !accepts(v))) {
+      errors.push({ message: `${LABELS[field]}: bad value for restricted picklist field: ${String(v)}`, errorCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', fields: [field] });
+    }
+  }
+  const isActive = value('IsActive');
+  if (isActive !== undefined && typeof isActive !== 'boolean') {
+    errors.push({ message: `Cannot deserialize instance of boolean from VALUE_STRING value ${String(isActive)}`, errorCode: 'JSON_PARSER_ERROR' });
+  }
+  const profileId = value('ProfileId');
+  let profileOk = true;
+  if (profileId !== undefined) {
+    const profile = typeof profileId === 'string' ? [...state.profiles.values()].find((p) => p.Id === profileId || p.Id.slice(0, 15) === profileId) : undefined;
+    if (!profile) {
+      profileOk = false;
+      const malformed = typeof profileId !== 'string' || !/^00e[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/.test(profileId);
+      errors.push(
+        malformed
+          ? { message: `Profile ID: id value of incorrect type: ${String(profileId)}`, errorCode: 'FIELD_INTEGRITY_EXCEPTION', fields: ['ProfileId'] }
+          : { message: 'invalid cross reference id', errorCode: 'INVALID_CROSS_REFERENCE_KEY', fields: ['ProfileId'] }
+      );
+    }
+  }
+  if (errors.length > 0) return errors;
+
+  if (typeof username === 'string') {
+    const clash = state.findUserByUsername(username);
+    const takenElsewhere = state.foreignUsernames.has(username.toLowerCase());
+    if ((clash && clash.Id !== existing?.Id) || takenElsewhere) {
+      return [
+        {
+          message:
+            'Duplicate Username.<br>The username already exists in this or another Salesforce organization. Usernames must be unique across all Salesforce organizations. To resolve, use a different username (it doesn\'t need to match the user\'s email address). ',
+          errorCode: 'DUPLICATE_USERNAME',
+          fields: ['Username'],
+        },
+      ];
+    }
+  }
+  if (profileOk && typeof profileId === 'string') {
+    const limitError = integrationLicenseLimit(state, profileId, merged('IsActive') !== false, existing);
+    if (limitError) return [limitError];
+  }
+  return [];
+}
+
+function integrationLicenseLimit(state: OrgState, profileId: string, active: boolean, existing?: UserRecord): RestError | undefined {
+  if (!active) return undefined;
+  const licenseOf = (pid: string): string | undefined => {
+    const profile = [...state.profiles.values()].find((p) => p.Id === pid || p.Id.slice(0, 15) === pid);
+    return profile ? state.licenses.get(profile.UserLicenseId)?.Name : undefined;
+  };
+  if (licenseOf(profileId) !== 'Salesforce Integration') return undefined;
+  const used = [...state.users.values()].filter(
+    (u) => u.IsActive && u.Id !== existing?.Id && licenseOf(u.ProfileId) === 'Salesforce Integration'
+  ).length;
+  if (used < INTEGRATION_LICENSE_LIMIT) return undefined;
+  return { message: 'License Limit Exceeded', errorCode: 'LICENSE_LIMIT_EXCEEDED', fields: ['ProfileId'] };
+}

@@ -1,0 +1,226 @@
+/*
+ * Copyright 2026, the plugin-eca-clientcreds contributors.
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { controlRoute, type EmulatorControl } from './control.js';
+import {
+  collapseSlashes,
+  notFound,
+  restError,
+  type EmuRequest,
+  type EmuResponse,
+  type RouteContext,
+} from './http.js';
+import { handleMetadataSoap } from './metadata/index.js';
+import { introspect, revoke, token } from './oauth/token.js';
+import { connectOauth } from './rest/connectOauth.js';
+import { identity, isSupportedVersion, limits, listVersions, resources, userinfo } from './rest/identity.js';
+import { query } from './rest/query.js';
+import { sobjects } from './rest/sobjects.js';
+import { extractSoapMethod, soapFault } from './soap.js';
+import type { HttpFault, OrgState } from './state.js';
+
+/**
+ * The two node:http listeners on 127.0.0.1: the My Domain host (everything) and the generic login host (token
+ * requests answer "request not supported on this domain"). Per request: collapse slashes, latency, faults, route,
+ * request log.
+ */
+
+export type Listener = 'instance' | 'login';
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function matchFault(faults: HttpFault[], path: string, soapMethod: string | undefined): HttpFault | undefined {
+  const fault = faults.find(
+    (f) =>
+      f.remaining > 0 &&
+      ((f.path !== undefined && (f.path.startsWith('=') ? path === f.path.slice(1) : path.includes(f.path))) ||
+        (f.soapMethod !== undefined && f.soapMethod === soapMethod))
+  );
+  if (!fault) return undefined;
+  fault.remaining -= 1;
+  if (fault.remaining <= 0) faults.splice(faults.indexOf(fault), 1);
+  return fault;
+}
+
+async function routeSoap(ctx: RouteContext, req: EmuRequest, version: string): Promise<EmuResponse> {
+  const { state } = ctx;
+  const response = await handleMetadataSoap(req.body, {
+    state,
+    apiVersionFromPath: version,
+    maxApiVersion: state.config.maxApiVersion,
+    deployInProgressPolls: state.config.deployInProgressPolls,
+    now: () => new Date(state.now()),
+    authenticate: (sessionId: string) => {
+      const session = state.resolveSession(sessionId);
+      const user = session ? state.users.get(session.userId) : undefined;
+      if (!session || !user?.IsActive) return undefined;
+      return { userId: user.Id, username: user.Username, name: user.FirstName ? `${user.FirstName} ${user.LastName}` : user.LastName };
+    },
+    faults: state.faults,
+  });
+  return { status: response.status, headers: { 'content-type': response.contentType }, body: response.body };
+}
+
+/** Routes a request of the My Domain listener. */
+async function routeInstance(ctx: RouteContext, req: EmuRequest): Promise<EmuResponse> {
+  const { path, method } = req;
+  if (path === '/services/oauth2/token' && method === 'POST') return token(ctx, req);
+  if (path === '/services/oauth2/userinfo' && (method === 'GET' || method === 'POST')) return userinfo(ctx, req);
+  if (path === '/services/oauth2/revoke' && (method === 'POST' || method === 'GET')) return revoke(ctx, req);
+  if (path === '/services/oauth2/introspect' && method === 'POST') return introspect(ctx, req);
+  const id = /^\/id\/([A-Za-z0-9]{15,18})\/([A-Za-z0-9]{15,18})\/?$/.exec(path);
+  if (id) return identity(ctx, req, id[1], id[2]);
+  const soap = /^\/services\/Soap\/m\/(\d+\.\d)(?:\/.*)?$/.exec(path);
+  if (soap && method === 'POST') return routeSoap(ctx, req, soap[1]);
+  if (path === '/services/data' || path === '/services/data/') return listVersions(ctx);
+  const data = /^\/services\/data\/v(\d+\.\d)(?:\/(.*))?$/.exec(path);
+  if (data) {
+    const version = data[1];
+    if (!isSupportedVersion(ctx.state, version)) return notFound();
+    const rest = (data[2] ?? '').split('/').filter(Boolean);
+    if (rest.length === 0) return resources(ctx, req, version);
+    switch (rest[0]) {
+      case 'query':
+      case 'queryAll':
+        return query(ctx, req, version, false);
+      case 'tooling':
+        if (rest[1] === 'query') return query(ctx, req, version, true);
+        // No source tracking outside scratch orgs: SourceMember describe is 404 (wire section 5).
+        return notFound();
+      case 'sobjects':
+        return sobjects(ctx, req, version, rest.slice(1));
+      case 'limits':
+        return limits(ctx, req);
+      case 'apps':
+        return connectOauth(ctx, req, version, rest.slice(1));
+      default:
+        return notFound();
+    }
+  }
+  return notFound();
+}
+
+function routeLogin(ctx: RouteContext, req: EmuRequest): EmuResponse {
+  if (req.path === '/services/oauth2/token' && req.method === 'POST') return token(ctx, req);
+  return notFound();
+}
+
+export type ServerPair = {
+  instanceServer: Server;
+  loginServer: Server;
+  instanceUrl: string;
+  loginUrl: string;
+};
+
+async function listen(server: Server, port: number): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return (server.address() as AddressInfo).port;
+}
+
+function send(res: ServerResponse, response: EmuResponse): void {
+  res.writeHead(response.status, response.headers ?? {});
+  res.end(response.body ?? '');
+}
+
+export async function startServers(
+  state: OrgState,
+  control: EmulatorControl,
+  ports: { port?: number; loginPort?: number } = {}
+): Promise<ServerPair> {
+  const ctx: RouteContext = { state, instanceUrl: '', loginUrl: '' };
+
+  const handler =
+    (listener: Listener) =>
+    async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+      const rawUrl = req.url ?? '/';
+      const queryIndex = rawUrl.indexOf('?');
+      const path = collapseSlashes(queryIndex >= 0 ? rawUrl.slice(0, queryIndex) : rawUrl);
+      const emuReq: EmuRequest = {
+        method: (req.method ?? 'GET').toUpperCase(),
+        path,
+        query: new URLSearchParams(queryIndex >= 0 ? rawUrl.slice(queryIndex + 1) : ''),
+        headers: req.headers,
+        body: await readBody(req),
+        listener,
+        remoteAddress: req.socket.remoteAddress ?? '127.0.0.1',
+      };
+      if (listener === 'instance' && path.startsWith('/__emulator/')) {
+        send(res, controlRoute(control, emuReq));
+        return;
+      }
+      const soapMethod = path.startsWith('/services/Soap/') ? extractSoapMethod(emuReq.body) : undefined;
+      const log = (status: number): void => {
+        state.requestLog.push({
+          method: emuReq.method,
+          path,
+          ...(soapMethod ? { soapMethod } : {}),
+          status,
+          listener,
+          time: new Date().toISOString(),
+        });
+      };
+      const latency = state.config.latencyMs + state.faults.extraLatencyMs;
+      if (latency > 0) await sleep(latency);
+
+      let response: EmuResponse;
+      const fault = matchFault(state.faults.http, path, soapMethod);
+      if (fault?.kind === 'drop') {
+        log(0);
+        req.socket.destroy();
+        return;
+      }
+      if (fault) {
+        response = soapMethod
+          ? soapFault('UNKNOWN_EXCEPTION', 'An unexpected error occurred. Please include this ErrorId if you contact support: emulator-fault')
+          : restError(500, 'UNKNOWN_EXCEPTION', 'An unexpected error occurred. Please include this ErrorId if you contact support: emulator-fault');
+        if (soapMethod) response.headers = { 'content-type': 'text/xml; charset=utf-8' };
+      } else {
+        try {
+          response = listener === 'instance' ? await routeInstance(ctx, emuReq) : routeLogin(ctx, emuReq);
+        } catch (error) {
+          response = restError(500, 'UNKNOWN_EXCEPTION', `emulator error: ${(error as Error).message}`);
+        }
+      }
+      if (response.drop) {
+        log(0);
+        req.socket.destroy();
+        return;
+      }
+      log(response.status);
+      send(res, response);
+    };
+
+  const instanceServer = createServer((req, res) => void handler('instance')(req, res));
+  const loginServer = createServer((req, res) => void handler('login')(req, res));
+  const instancePort = await listen(instanceServer, ports.port ?? 0);
+  const loginPort = await listen(loginServer, ports.loginPort ?? 0);
+  ctx.instanceUrl = `http://127.0.0.1:${instancePort}`;
+  ctx.loginUrl = `http://127.0.0.1:${loginPort}`;
+  return { instanceServer, loginServer, instanceUrl: ctx.instanceUrl, loginUrl: ctx.loginUrl };
+}
+
+/** Closes a server and every open connection (keep-alive sockets included). */
+export async function closeServer(server: Server): Promise<void> {
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
