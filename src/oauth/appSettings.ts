@@ -91,16 +91,15 @@ export async function readOrgAppSettings(reader: MetadataReader, appName: string
       ? [componentName(type, appName), `${componentName('ExtlClntAppOauthSettings', appName)}_defaultPolicy`, `${appName}_defaultPolicy`]
       : [componentName(type, appName)];
 
-  const headerList = await reader.list([{ type: 'ExternalClientApplication' }]);
-  const header = headerList.find((p) => sameName(p.fullName, appName));
-
-  await Promise.all(
-    READ_TYPES.map(async (type) => {
+  const [headerList] = await Promise.all([
+    reader.list([{ type: 'ExternalClientApplication' }]),
+    ...READ_TYPES.map(async (type) => {
       const records = await reader.read(type, guesses(type));
       const match = records.find((r) => typeof r.fullName === 'string' && sameName(text(r, 'externalClientApplication'), appName));
       if (match) found[type] = { fullName: String(match.fullName), fields: match };
-    })
-  );
+    }),
+  ]);
+  const header = headerList.find((p) => sameName(p.fullName, appName));
   const missing = READ_TYPES.filter((type) => !found[type]);
   if (missing.length > 0 && header) {
     const listed = await listInChunks(reader, missing);

@@ -59,11 +59,11 @@ export async function readConsumerCredentials(
   appName: string
 ): Promise<ConsumerCredentials> {
   const base = `/services/data/v${apiVersion}/apps/oauth`;
-  const call = async <T>(url: string): Promise<T> => {
+  const call = async <T>(url: string, step: Step): Promise<T> => {
     try {
       return await conn.request<T>(url);
     } catch (error) {
-      throw credentialsError(error);
+      throw credentialsError(error, step);
     }
   };
 
@@ -71,7 +71,7 @@ export async function readConsumerCredentials(
   const seen: string[] = [];
   for (let page = 0; page < MAX_PAGES && !appId; page++) {
     // eslint-disable-next-line no-await-in-loop
-    const usage = await call<UsagePage>(`${base}/usage?page=${page}&pageSize=${PAGE_SIZE}`);
+    const usage = await call<UsagePage>(`${base}/usage?page=${page}&pageSize=${PAGE_SIZE}`, 'list');
     const apps = usage.apps ?? [];
     appId = apps.find((app) => (app.developerName ?? app.name ?? '').toLowerCase() === appName.toLowerCase())?.identifier;
     seen.push(...apps.map((app) => app.developerName ?? app.name ?? '').filter(Boolean));
@@ -81,23 +81,40 @@ export async function readConsumerCredentials(
     throw messages.createError('error.AppNotFoundInOrg', [appName, seen.slice(0, 10).join(', ') || '-']);
   }
 
-  const credentials = await call<CredentialsList>(`${base}/credentials/${appId}`);
+  const credentials = await call<CredentialsList>(`${base}/credentials/${appId}`, 'list');
   const consumerId = credentials.consumers?.find((c) => c.id)?.id;
   if (!consumerId) {
     throw messages.createError('error.NoConsumerInOrg', [appName]);
   }
-  const consumer = await call<Consumer>(`${base}/credentials/${appId}/${consumerId}?part=keyandsecret`);
+  const consumer = await call<Consumer>(`${base}/credentials/${appId}/${consumerId}?part=keyandsecret`, 'secret');
   if (!consumer.key) {
     throw messages.createError('error.NoConsumerInOrg', [appName]);
   }
   if (!consumer.secret) {
     // The key came back but not the secret: the answer of an org that hides secrets from this user.
-    throw messages.createError('error.SecretPermissionMissing', ['(no secret in the answer)']);
+    throw permissionError('secret', 'no secret in the answer');
   }
   return { appId, consumerId, consumerKey: consumer.key, consumerSecret: consumer.secret };
 }
 
-function credentialsError(error: unknown): SfError {
+/** Which call failed: listing apps and keys needs External Client App Developer; the secret needs View Client Secret. */
+type Step = 'list' | 'secret';
+
+const STEP_PERMISSION: Record<Step, string> = {
+  list: 'ExternalClientAppDeveloper',
+  secret: 'ViewClientSecret',
+};
+
+function permissionError(step: Step, detail: string): SfError {
+  const permission = STEP_PERMISSION[step];
+  return messages.createError(
+    'error.SecretPermissionMissing',
+    [messages.getMessage(`permission.${permission}`), detail],
+    [messages.getMessage(`permission.${permission}`)]
+  );
+}
+
+function credentialsError(error: unknown, step: Step): SfError {
   const err = error instanceof Error ? error : new Error(String(error));
   const errorCode = 'errorCode' in err && typeof err.errorCode === 'string' ? err.errorCode : undefined;
   const detail = `${errorCode ?? err.name}: ${err.message}`;
@@ -105,7 +122,7 @@ function credentialsError(error: unknown): SfError {
     case 'setting':
       return messages.createError('error.SecretApiSettingOff', [detail]);
     case 'permission':
-      return messages.createError('error.SecretPermissionMissing', [detail]);
+      return permissionError(step, detail);
     default:
       return messages.createError('error.CredentialsReadFailed', [detail]);
   }

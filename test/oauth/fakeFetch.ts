@@ -2,6 +2,7 @@
  * Copyright 2026, the plugin-eca-clientcreds contributors.
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
+/* eslint-disable camelcase -- OAuth wire fields are snake_case */
 import type { FetchLike } from '../../src/oauth/tokenClient.js';
 
 /**
@@ -16,11 +17,6 @@ export type Handler = (request: RecordedRequest) => FakeAnswer;
 export class FakeFetch {
   public readonly requests: RecordedRequest[] = [];
   private readonly routes: Array<{ method: string; path: string | RegExp; handler: Handler }> = [];
-
-  public on(method: string, path: string | RegExp, handler: Handler | FakeAnswer): this {
-    this.routes.push({ method, path, handler: typeof handler === 'function' ? handler : (): FakeAnswer => handler });
-    return this;
-  }
 
   public get fetch(): FetchLike {
     return async (input: string, init?: RequestInit): Promise<Response> => {
@@ -44,6 +40,12 @@ export class FakeFetch {
       return Promise.resolve(new Response(answer.status === 204 ? null : body, { status: answer.status, headers: answer.headers }));
     };
   }
+
+  public on(method: string, path: string | RegExp, handler: Handler | FakeAnswer): this {
+    this.routes.push({ method, path, handler: typeof handler === 'function' ? handler : (): FakeAnswer => handler });
+    return this;
+  }
+
 }
 
 export const ORG_ID = '00D000000000001AAA';

@@ -2,6 +2,7 @@
  * Copyright 2026, the plugin-eca-clientcreds contributors.
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
+/* eslint-disable camelcase -- OAuth wire fields are snake_case */
 import { expect } from 'chai';
 import {
   IdentityUrlError,
@@ -20,7 +21,7 @@ describe('oauth/identity', () => {
     it('reads org and user id from the last two segments, whatever the host', () => {
       expect(parseIdentityUrl(ID_URL)).to.deep.equal({ orgId: ORG_ID, userId: USER_ID });
       expect(parseIdentityUrl(`http://127.0.0.1:5555/id/${ORG_ID}/${USER_ID}`)).to.deep.equal({ orgId: ORG_ID, userId: USER_ID });
-      expect(parseIdentityUrl(`https://x.my.salesforce.com/id/00D000000000001/005000000000002`)).to.deep.equal({
+      expect(parseIdentityUrl('https://x.my.salesforce.com/id/00D000000000001/005000000000002')).to.deep.equal({
         orgId: '00D000000000001',
         userId: '005000000000002',
       });

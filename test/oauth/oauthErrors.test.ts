@@ -184,7 +184,7 @@ describe('oauth/oauthErrors', () => {
       const error = diagnosisError(diagnosis);
       expect(error.name).to.equal(c.key.endsWith('Error') ? c.key : `${c.key}Error`);
       expect(error.message).to.not.include('%s');
-      expect(error.actions ?? [], 'actions').to.not.be.empty;
+      expect(error.actions ?? [], 'actions').to.have.length.greaterThan(0);
       for (const action of error.actions ?? []) expect(action).to.not.include('%s');
       // Salesforce's own answer is always shown verbatim, after the diagnosis.
       expect(error.message).to.include(messages.getMessage('info.ServerAnswer', [describeAnswer(c.answer)]));

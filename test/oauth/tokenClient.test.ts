@@ -2,6 +2,7 @@
  * Copyright 2026, the plugin-eca-clientcreds contributors.
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
+/* eslint-disable camelcase -- OAuth wire fields are snake_case */
 import { expect } from 'chai';
 import { buildTokenRequest, parseTokenResponse, requestClientCredentialsToken } from '../../src/oauth/tokenClient.js';
 import { ACCESS_TOKEN, BASE, FakeFetch, tokenBody } from './fakeFetch.js';
@@ -112,7 +113,7 @@ describe('oauth/tokenClient', () => {
     });
 
     it('accepts a numeric issued_at and a missing scope', () => {
-      const body = JSON.stringify({ ...tokenBody(), issued_at: 1678833535086, scope: undefined });
+      const body = JSON.stringify({ ...tokenBody(), issued_at: 1_678_833_535_086, scope: undefined });
       const outcome = parseTokenResponse(200, body);
       expect(outcome).to.include({ outcome: 'token', issuedAt: '1678833535086' });
       if (outcome.outcome === 'token') expect(outcome.scopes).to.deep.equal([]);

@@ -2,6 +2,7 @@
  * Copyright 2026, the plugin-eca-clientcreds contributors.
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
+/* eslint-disable camelcase -- OAuth wire fields are snake_case */
 import { expect } from 'chai';
 import { REDACTED, SecretRedactor, describeSecret } from '../../src/security/redact.js';
 

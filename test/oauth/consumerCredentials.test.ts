@@ -1,0 +1,144 @@
+/*
+ * Copyright 2026, the plugin-eca-clientcreds contributors.
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+import { Messages, SfError } from '@salesforce/core';
+import { expect } from 'chai';
+import {
+  type RestRequester,
+  classifyCredentialsError,
+  readConsumerCredentials,
+} from '../../src/oauth/consumerCredentials.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.test');
+
+const APP_ID = '0xI000000000001AAA';
+const CONSUMER_ID = '888000000000001AAA';
+
+/** Mimics jsforce conn.request: resolves JSON, rejects REST errors as Error(name=errorCode, errorCode, message). */
+function requester(routes: Record<string, unknown>, urls: string[] = []): RestRequester {
+  return {
+    request: <T>(url: string): Promise<T> => {
+      urls.push(url);
+      const key = Object.keys(routes).find((k) => url.includes(k));
+      const value = key ? routes[key] : undefined;
+      if (value instanceof Error) return Promise.reject(value);
+      if (value === undefined) return Promise.reject(Object.assign(new Error('The requested resource does not exist'), { name: 'NOT_FOUND', errorCode: 'NOT_FOUND' }));
+      return Promise.resolve(value as T);
+    },
+  };
+}
+
+const restError = (errorCode: string, message: string): Error => Object.assign(new Error(message), { name: errorCode, errorCode });
+
+const HAPPY = {
+  '/apps/oauth/usage': { apps: [{ developerName: 'Other', identifier: '0xI000000000009AAA' }, { developerName: 'My_App', identifier: APP_ID }] },
+  [`/apps/oauth/credentials/${APP_ID}/${CONSUMER_ID}`]: { id: CONSUMER_ID, key: '3MVG9key', secret: 'S3CRET' },
+  [`/apps/oauth/credentials/${APP_ID}`]: { consumers: [{ id: CONSUMER_ID, key: '3MVG9key', name: 'My_App' }] },
+};
+
+async function failure(routes: Record<string, unknown>): Promise<SfError> {
+  try {
+    await readConsumerCredentials(requester(routes), '66.0', 'My_App');
+  } catch (error) {
+    return error as SfError;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('oauth/consumerCredentials', () => {
+  it('walks usage -> credentials -> keyandsecret (3 requests)', async () => {
+    const urls: string[] = [];
+    const creds = await readConsumerCredentials(requester(HAPPY, urls), '66.0', 'my_app');
+    expect(creds).to.deep.equal({ appId: APP_ID, consumerId: CONSUMER_ID, consumerKey: '3MVG9key', consumerSecret: 'S3CRET' });
+    expect(urls).to.deep.equal([
+      '/services/data/v66.0/apps/oauth/usage?page=0&pageSize=100',
+      `/services/data/v66.0/apps/oauth/credentials/${APP_ID}`,
+      `/services/data/v66.0/apps/oauth/credentials/${APP_ID}/${CONSUMER_ID}?part=keyandsecret`,
+    ]);
+  });
+
+  it('says which apps exist when the app is not there', async () => {
+    const error = await failure({ '/apps/oauth/usage': { apps: [{ developerName: 'Other', identifier: 'x' }] } });
+    expect(error.name).to.equal('AppNotFoundInOrgError');
+    expect(error.message).to.equal(messages.getMessage('error.AppNotFoundInOrg', ['My_App', 'Other']));
+  });
+
+  it('reports an app without consumer', async () => {
+    const error = await failure({ ...HAPPY, [`/apps/oauth/credentials/${APP_ID}`]: { consumers: [] } });
+    expect(error.name).to.equal('NoConsumerInOrgError');
+  });
+
+  it('maps the org setting being off to SecretApiSettingOff with how to turn it on', async () => {
+    const error = await failure({
+      ...HAPPY,
+      [`/apps/oauth/credentials/${APP_ID}/${CONSUMER_ID}`]: restError('FUNCTIONALITY_NOT_ENABLED', 'This feature is not currently enabled for this org.'),
+    });
+    expect(error.name).to.equal('SecretApiSettingOffError');
+    expect(error.actions?.[0]).to.include('enableClientSecretInRestApiAccess');
+  });
+
+  it('names External Client App Developer when listing apps is refused', async () => {
+    const error = await failure({
+      ...HAPPY,
+      '/apps/oauth/usage': restError('INSUFFICIENT_ACCESS', 'this feature is not enabled for this user.'),
+    });
+    expect(error.name).to.equal('SecretPermissionMissingError');
+    expect(error.message).to.equal(
+      messages.getMessage('error.SecretPermissionMissing', [
+        messages.getMessage('permission.ExternalClientAppDeveloper'),
+        'INSUFFICIENT_ACCESS: this feature is not enabled for this user.',
+      ])
+    );
+    expect(error.actions?.[0]).to.include('(ExternalClientAppDeveloper)');
+  });
+
+  it('names View Client Secret when reading the secret is refused', async () => {
+    const error = await failure({
+      ...HAPPY,
+      [`/apps/oauth/credentials/${APP_ID}/${CONSUMER_ID}`]: restError('INSUFFICIENT_ACCESS', 'Viewing consumer secrets is not enabled for this user.'),
+    });
+    expect(error.name).to.equal('SecretPermissionMissingError');
+    expect(error.actions?.[0]).to.include('(ViewClientSecret)');
+  });
+
+  it('treats an answer with the key but no secret as a missing permission', async () => {
+    const error = await failure({ ...HAPPY, [`/apps/oauth/credentials/${APP_ID}/${CONSUMER_ID}`]: { id: CONSUMER_ID, key: 'k' } });
+    expect(error.name).to.equal('SecretPermissionMissingError');
+  });
+
+  it('shows other errors verbatim', async () => {
+    const error = await failure({ '/apps/oauth/usage': restError('UNKNOWN_EXCEPTION', 'boom') });
+    expect(error.name).to.equal('CredentialsReadFailedError');
+    expect(error.message).to.include('UNKNOWN_EXCEPTION: boom');
+  });
+
+  it('pages through usage until the app is found', async () => {
+    const urls: string[] = [];
+    const first = { apps: Array.from({ length: 100 }, (_, i) => ({ developerName: `App${i}`, identifier: `id${i}` })) };
+    const routes: Record<string, unknown> = {
+      ...HAPPY,
+      'usage?page=0': first,
+      'usage?page=1': { apps: [{ developerName: 'My_App', identifier: APP_ID }] },
+    };
+    delete routes['/apps/oauth/usage'];
+    await readConsumerCredentials(requester(routes, urls), '66.0', 'My_App');
+    expect(urls[1]).to.equal('/services/data/v66.0/apps/oauth/usage?page=1&pageSize=100');
+  });
+
+  describe('classifyCredentialsError', () => {
+    const cases: Array<[{ errorCode?: string; message?: string }, string]> = [
+      [{ message: 'This feature is not currently enabled for this org' }, 'setting'],
+      [{ message: 'The feature is not enabled' }, 'setting'],
+      [{ errorCode: 'FUNCTIONALITY_NOT_ENABLED', message: 'x' }, 'setting'],
+      [{ message: 'This API is not enabled for this user' }, 'permission'],
+      [{ errorCode: 'INSUFFICIENT_ACCESS', message: 'insufficient access rights' }, 'permission'],
+      [{ message: 'Missing permission ViewClientSecret' }, 'permission'],
+      [{ errorCode: 'SERVER_ERROR', message: 'oops' }, 'other'],
+    ];
+    for (const [input, kind] of cases) {
+      it(`${JSON.stringify(input)} -> ${kind}`, () => expect(classifyCredentialsError(input)).to.equal(kind));
+    }
+  });
+});
