@@ -4,34 +4,55 @@
  */
 import { Messages } from '@salesforce/core';
 import type { EcaTypeName } from '../metadata/ecaTypes.js';
+import { invalidEnumValues, missingRequiredElements, unknownOrTooNewElements } from '../metadata/ecaSchema.js';
+import type { XmlNode } from '../metadata/xml.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.deploy');
 
 /**
- * Checks the element names of an ECA file before deploying it: elements the org generates and that break a deploy to
- * another org (eca-metadata.md sections 2, 4, 10, 12).
+ * Checks an ECA file's elements against the field tables `generate` emits from (src/metadata/ecaSchema.ts) before
+ * it is sent. What the org would reject blocks the deploy (an element the type doesn't have, one newer than the
+ * deploy's API version, an enumeration value it doesn't know, a consumer secret). Elements the org generates and that
+ * only fail in another org (orgScopedExternalApp, oauthLink, consumerKey of a retrieved file), and required elements
+ * the Help lists but the API may default, only warn: a wrong warning costs nothing, a wrong block stops a good deploy.
  */
 
 export type ElementFinding = { element: string; message: string; blocking: boolean };
 
-/** Org-specific elements a retrieve may bring into a file; harmless in the org they came from, fatal elsewhere. */
-const ORG_SPECIFIC: Partial<Record<EcaTypeName, readonly string[]>> = {
-  ExternalClientApplication: ['orgScopedExternalApp'],
-  ExtlClntAppOauthSettings: ['oauthLink'],
-  ExtlClntAppGlobalOauthSettings: ['consumerKey'],
-};
-
-export function checkElements(type: EcaTypeName, elements: readonly string[], apiVersion: string): ElementFinding[] {
+export function checkElements(type: EcaTypeName, fields: XmlNode, order: readonly string[], apiVersion: string): ElementFinding[] {
   const findings: ElementFinding[] = [];
-  void apiVersion;
-  for (const element of new Set(elements)) {
-    if (ORG_SPECIFIC[type]?.includes(element)) {
-      findings.push({ element, blocking: false, message: messages.getMessage('warning.orgSpecificElement', [element]) });
+  for (const p of unknownOrTooNewElements(type, order, apiVersion)) {
+    if (p.problem === 'unknown') {
+      findings.push({ element: p.element, blocking: true, message: messages.getMessage('problem.unknownElement', [p.element, type]) });
+    } else if (p.problem === 'tooNew') {
+      findings.push({
+        element: p.element,
+        blocking: true,
+        message: messages.getMessage('problem.tooNewElement', [p.element, p.since ?? '', apiVersion, p.since ?? '']),
+      });
+    } else if (p.element === 'consumerSecret') {
+      findings.push({ element: p.element, blocking: true, message: messages.getMessage('problem.secretInFile') });
+    } else {
+      findings.push({
+        element: p.element,
+        blocking: false,
+        message: messages.getMessage('warning.neverEmitElement', [p.element, p.reason ?? '']),
+      });
     }
-    if (type === 'ExtlClntAppGlobalOauthSettings' && element === 'consumerSecret') {
-      findings.push({ element, blocking: true, message: messages.getMessage('problem.secretInFile') });
-    }
+  }
+  const scalars: Record<string, string> = {};
+  for (const [key, value] of Object.entries(fields)) if (typeof value === 'string') scalars[key] = value;
+  for (const bad of invalidEnumValues(type, scalars)) {
+    findings.push({
+      element: bad.element,
+      blocking: true,
+      message: messages.getMessage('problem.invalidEnum', [bad.value, bad.element, bad.allowed.join(', ')]),
+    });
+  }
+  for (const element of missingRequiredElements(type, order)) {
+    if (element === 'externalClientApplication') continue; // reported by the satellite matching
+    findings.push({ element, blocking: false, message: messages.getMessage('warning.missingRequired', [element]) });
   }
   return findings;
 }

@@ -347,7 +347,7 @@ function checkComponentElements(
   warnings: string[]
 ): void {
   const file = relative(projectRoot, component.filePath);
-  for (const finding of checkElements(component.type as EcaTypeName, component.order, apiVersion)) {
+  for (const finding of checkElements(component.type as EcaTypeName, component.fields, component.order, apiVersion)) {
     if (finding.blocking) problems.push({ file, message: finding.message });
     else warnings.push(`${file}: ${finding.message}`);
   }
