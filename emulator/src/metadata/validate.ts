@@ -41,7 +41,20 @@ export type ProblemCode =
   | 'ORG_GENERATED_FIELD'
   | 'INVALID_OAUTH_SCOPE'
   | 'UNKNOWN_USER_PERMISSION'
-  | 'EXECUTION_USER_MISSING';
+  | 'EXECUTION_USER_MISSING'
+  // Deploy rules that need the org (deployRules.ts) and deploy-level problems (deploy.ts):
+  | 'ECA_DISABLED'
+  | 'APP_NOT_FOUND'
+  | 'OAUTH_SETTINGS_NOT_FOUND'
+  | 'EXECUTION_USER_INVALID'
+  | 'PERMISSION_SET_NOT_FOUND'
+  | 'PROFILE_NOT_FOUND'
+  | 'DUPLICATE_VALUE'
+  | 'CONSUMER_KEY_CHANGED'
+  | 'CREDENTIAL_ROTATION'
+  | 'LICENSE_NOT_FOUND'
+  | 'FILE_NOT_FOUND'
+  | 'INJECTED_FAILURE';
 
 export type Problem = {
   code: ProblemCode;

@@ -1,0 +1,192 @@
+/*
+ * Copyright 2026, the plugin-eca-clientcreds contributors.
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+import type { OrgState } from '../state.js';
+import { childText, type XmlElement } from './componentXml.js';
+import { profileNameOf } from './store.js';
+import { EXECUTION_USER_PROBLEM, type Problem } from './validate.js';
+
+/**
+ * The deploy rules that need the org (eca-metadata.md section 11 and the sections cited per rule). Each rule adds
+ * problems to the components of one deploy; a component with an Error problem fails.
+ */
+
+export type DeployCandidate = {
+  type: string;
+  fullName: string;
+  /** Path in the zip. */
+  fileName: string;
+  /** File text; undefined when package.xml names a component the zip lacks. */
+  xml?: string;
+  /** Top-level elements of the file (empty when it could not be parsed). */
+  elements: XmlElement[];
+  problems: Problem[];
+};
+
+export type RuleOptions = { version: number; ignoreWarnings: boolean };
+export type DeployRule = (state: OrgState, candidates: DeployCandidate[], options: RuleOptions) => void;
+
+const APP = 'ExternalClientApplication';
+const OAUTH_SETTINGS = 'ExtlClntAppOauthSettings';
+const OAUTH_POLICY = 'ExtlClntAppOauthConfigurablePolicies';
+const APP_POLICY = 'ExtlClntAppConfigurablePolicies';
+const GLOBAL = 'ExtlClntAppGlobalOauthSettings';
+const ECA_TYPES = new Set([APP, GLOBAL, OAUTH_SETTINGS, OAUTH_POLICY, APP_POLICY]);
+const SATELLITES = new Set([GLOBAL, OAUTH_SETTINGS, OAUTH_POLICY, APP_POLICY]);
+
+const hasErrors = (c: DeployCandidate): boolean => c.problems.some((p) => p.problemType === 'Error');
+const appOf = (c: DeployCandidate): string => childText(c.elements, 'externalClientApplication') ?? '';
+const splitNames = (value: string): string[] =>
+  value
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+
+function add(c: DeployCandidate, code: Problem['code'], problem: string, element?: string, problemType: Problem['problemType'] = 'Error'): void {
+  const el = element ? c.elements.find((e) => e.name === element) : undefined;
+  c.problems.push({
+    code,
+    problem,
+    problemType,
+    ...(element ? { element } : {}),
+    ...(el && el.line > 0 ? { lineNumber: el.line, columnNumber: el.column } : {}),
+  });
+}
+
+const parsed = (c: DeployCandidate): boolean => c.elements.length > 0;
+
+/** Needs the org opt-in ExternalClientAppSettings.enableExternalClientApps (eca-metadata.md sections 2, 7) [D; text U]. */
+const externalClientAppsEnabled: DeployRule = (state, candidates) => {
+  if (state.settings.enableExternalClientApps) return;
+  for (const c of candidates.filter((x) => ECA_TYPES.has(x.type))) {
+    add(c, 'ECA_DISABLED', "External client apps aren't enabled in this org. Turn on enableExternalClientApps in ExternalClientAppSettings.");
+  }
+};
+
+/** Satellites link to their app through <externalClientApplication> (section 1); the app must exist [D; text U]. */
+const satellitesNeedTheirApp: DeployRule = (state, candidates) => {
+  const deployedApps = new Set(candidates.filter((c) => c.type === APP && !hasErrors(c)).map((c) => c.fullName));
+  for (const c of candidates.filter((x) => SATELLITES.has(x.type) && parsed(x))) {
+    const app = appOf(c);
+    if (app === '' || deployedApps.has(app) || state.getComponent(APP, app)) continue;
+    add(c, 'APP_NOT_FOUND', `In field: externalClientApplication - no ExternalClientApplication named ${app} found`, 'externalClientApplication');
+  }
+};
+
+/**
+ * An OAuth policy belongs to the app's OAuth settings record (the DUPLICATE_VALUE text names ExtlClntAppOauthSettingsId;
+ * "to update an OAuth policies file, you must first deploy an external client app", section 11) [T; text U].
+ */
+const policyNeedsOauthSettings: DeployRule = (state, candidates) => {
+  const withSettings = new Set(candidates.filter((c) => c.type === OAUTH_SETTINGS && !hasErrors(c)).map(appOf));
+  for (const c of candidates.filter((x) => x.type === OAUTH_POLICY && parsed(x) && !hasErrors(x))) {
+    const app = appOf(c);
+    if (withSettings.has(app) || state.satelliteOf(app, OAUTH_SETTINGS)) continue;
+    add(c, 'OAUTH_SETTINGS_NOT_FOUND', `In field: externalClientApplication - no ExtlClntAppOauthSettings found for ${app}`, 'externalClientApplication');
+  }
+};
+
+/** The Run As user must be an existing, active username of this org (section 11) [T]. */
+const runAsUserExists: DeployRule = (state, candidates) => {
+  for (const c of candidates.filter((x) => x.type === OAUTH_POLICY && parsed(x))) {
+    const username = childText(c.elements, 'clientCredentialsFlowUser') ?? '';
+    if (username === '') continue;
+    const user = state.findUserByUsername(username);
+    if (!user?.IsActive) add(c, 'EXECUTION_USER_INVALID', EXECUTION_USER_PROBLEM, 'clientCredentialsFlowUser');
+  }
+};
+
+/** commaSeparatedPermissionSet takes permission set API names that must exist (sections 5, 11) [T]. */
+const permissionSetsExist: DeployRule = (state, candidates) => {
+  for (const c of candidates.filter((x) => x.type === OAUTH_POLICY && parsed(x))) {
+    const missing = splitNames(childText(c.elements, 'commaSeparatedPermissionSet') ?? '').filter(
+      (name) => !state.permissionSetByName(name)
+    );
+    if (missing.length > 0) {
+      add(c, 'PERMISSION_SET_NOT_FOUND', `INVALID_FIELD: We couldn't find permission sets called ${missing.join(', ')}`, 'commaSeparatedPermissionSet');
+    }
+  }
+};
+
+/** commaSeparatedProfile takes profile names that must exist, in the org or in this deploy (section 5) [D; text U]. */
+const profilesExist: DeployRule = (state, candidates) => {
+  const deployed = new Set(candidates.filter((c) => c.type === 'Profile' && !hasErrors(c)).map((c) => profileNameOf(c.fullName).toLowerCase()));
+  for (const c of candidates.filter((x) => x.type === OAUTH_POLICY && parsed(x))) {
+    const missing = splitNames(childText(c.elements, 'commaSeparatedProfile') ?? '').filter(
+      (name) => !state.profileByName(name) && !deployed.has(name.toLowerCase())
+    );
+    if (missing.length > 0) {
+      add(c, 'PROFILE_NOT_FOUND', `INVALID_FIELD: We couldn't find profiles called ${missing.join(', ')}`, 'commaSeparatedProfile');
+    }
+  }
+};
+
+/**
+ * One component of `type` per app: a second name fails with DUPLICATE_VALUE naming the first (section 11: one OAuth
+ * policy per OAuth settings record [T]; applied to ExtlClntAppConfigurablePolicies by analogy [U]).
+ */
+function onePerApp(type: string, keyField: string): DeployRule {
+  return (state, candidates) => {
+    const claimed = new Map<string, string>();
+    for (const c of candidates.filter((x) => x.type === type && parsed(x))) {
+      const app = appOf(c);
+      const existing = state.componentsOfApp(app, type).find((other) => other.fullName !== c.fullName)?.fullName;
+      const holder = existing ?? claimed.get(app);
+      if (holder !== undefined && holder !== c.fullName) {
+        add(c, 'DUPLICATE_VALUE', `DUPLICATE_VALUE: ${keyField} duplicates value on ${holder}`);
+      } else if (!claimed.has(app)) {
+        claimed.set(app, c.fullName);
+      }
+    }
+  };
+}
+
+/**
+ * Consumer key: a preset key is adopted for a new app [T, U]; an existing app's key cannot be replaced (rotate it
+ * with shouldRotateConsumerKey) [U]. Rotation happens on every deploy and needs ignoreWarnings (section 3) [D; text U].
+ */
+const consumerKeyRules: DeployRule = (state, candidates, options) => {
+  for (const c of candidates.filter((x) => x.type === GLOBAL && parsed(x))) {
+    const creds = state.credentials.get(appOf(c));
+    if (!creds) continue;
+    const presetKey = childText(c.elements, 'consumerKey');
+    if (presetKey && presetKey !== creds.consumerKey) {
+      add(c, 'CONSUMER_KEY_CHANGED', "You can't change the consumer key of an existing external client app. Remove consumerKey from the file.", 'consumerKey');
+    }
+    for (const field of ['shouldRotateConsumerKey', 'shouldRotateConsumerSecret']) {
+      if (childText(c.elements, field) === 'true' && !options.ignoreWarnings) {
+        add(
+          c,
+          'CREDENTIAL_ROTATION',
+          `${field} is true: the deploy rotates the app's credentials. Deploy with ignoreWarnings to continue.`,
+          field,
+          'Warning'
+        );
+      }
+    }
+  }
+};
+
+/** A Profile's userLicense must be a license of the org (section 8) [D; text U]. */
+const profileLicenseExists: DeployRule = (state, candidates) => {
+  for (const c of candidates.filter((x) => x.type === 'Profile' && parsed(x))) {
+    const license = childText(c.elements, 'userLicense');
+    if (license && !state.licenseByName(license)) {
+      add(c, 'LICENSE_NOT_FOUND', `In field: userLicense - no UserLicense named ${license} found`, 'userLicense');
+    }
+  }
+};
+
+export const ORG_RULES: readonly DeployRule[] = [
+  externalClientAppsEnabled,
+  profileLicenseExists,
+  satellitesNeedTheirApp,
+  policyNeedsOauthSettings,
+  runAsUserExists,
+  permissionSetsExist,
+  profilesExist,
+  onePerApp(OAUTH_POLICY, 'ExtlClntAppOauthSettingsId'),
+  onePerApp(APP_POLICY, 'ExternalClientApplicationId'),
+  consumerKeyRules,
+];
