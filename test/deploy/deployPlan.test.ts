@@ -1,0 +1,241 @@
+/*
+ * Copyright 2026, the plugin-eca-clientcreds contributors.
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+import { rm } from 'node:fs/promises';
+import { expect } from 'chai';
+import { Messages } from '@salesforce/core';
+import { makePlan, type Phase } from '../../src/deploy/deployPlan.js';
+import type { OrgInventory } from '../../src/deploy/orgInventory.js';
+import { type AppFiles, readAppFiles } from '../../src/deploy/projectFiles.js';
+import { type AppProject, writeAppProject } from './fixtures.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.deploy');
+
+const APP = 'My_Integration';
+const RUN_AS = 'integration.user@example.com.e2e';
+const PROFILE = 'My Integration Profile';
+const PROFILE_ID = '00e000000000002AAA';
+const USER_ID = '005000000000009AAA';
+
+function freshOrg(extra: Partial<OrgInventory> = {}): OrgInventory {
+  return {
+    ecaAvailable: true,
+    permissions: { customizeApplication: true, manageUsers: true, modifyAllData: false },
+    appExists: false,
+    components: {},
+    profiles: {},
+    permissionSets: { Integration_Access: '0PS000000000001AAA' },
+    assignedPermissionSetIds: [],
+    requests: 0,
+    ...extra,
+  };
+}
+
+function deployedOrg(extra: Partial<OrgInventory> = {}): OrgInventory {
+  return freshOrg({
+    appExists: true,
+    components: {
+      ExtlClntAppGlobalOauthSettings: { fullName: `${APP}_glbloauth`, matchedBy: 'name' },
+      ExtlClntAppOauthSettings: { fullName: `${APP}_oauth`, matchedBy: 'name' },
+      ExtlClntAppOauthConfigurablePolicies: { fullName: `${APP}_oauthPlcy`, matchedBy: 'name' },
+      ExtlClntAppConfigurablePolicies: { fullName: `${APP}_plcy`, matchedBy: 'name' },
+    },
+    profiles: { [PROFILE]: { id: PROFILE_ID, name: PROFILE, apiEnabled: true } },
+    runAsUser: { id: USER_ID, username: RUN_AS, isActive: true, profileId: PROFILE_ID, profileName: PROFILE },
+    assignedPermissionSetIds: ['0PS000000000001AAA'],
+    ...extra,
+  });
+}
+
+const kinds = (phases: Phase[]): string[] =>
+  phases.map((p) => (p.kind === 'deploy' ? `deploy(${p.components.map((c) => c.type).join('+')})${p.checkOnly ? ':check' : ''}` : p.kind));
+
+describe('deploy deployPlan', () => {
+  let project: AppProject;
+  let files: AppFiles;
+  const read = async (extra: { runAsUsername?: string } = {}): Promise<AppFiles> =>
+    readAppFiles({ projectRoot: project.root, packageDirs: [project.packageDir], apiVersion: '66.0', ...extra });
+
+  beforeEach(async () => {
+    project = await writeAppProject({ permsets: ['Integration_Access'], profileName: PROFILE });
+    files = await read();
+  });
+  afterEach(() => project.cleanup());
+
+  it('fresh org: profile, then the user and its permission sets, then app + policy in ONE deploy', () => {
+    const plan = makePlan(files, freshOrg(), { dryRun: false });
+    expect(plan.blockers).to.deep.equal([]);
+    expect(plan.steps.map((s) => `${s.step}:${s.action}`)).to.deep.equal([
+      'profile:create',
+      'user:create',
+      'permissionSets:create',
+      'app:create',
+      'oauthPolicy:create',
+    ]);
+    expect(kinds(plan.phases)).to.deep.equal([
+      'deploy(Profile)',
+      'createUser',
+      'assignPermissionSets',
+      'deploy(ExternalClientApplication+ExtlClntAppGlobalOauthSettings+ExtlClntAppOauthSettings+ExtlClntAppConfigurablePolicies+ExtlClntAppOauthConfigurablePolicies)',
+    ]);
+    const create = plan.phases[1] as Extract<Phase, { kind: 'createUser' }>;
+    expect(create.user.Username).to.equal(RUN_AS);
+    expect(create.profileName).to.equal(PROFILE);
+    const last = plan.phases[3] as Extract<Phase, { kind: 'deploy' }>;
+    expect(last.policyIsNew).to.equal(true);
+    expect(plan.components.every((c) => !c.adopted && c.fullName === c.localFullName)).to.equal(true);
+  });
+
+  it('second run: nothing to create, everything in a single deploy, no user or assignment phase', () => {
+    const plan = makePlan(files, deployedOrg(), { dryRun: false });
+    expect(plan.blockers).to.deep.equal([]);
+    expect(plan.steps.map((s) => `${s.step}:${s.action}`)).to.deep.equal([
+      'profile:update',
+      'user:unchanged',
+      'permissionSets:unchanged',
+      'app:update',
+      'oauthPolicy:update',
+    ]);
+    expect(plan.phases).to.have.length(1);
+    expect(kinds(plan.phases)[0]).to.match(/^deploy\(Profile\+ExternalClientApplication\+.*ExtlClntAppOauthConfigurablePolicies\)$/);
+  });
+
+  it('adopts the org names of an app made in Setup or by an earlier deploy, and says so', () => {
+    const org = deployedOrg({
+      components: {
+        ...deployedOrg().components,
+        ExtlClntAppOauthConfigurablePolicies: { fullName: `${APP}_oauth_defaultPolicy`, matchedBy: 'externalClientApplication' },
+        ExtlClntAppGlobalOauthSettings: { fullName: 'Setup_Global', matchedBy: 'externalClientApplication' },
+      },
+    });
+    const plan = makePlan(files, org, { dryRun: false });
+    const policy = plan.components.find((c) => c.type === 'ExtlClntAppOauthConfigurablePolicies');
+    expect(policy).to.deep.include({ fullName: `${APP}_oauth_defaultPolicy`, localFullName: `${APP}_oauthPlcy`, adopted: true });
+    expect(plan.components.find((c) => c.type === 'ExtlClntAppGlobalOauthSettings')?.fullName).to.equal('Setup_Global');
+    expect(plan.warnings).to.include(
+      messages.getMessage('info.adopted', ['ExtlClntAppOauthConfigurablePolicies', `${APP}_oauth_defaultPolicy`, `${APP}_oauthPlcy`])
+    );
+    expect(plan.steps.find((s) => s.step === 'oauthPolicy')?.reason).to.equal(
+      messages.getMessage('reason.policyAdopted', [`${APP}_oauthPlcy`, RUN_AS])
+    );
+  });
+
+  it('dry run on a fresh org: one check-only deploy without the policy (its user does not exist yet)', () => {
+    const plan = makePlan(files, freshOrg(), { dryRun: true });
+    expect(kinds(plan.phases)).to.deep.equal([
+      'deploy(Profile+ExternalClientApplication+ExtlClntAppGlobalOauthSettings+ExtlClntAppOauthSettings+ExtlClntAppConfigurablePolicies):check',
+    ]);
+    expect(plan.warnings).to.include(messages.getMessage('warning.policyNotValidated', [RUN_AS]));
+    expect(plan.steps.find((s) => s.step === 'user')?.action).to.equal('create');
+  });
+
+  it('dry run when the user exists: the policy is validated too', () => {
+    const plan = makePlan(files, deployedOrg(), { dryRun: true });
+    expect(plan.phases).to.have.length(1);
+    const phase = plan.phases[0] as Extract<Phase, { kind: 'deploy' }>;
+    expect(phase.checkOnly).to.equal(true);
+    expect(phase.components.map((c) => c.type)).to.include('ExtlClntAppOauthConfigurablePolicies');
+  });
+
+  it('an inactive Run As user stops the run before the policy deploy', () => {
+    const org = deployedOrg();
+    const plan = makePlan(files, { ...org, runAsUser: { ...org.runAsUser!, isActive: false } }, { dryRun: false });
+    expect(plan.blockers).to.deep.equal([messages.getMessage('blocker.userInactive', [RUN_AS])]);
+  });
+
+  it('a Run As user with another profile is never duplicated: it stops with the fix', () => {
+    const org = deployedOrg();
+    const plan = makePlan(files, { ...org, runAsUser: { ...org.runAsUser!, profileName: 'Standard User' } }, { dryRun: false });
+    expect(plan.blockers).to.deep.equal([
+      messages.getMessage('blocker.userProfileMismatch', [RUN_AS, 'Standard User', PROFILE, 'Standard User']),
+    ]);
+    expect(plan.phases.some((p) => p.kind === 'createUser')).to.equal(false);
+  });
+
+  it('a Run As user whose profile lacks API Enabled is reported', () => {
+    const org = deployedOrg({ profiles: { [PROFILE]: { id: PROFILE_ID, name: PROFILE, apiEnabled: false } } });
+    const plan = makePlan(files, org, { dryRun: false });
+    expect(plan.blockers).to.deep.equal([messages.getMessage('blocker.userNoApi', [RUN_AS, PROFILE])]);
+  });
+
+  it('no user and no user definition: stops and says how to get one', async () => {
+    await rm(project.files.userDef);
+    const plan = makePlan(await read(), freshOrg(), { dryRun: false });
+    expect(plan.blockers).to.include(messages.getMessage('blocker.userMissingNoDef', [RUN_AS, `config/${APP}.user-def.json`]));
+  });
+
+  it('an existing profile (not in the project) must be in the org; then no profile deploy', async () => {
+    await rm(project.files.profiles);
+    const noProfileFile = await read();
+    const missing = makePlan(noProfileFile, freshOrg(), { dryRun: false });
+    expect(missing.blockers).to.include(messages.getMessage('blocker.profileNotFound', [PROFILE]));
+    const present = makePlan(
+      noProfileFile,
+      freshOrg({ profiles: { [PROFILE]: { id: PROFILE_ID, name: PROFILE, apiEnabled: true } } }),
+      { dryRun: false }
+    );
+    expect(present.blockers).to.deep.equal([]);
+    expect(present.steps[0]).to.deep.include({ step: 'profile', action: 'skip' });
+    expect(kinds(present.phases)[0]).to.equal('createUser');
+  });
+
+  it('permission sets or policy profiles missing in the org stop the run', async () => {
+    const plan = makePlan(files, freshOrg({ permissionSets: {} }), { dryRun: false });
+    expect(plan.blockers).to.include(messages.getMessage('blocker.permissionSetsNotFound', ['Integration_Access']));
+  });
+
+  it('assigns only the permission sets the existing user lacks', () => {
+    const plan = makePlan(files, deployedOrg({ assignedPermissionSetIds: [] }), { dryRun: false });
+    expect(kinds(plan.phases)[0]).to.equal('assignPermissionSets');
+    expect((plan.phases[0] as Extract<Phase, { kind: 'assignPermissionSets' }>).names).to.deep.equal(['Integration_Access']);
+  });
+
+  it('checks the deploying user permissions: Customize Application always, Manage Users to create the user', () => {
+    const noCustomize = makePlan(
+      files,
+      deployedOrg({ permissions: { customizeApplication: false, manageUsers: true, modifyAllData: false } }),
+      { dryRun: false }
+    );
+    expect(noCustomize.blockers).to.deep.equal([messages.getMessage('blocker.missingPermission', ['Customize Application'])]);
+    const noManageUsersRerun = makePlan(
+      files,
+      deployedOrg({ permissions: { customizeApplication: true, manageUsers: false, modifyAllData: false } }),
+      { dryRun: false }
+    );
+    expect(noManageUsersRerun.blockers).to.deep.equal([]);
+    const noManageUsersFresh = makePlan(
+      files,
+      freshOrg({ permissions: { customizeApplication: true, manageUsers: false, modifyAllData: false } }),
+      { dryRun: false }
+    );
+    expect(noManageUsersFresh.blockers).to.deep.equal([messages.getMessage('blocker.missingPermission', ['Manage Users'])]);
+    const modifyAll = makePlan(
+      files,
+      freshOrg({ permissions: { customizeApplication: false, manageUsers: false, modifyAllData: true } }),
+      { dryRun: false }
+    );
+    expect(modifyAll.blockers).to.deep.equal([]);
+  });
+
+  it('an org without External Client Apps stops the run', () => {
+    const plan = makePlan(files, freshOrg({ ecaAvailable: false }), { dryRun: false });
+    expect(plan.blockers).to.include(messages.getMessage('blocker.ecaUnavailable'));
+  });
+
+  it('--run-as-username: the policy copy and the created user carry the override', async () => {
+    const override = 'integration.user@example.com.uat';
+    const plan = makePlan(await read({ runAsUsername: override }), freshOrg(), { dryRun: false });
+    expect(plan.runAsUsername).to.equal(override);
+    expect(plan.components.find((c) => c.type === 'ExtlClntAppOauthConfigurablePolicies')?.runAsUsername).to.equal(override);
+    const create = plan.phases.find((p) => p.kind === 'createUser') as Extract<Phase, { kind: 'createUser' }>;
+    expect(create.user.Username).to.equal(override);
+    expect(plan.components.filter((c) => c.runAsUsername)).to.have.length(1);
+  });
+
+  it('without an override the policy is deployed as written', () => {
+    const plan = makePlan(files, freshOrg(), { dryRun: false });
+    expect(plan.components.find((c) => c.type === 'ExtlClntAppOauthConfigurablePolicies')?.runAsUsername).to.equal(undefined);
+  });
+});

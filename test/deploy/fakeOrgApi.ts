@@ -1,0 +1,111 @@
+/*
+ * Copyright 2026, the plugin-eca-clientcreds contributors.
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+import type { OrgApi } from '../../src/deploy/orgApi.js';
+
+/**
+ * A small in-memory org behind the OrgApi interface, for unit tests of the inventory, user provisioning and the
+ * executor. It answers the exact SOQL shapes deploy sends (matched by FROM object and the quoted values) and records
+ * every call, so tests can assert what was asked and how often.
+ */
+
+export type FakeComponent = { type: string; fullName: string; externalClientApplication?: string };
+export type FakeUser = { Id: string; Username: string; IsActive: boolean; ProfileId: string };
+export type FakeProfile = { Id: string; Name: string; PermissionsApiEnabled?: boolean };
+
+export type FakeOrg = {
+  components: FakeComponent[];
+  users: FakeUser[];
+  profiles: FakeProfile[];
+  permissionSets: Array<{ Id: string; Name: string }>;
+  assignments: Array<{ AssigneeId: string; PermissionSetId: string }>;
+  /** Row of UserPermissionAccess, or 'unsupported' for an INVALID_TYPE answer. */
+  permissions?: Record<string, boolean> | 'unsupported';
+  /** listMetadata answers INVALID_TYPE (no ECAs). */
+  noEca?: boolean;
+  /** Errors thrown by create(), by sobject. */
+  createErrors?: Record<string, { errorCode: string; message: string }>;
+};
+
+export type Call = { method: 'query' | 'listMetadata' | 'readMetadata' | 'create'; arg: string; extra?: unknown };
+
+export function fakeOrg(partial: Partial<FakeOrg> = {}): FakeOrg {
+  return {
+    components: [],
+    users: [],
+    profiles: [{ Id: '00e000000000001AAA', Name: 'System Administrator', PermissionsApiEnabled: true }],
+    permissionSets: [],
+    assignments: [],
+    permissions: { PermissionsCustomizeApplication: true, PermissionsManageUsers: true, PermissionsModifyAllData: true },
+    ...partial,
+  };
+}
+
+function quoted(soql: string): string[] {
+  return [...soql.matchAll(/'((?:[^'\\]|\\.)*)'/g)].map((m) => m[1].replace(/\\(.)/g, '$1'));
+}
+
+function orgError(errorCode: string, message: string): Error {
+  return Object.assign(new Error(`${errorCode}: ${message}`), { errorCode, name: errorCode });
+}
+
+export function fakeApi(org: FakeOrg): OrgApi & { calls: Call[] } {
+  const calls: Call[] = [];
+  let nextId = 100;
+  return {
+    calls,
+    query<T extends Record<string, unknown>>(soql: string): Promise<T[]> {
+      calls.push({ method: 'query', arg: soql });
+      const values = quoted(soql);
+      const from = /FROM\s+(\w+)/i.exec(soql)?.[1];
+      let rows: Array<Record<string, unknown>> = [];
+      if (from === 'User') {
+        rows = org.users
+          .filter((u) => values.includes(u.Username))
+          .map((u) => ({ ...u, Profile: { Name: org.profiles.find((p) => p.Id === u.ProfileId)?.Name } }));
+      } else if (from === 'Profile') {
+        rows = org.profiles.filter((p) => values.includes(p.Name));
+      } else if (from === 'PermissionSet') {
+        rows = org.permissionSets.filter((p) => values.includes(p.Name));
+      } else if (from === 'PermissionSetAssignment') {
+        rows = org.assignments.filter((a) => values.includes(a.AssigneeId));
+      } else if (from === 'UserPermissionAccess') {
+        if (org.permissions === 'unsupported') return Promise.reject(orgError('INVALID_TYPE', "sObject type 'UserPermissionAccess' is not supported."));
+        rows = org.permissions ? [org.permissions] : [];
+      }
+      return Promise.resolve(rows as T[]);
+    },
+    listMetadata(types: string[]) {
+      calls.push({ method: 'listMetadata', arg: types.join(',') });
+      if (types.length > 3) return Promise.reject(new Error('listMetadata takes at most 3 queries'));
+      if (org.noEca) return Promise.reject(orgError('INVALID_TYPE', 'Unknown type name ExternalClientApplication'));
+      return Promise.resolve(org.components.filter((c) => types.includes(c.type)).map((c) => ({ type: c.type, fullName: c.fullName })));
+    },
+    readMetadata(type: string, fullNames: string[]) {
+      calls.push({ method: 'readMetadata', arg: type, extra: fullNames });
+      if (fullNames.length > 10) return Promise.reject(new Error('readMetadata takes at most 10 names'));
+      return Promise.resolve(
+        fullNames.map((name) => {
+          const c = org.components.find((x) => x.type === type && x.fullName === name);
+          return c ? { fullName: c.fullName, externalClientApplication: c.externalClientApplication } : {};
+        })
+      );
+    },
+    create(sobject: string, record: Record<string, unknown>) {
+      calls.push({ method: 'create', arg: sobject, extra: record });
+      const failure = org.createErrors?.[sobject];
+      if (failure) return Promise.reject(orgError(failure.errorCode, failure.message));
+      const id = `${sobject === 'User' ? '005' : '0Pa'}0000000000${nextId++}AAA`;
+      if (sobject === 'User') {
+        org.users.push({ Id: id, Username: record.Username as string, IsActive: true, ProfileId: record.ProfileId as string });
+      }
+      if (sobject === 'PermissionSetAssignment') {
+        const dup = org.assignments.some((a) => a.AssigneeId === record.AssigneeId && a.PermissionSetId === record.PermissionSetId);
+        if (dup) return Promise.reject(orgError('DUPLICATE_VALUE', 'duplicate value found: PermissionSetId'));
+        org.assignments.push({ AssigneeId: record.AssigneeId as string, PermissionSetId: record.PermissionSetId as string });
+      }
+      return Promise.resolve(id);
+    },
+  };
+}

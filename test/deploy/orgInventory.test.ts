@@ -1,0 +1,162 @@
+/*
+ * Copyright 2026, the plugin-eca-clientcreds contributors.
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+import { expect } from 'chai';
+import { type InventoryRequest, readOrgInventory, findAppComponent } from '../../src/deploy/orgInventory.js';
+import { soqlString } from '../../src/deploy/orgApi.js';
+import { fakeApi, fakeOrg } from './fakeOrgApi.js';
+
+const APP = 'My_Integration';
+const RUN_AS = 'integration.user@example.com.e2e';
+
+function request(extra: Partial<InventoryRequest> = {}): InventoryRequest {
+  return {
+    appName: APP,
+    localNames: {
+      ExtlClntAppGlobalOauthSettings: `${APP}_glbloauth`,
+      ExtlClntAppOauthSettings: `${APP}_oauth`,
+      ExtlClntAppOauthConfigurablePolicies: `${APP}_oauthPlcy`,
+      ExtlClntAppConfigurablePolicies: `${APP}_plcy`,
+    },
+    runAsUsername: RUN_AS,
+    profileName: 'My Integration Profile',
+    otherProfileNames: [],
+    permissionSetNames: [],
+    ...extra,
+  };
+}
+
+const setupComponents = [
+  { type: 'ExternalClientApplication', fullName: APP },
+  { type: 'ExtlClntAppGlobalOauthSettings', fullName: `${APP}_glbloauth`, externalClientApplication: APP },
+  { type: 'ExtlClntAppOauthSettings', fullName: `${APP}_oauth`, externalClientApplication: APP },
+  { type: 'ExtlClntAppOauthConfigurablePolicies', fullName: `${APP}_oauthPlcy`, externalClientApplication: APP },
+  { type: 'ExtlClntAppConfigurablePolicies', fullName: `${APP}_plcy`, externalClientApplication: APP },
+];
+
+describe('deploy orgInventory', () => {
+  it('reads a fresh org with 2 listMetadata calls, 3 queries and no readMetadata', async () => {
+    const api = fakeApi(fakeOrg());
+    const inventory = await readOrgInventory(api, request());
+    expect(inventory.ecaAvailable).to.equal(true);
+    expect(inventory.appExists).to.equal(false);
+    expect(inventory.components).to.deep.equal({});
+    expect(inventory.runAsUser).to.equal(undefined);
+    expect(api.calls.filter((c) => c.method === 'listMetadata').map((c) => c.arg.split(',').length)).to.deep.equal([3, 2]);
+    expect(api.calls.filter((c) => c.method === 'readMetadata')).to.have.length(0);
+    expect(api.calls.filter((c) => c.method === 'query')).to.have.length(3); // user, profile, permissions
+    expect(inventory.requests).to.equal(api.calls.length);
+  });
+
+  it('matches satellites by name without reading when the org has the project names (Setup-style)', async () => {
+    const api = fakeApi(fakeOrg({ components: setupComponents }));
+    const inventory = await readOrgInventory(api, request());
+    expect(inventory.appExists).to.equal(true);
+    expect(inventory.components.ExtlClntAppOauthConfigurablePolicies).to.deep.equal({ fullName: `${APP}_oauthPlcy`, matchedBy: 'name' });
+    expect(api.calls.filter((c) => c.method === 'readMetadata')).to.have.length(0);
+  });
+
+  it('finds a deploy-generated default policy by reading it, and reads names with the app prefix first', async () => {
+    const others = Array.from({ length: 12 }, (_, i) => ({
+      type: 'ExtlClntAppOauthConfigurablePolicies',
+      fullName: `Aaa_${i}_defaultPolicy`,
+      externalClientApplication: `Aaa_${i}`,
+    }));
+    const api = fakeApi(
+      fakeOrg({
+        components: [
+          ...setupComponents.filter((c) => c.type !== 'ExtlClntAppOauthConfigurablePolicies'),
+          ...others,
+          { type: 'ExtlClntAppOauthConfigurablePolicies', fullName: `${APP}_oauth_defaultPolicy`, externalClientApplication: APP },
+        ],
+      })
+    );
+    const inventory = await readOrgInventory(api, request());
+    expect(inventory.components.ExtlClntAppOauthConfigurablePolicies).to.deep.equal({
+      fullName: `${APP}_oauth_defaultPolicy`,
+      matchedBy: 'externalClientApplication',
+    });
+    const reads = api.calls.filter((c) => c.method === 'readMetadata');
+    expect(reads).to.have.length(1);
+    expect((reads[0].extra as string[])[0]).to.equal(`${APP}_oauth_defaultPolicy`);
+  });
+
+  it('reads in batches of 10 until the app satellite is found among arbitrary names', async () => {
+    const others = Array.from({ length: 14 }, (_, i) => ({
+      type: 'ExtlClntAppOauthSettings',
+      fullName: `Zz_${String(i).padStart(2, '0')}`,
+      externalClientApplication: `Other_${i}`,
+    }));
+    others[12].externalClientApplication = APP;
+    const api = fakeApi(
+      fakeOrg({ components: [...setupComponents.filter((c) => c.type !== 'ExtlClntAppOauthSettings'), ...others] })
+    );
+    const inventory = await readOrgInventory(api, request());
+    expect(inventory.components.ExtlClntAppOauthSettings?.fullName).to.equal('Zz_12');
+    expect(api.calls.filter((c) => c.method === 'readMetadata').map((c) => (c.extra as string[]).length)).to.deep.equal([10, 4]);
+  });
+
+  it('does not read satellites of other apps when this app is not in the org', async () => {
+    const api = fakeApi(
+      fakeOrg({ components: [{ type: 'ExtlClntAppOauthSettings', fullName: 'X_oauth', externalClientApplication: 'X' }] })
+    );
+    const inventory = await readOrgInventory(api, request());
+    expect(inventory.components).to.deep.equal({});
+    expect(api.calls.filter((c) => c.method === 'readMetadata')).to.have.length(0);
+  });
+
+  it('reports ECAs unavailable when the org does not know the types', async () => {
+    const inventory = await readOrgInventory(fakeApi(fakeOrg({ noEca: true })), request());
+    expect(inventory.ecaAvailable).to.equal(false);
+  });
+
+  it('leaves permissions unknown when UserPermissionAccess is not supported', async () => {
+    const inventory = await readOrgInventory(fakeApi(fakeOrg({ permissions: 'unsupported' })), request());
+    expect(inventory.permissions).to.equal(undefined);
+  });
+
+  it('reads the deploying user permissions', async () => {
+    const inventory = await readOrgInventory(
+      fakeApi(fakeOrg({ permissions: { PermissionsCustomizeApplication: true, PermissionsManageUsers: false, PermissionsModifyAllData: false } })),
+      request()
+    );
+    expect(inventory.permissions).to.deep.equal({ customizeApplication: true, manageUsers: false, modifyAllData: false });
+  });
+
+  it('reads the Run As user, its profile, the permission sets and existing assignments', async () => {
+    const api = fakeApi(
+      fakeOrg({
+        users: [{ Id: '005000000000009AAA', Username: RUN_AS, IsActive: false, ProfileId: '00e000000000002AAA' }],
+        profiles: [{ Id: '00e000000000002AAA', Name: 'My Integration Profile', PermissionsApiEnabled: true }],
+        permissionSets: [
+          { Id: '0PS000000000001AAA', Name: 'A' },
+          { Id: '0PS000000000002AAA', Name: 'B' },
+        ],
+        assignments: [{ AssigneeId: '005000000000009AAA', PermissionSetId: '0PS000000000001AAA' }],
+      })
+    );
+    const inventory = await readOrgInventory(api, request({ permissionSetNames: ['A', 'B', 'Missing'] }));
+    expect(inventory.runAsUser).to.deep.include({ id: '005000000000009AAA', isActive: false, profileName: 'My Integration Profile' });
+    expect(inventory.profiles['My Integration Profile']).to.deep.include({ id: '00e000000000002AAA', apiEnabled: true });
+    expect(inventory.permissionSets).to.deep.equal({ A: '0PS000000000001AAA', B: '0PS000000000002AAA' });
+    expect(inventory.assignedPermissionSetIds).to.deep.equal(['0PS000000000001AAA']);
+  });
+
+  it('quotes values in SOQL so a username cannot break the query', async () => {
+    expect(soqlString("o'brien@example.com")).to.equal("'o\\'brien@example.com'");
+    const api = fakeApi(fakeOrg());
+    await readOrgInventory(api, request({ runAsUsername: "o'brien@example.com" }));
+    expect(api.calls.find((c) => c.arg.includes('FROM User'))?.arg).to.include("'o\\'brien@example.com'");
+  });
+
+  it('findAppComponent lists one type and reads to find the app own component', async () => {
+    const api = fakeApi(
+      fakeOrg({
+        components: [{ type: 'ExtlClntAppOauthConfigurablePolicies', fullName: `${APP}_oauth_defaultPolicy`, externalClientApplication: APP }],
+      })
+    );
+    expect(await findAppComponent(api, APP, 'ExtlClntAppOauthConfigurablePolicies')).to.equal(`${APP}_oauth_defaultPolicy`);
+    expect(await findAppComponent(api, 'Nope', 'ExtlClntAppOauthConfigurablePolicies')).to.equal(undefined);
+  });
+});
