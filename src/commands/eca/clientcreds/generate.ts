@@ -42,9 +42,6 @@ export type GenerateResult = {
   files: GeneratedFile[];
 };
 
-const listFlag = (key: string): ReturnType<typeof Flags.string> =>
-  Flags.string({ summary: messages.getMessage(`flags.${key}.summary`), multiple: true, delimiter: ',' });
-
 export default class Generate extends SfCommand<GenerateResult> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
@@ -85,7 +82,11 @@ export default class Generate extends SfCommand<GenerateResult> {
       summary: messages.getMessage('flags.existing-profile.summary'),
       exclusive: ['profile-name'],
     }),
-    'permission-sets': listFlag('permission-sets'),
+    'permission-sets': Flags.string({
+      summary: messages.getMessage('flags.permission-sets.summary'),
+      multiple: true,
+      delimiter: ',',
+    }),
     'api-version': Flags.string({
       summary: messages.getMessage('flags.api-version.summary'),
       description: messages.getMessage('flags.api-version.description'),
@@ -122,7 +123,11 @@ export default class Generate extends SfCommand<GenerateResult> {
     }),
     'api-only-user': Flags.boolean({ allowNo: true, summary: messages.getMessage('flags.api-only-user.summary') }),
     'view-all-data': Flags.boolean({ allowNo: true, summary: messages.getMessage('flags.view-all-data.summary') }),
-    'view-all-objects': listFlag('view-all-objects'),
+    'view-all-objects': Flags.string({
+      summary: messages.getMessage('flags.view-all-objects.summary'),
+      multiple: true,
+      delimiter: ',',
+    }),
     'user-license': Flags.string({ summary: messages.getMessage('flags.user-license.summary') }),
     'user-last-name': Flags.string({ summary: messages.getMessage('flags.user-last-name.summary') }),
     'user-first-name': Flags.string({ summary: messages.getMessage('flags.user-first-name.summary') }),
@@ -234,7 +239,7 @@ async function writeAll(rendered: RenderedFile[], force: boolean): Promise<Array
   try {
     const result = await writeFiles(rendered, { force });
     if (result.conflicts.length > 0) {
-      const list = result.conflicts.map((p) => relative(process.cwd(), p)).join(', ');
+      const list = result.conflicts.map((p) => `  ${relative(process.cwd(), p)}`).join('\n');
       const error = messages.createError('error.Conflicts', [list]);
       error.setData({ conflicts: result.conflicts });
       throw error;
