@@ -1,0 +1,118 @@
+/*
+ * Copyright 2026, the plugin-eca-clientcreds contributors.
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+import { expect } from 'chai';
+import { startEmulator, type Emulator } from '../src/index.js';
+import { call, connectionFor, rejection } from './helpers.js';
+
+/** Transport: slash collapsing, listeners, faults, request log, control API over HTTP, stop. */
+describe('emulator server and control API', () => {
+  let emu: Emulator;
+  beforeEach(async () => {
+    emu = await startEmulator();
+  });
+  afterEach(async () => emu.stop());
+
+  it('listens on 127.0.0.1 with two different random ports', () => {
+    expect(emu.instanceUrl).to.match(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(emu.loginUrl).to.match(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(emu.loginUrl).to.not.equal(emu.instanceUrl);
+    expect(emu.orgId).to.match(/^00D[A-Za-z0-9]{15}$/);
+  });
+
+  it('collapses leading double slashes (jsforce sends //services/...)', async () => {
+    const response = await call(emu.instanceUrl, '//services/data', {});
+    expect(response.status).to.equal(200);
+    const log = emu.control.requestLog();
+    expect(log.at(-1)).to.include({ method: 'GET', path: '/services/data', status: 200, listener: 'instance' });
+  });
+
+  it('logs requests with the SOAP method and clears the log', async () => {
+    await call(emu.instanceUrl, '/services/Soap/m/66.0', {
+      method: 'POST',
+      body: '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><listMetadata/></soapenv:Body></soapenv:Envelope>',
+      headers: { 'content-type': 'text/xml' },
+    });
+    expect(emu.control.requestLog().at(-1)).to.include({ path: '/services/Soap/m/66.0', soapMethod: 'listMetadata' });
+    emu.control.clearRequestLog();
+    expect(emu.control.requestLog()).to.deep.equal([]);
+  });
+
+  it('fails the next N requests matching a path with HTTP 500, then recovers', async () => {
+    emu.control.failNext({ kind: 'http500', path: '/query', times: 2 });
+    const first = await call(emu.instanceUrl, '/services/data/v66.0/query?q=SELECT+Id+FROM+Organization', { token: emu.admin.accessToken });
+    expect(first.status).to.equal(500);
+    expect(first.body).to.have.nested.property('[0].errorCode', 'UNKNOWN_EXCEPTION');
+    // jsforce retries a 500 (its default retry policy): the second attempt is past the fault.
+    const result = await connectionFor(emu).query('SELECT Id FROM Organization');
+    expect(result.totalSize).to.equal(1);
+    expect(emu.control.requestLog().map((e) => e.status)).to.deep.equal([500, 500, 200]);
+  });
+
+  it('answers a SOAP fault for a faulted SOAP method', async () => {
+    emu.control.failNext({ kind: 'http500', soapMethod: 'checkDeployStatus' });
+    const response = await call(emu.instanceUrl, '/services/Soap/m/66.0', {
+      method: 'POST',
+      body: '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><checkDeployStatus/></soapenv:Body></soapenv:Envelope>',
+      headers: { 'content-type': 'text/xml' },
+    });
+    expect(response.status).to.equal(500);
+    expect(response.text).to.contain('<faultcode>sf:UNKNOWN_EXCEPTION</faultcode>');
+  });
+
+  it('drops the connection for the next matching request', async () => {
+    emu.control.failNext({ kind: 'drop', path: '/services/data' });
+    const error = await rejection(call(emu.instanceUrl, '/services/data', {}));
+    expect(error).to.be.instanceOf(TypeError); // undici: fetch failed (socket closed)
+    expect((await call(emu.instanceUrl, '/services/data', {})).status).to.equal(200);
+    expect(emu.control.requestLog().map((e) => e.status)).to.deep.equal([0, 200]);
+  });
+
+  it('exposes the control API over HTTP', async () => {
+    const seeded = await call(emu.instanceUrl, '/__emulator/seedUser', {
+      body: { Username: 'http.user@example.com.emu', LastName: 'Http', Email: 'h@example.com', profileName: 'Standard User' },
+    });
+    expect(seeded.status).to.equal(200);
+    expect(seeded.body).to.have.nested.property('result.Username', 'http.user@example.com.emu');
+    expect(emu.state.findUserByUsername('http.user@example.com.emu')?.IsActive).to.equal(true);
+
+    const bad = await call(emu.instanceUrl, '/__emulator/seedUser', {
+      body: { Username: 'x@example.com', LastName: 'X', Email: 'x@example.com', profileName: 'Nope' },
+    });
+    expect(bad.status).to.equal(400);
+    expect(bad.body).to.deep.equal({ error: 'no profile Nope' });
+    expect((await call(emu.instanceUrl, '/__emulator/noSuchMethod', { body: {} })).status).to.equal(404);
+
+    const log = await call(emu.instanceUrl, '/__emulator/requestLog', {});
+    expect(log.body).to.deep.equal({ result: [] }); // control calls are not logged
+  });
+
+  it('answers only token requests on the login listener', async () => {
+    const data = await call(emu.loginUrl, '/services/data', {});
+    expect(data.status).to.equal(404);
+    const token = await call(emu.loginUrl, '/services/oauth2/token', { form: { grant_type: 'client_credentials' } });
+    expect(token.body).to.deep.equal({ error: 'invalid_grant', error_description: 'request not supported on this domain' });
+    expect(emu.control.requestLog().at(-1)).to.include({ listener: 'login', status: 400 });
+  });
+
+  it('seeds profiles, permission sets and settings', () => {
+    emu.control.seedProfile({ name: 'Custom Integration', license: 'Salesforce Integration', permissions: { ApiEnabled: true } });
+    emu.control.seedPermissionSet({ name: 'My_PS', permissions: { ViewClientSecret: true } });
+    emu.control.seedUser({ Username: 's@example.com.emu', LastName: 'S', Email: 's@example.com', profileName: 'Custom Integration', permissionSets: ['My_PS'] });
+    expect([...emu.state.effectivePermissions(emu.state.findUserByUsername('s@example.com.emu')?.Id ?? '')]).to.have.members([
+      'ApiEnabled',
+      'ViewClientSecret',
+    ]);
+    expect(emu.control.setSetting({ name: 'enableClientSecretInRestApiAccess', value: true })).to.include({
+      enableClientSecretInRestApiAccess: true,
+      enableExternalClientApps: true,
+    });
+  });
+
+  it('stops both listeners', async () => {
+    await emu.stop();
+    expect((await rejection(fetch(`${emu.instanceUrl}/services/data`))).name).to.equal('TypeError');
+    expect((await rejection(fetch(`${emu.loginUrl}/services/oauth2/token`, { method: 'POST' }))).name).to.equal('TypeError');
+  });
+});
