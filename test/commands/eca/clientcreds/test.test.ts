@@ -14,6 +14,9 @@ import { FakeFetch } from '../../../oauth/fakeFetch.js';
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.test');
 
+/** What $$.fakeConnectionRequest resolves to (core types it as AnyJson). */
+type FakeAnswer = ReturnType<TestContext['fakeConnectionRequest']>;
+
 const INSTANCE = 'https://acme.my.salesforce.com';
 const SECRET = 'CommandTestSecret0123456789';
 const TOKEN = '00D000000000001!AQ0AQCommandTestToken.abc';
@@ -157,7 +160,7 @@ describe('eca clientcreds test (command)', () => {
 
   it('reads key and secret from the org with --target-org and --name', async () => {
     const urls: string[] = [];
-    $$.fakeConnectionRequest = (request): Promise<unknown> => {
+    $$.fakeConnectionRequest = (request): FakeAnswer => {
       const url = typeof request === 'string' ? request : (request as { url: string }).url;
       urls.push(url);
       if (url.includes('/apps/oauth/usage')) return Promise.resolve({ apps: [{ developerName: 'My_App', identifier: APP_ID }] });
@@ -175,7 +178,7 @@ describe('eca clientcreds test (command)', () => {
   });
 
   it('says which setting is missing when the org refuses to return the secret', async () => {
-    $$.fakeConnectionRequest = (request): Promise<unknown> => {
+    $$.fakeConnectionRequest = (request): FakeAnswer => {
       const url = typeof request === 'string' ? request : (request as { url: string }).url;
       if (url.includes('/apps/oauth/usage')) return Promise.resolve({ apps: [{ developerName: 'My_App', identifier: APP_ID }] });
       if (url.includes('part=keyandsecret')) {
