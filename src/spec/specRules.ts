@@ -113,17 +113,13 @@ export function validateObjectName(name: string): string {
   return name;
 }
 
-const FILE_NAME_UNSAFE = /[/\\:*?"<>|,]/;
-
-/** The name of the custom profile this plugin generates (also its file name). */
+/**
+ * The name of the custom profile this plugin generates (also its file name and component name). Kept to letters,
+ * digits, spaces, hyphens and underscores: the Metadata API encodes other characters in profile names ("%3A" for ":"),
+ * which would make the file name and the name in the policy disagree.
+ */
 export function validateProfileName(name: string): string {
-  const ok =
-    name.length > 0 &&
-    name.length <= PROFILE_NAME_MAX &&
-    name.trim() === name &&
-    /^[A-Za-z]/.test(name) &&
-    !FILE_NAME_UNSAFE.test(name) &&
-    !hasControlCharacters(name);
+  const ok = /^[A-Za-z](?:[A-Za-z0-9 _-]*[A-Za-z0-9_-])?$/.test(name) && !name.includes('  ') && name.length <= PROFILE_NAME_MAX;
   if (!ok) throw messages.createError('error.InvalidProfileName', [name, PROFILE_NAME_MAX]);
   return name;
 }

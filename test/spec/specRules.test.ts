@@ -92,7 +92,7 @@ describe('specRules', () => {
       expect(validateProfileName('Int-Profile_2')).to.equal('Int-Profile_2');
     });
     it('rejects profile names that cannot be file names or policy list entries', () => {
-      for (const bad of ['', ' Leading', 'Trailing ', 'a/b', 'a:b', 'a,b', '1Profile', 'x'.repeat(81)]) {
+      for (const bad of ['', ' Leading', 'Trailing ', 'a/b', 'a:b', 'a,b', 'a (b)', 'Two  spaces', '1Profile', 'x'.repeat(81)]) {
         expectRejection(() => validateProfileName(bad), 'error.InvalidProfileName', [bad, 80]);
       }
     });
