@@ -3,8 +3,8 @@
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
 import { parseArgs } from 'node:util';
-import { startEmulator, type EmulatorOptions } from './index.js';
 import type { OrgKind } from './state.js';
+import { startEmulator, type EmulatorOptions } from './index.js';
 
 /**
  * `npm run emulator -- [--port N] [--login-port N] [--max-api-version 66.0] [--propagation-delay MS] [--latency MS]
@@ -124,14 +124,18 @@ async function main(): Promise<void> {
       ].join('\n')
     );
   }
+  let stopping = false;
   const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
     void emu.stop().then(() => {
       if (!parsed.json) process.stdout.write(`Emulator stopped (${signal}).\n`);
       process.exit(0);
     });
   };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  // `on`, not `once`: a loader such as tsx re-raises SIGINT when it is the only listener left.
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
 const invokedDirectly = process.argv[1]?.endsWith('cli.ts') === true || process.argv[1]?.endsWith('cli.js') === true;

@@ -72,42 +72,47 @@ async function routeSoap(ctx: RouteContext, req: EmuRequest, version: string): P
   return { status: response.status, headers: { 'content-type': response.contentType }, body: response.body };
 }
 
+/** Routes /services/data/vXX.X/... */
+function routeData(ctx: RouteContext, req: EmuRequest, version: string, rest: string[]): EmuResponse {
+  if (!isSupportedVersion(ctx.state, version)) return notFound();
+  if (rest.length === 0) return resources(ctx, req, version);
+  switch (rest[0]) {
+    case 'query':
+    case 'queryAll':
+      return query(ctx, req, version, false);
+    case 'tooling':
+      // No source tracking outside scratch orgs: SourceMember describe is 404 (wire section 5).
+      return rest[1] === 'query' ? query(ctx, req, version, true) : notFound();
+    case 'sobjects':
+      return sobjects(ctx, req, version, rest.slice(1));
+    case 'limits':
+      return limits(ctx, req);
+    case 'apps':
+      return connectOauth(ctx, req, version, rest.slice(1));
+    default:
+      return notFound();
+  }
+}
+
+const OAUTH_ROUTES: Record<string, { methods: string[]; handle: (ctx: RouteContext, req: EmuRequest) => EmuResponse }> = {
+  '/services/oauth2/token': { methods: ['POST'], handle: token },
+  '/services/oauth2/userinfo': { methods: ['GET', 'POST'], handle: userinfo },
+  '/services/oauth2/revoke': { methods: ['GET', 'POST'], handle: revoke },
+  '/services/oauth2/introspect': { methods: ['POST'], handle: introspect },
+};
+
 /** Routes a request of the My Domain listener. */
 async function routeInstance(ctx: RouteContext, req: EmuRequest): Promise<EmuResponse> {
   const { path, method } = req;
-  if (path === '/services/oauth2/token' && method === 'POST') return token(ctx, req);
-  if (path === '/services/oauth2/userinfo' && (method === 'GET' || method === 'POST')) return userinfo(ctx, req);
-  if (path === '/services/oauth2/revoke' && (method === 'POST' || method === 'GET')) return revoke(ctx, req);
-  if (path === '/services/oauth2/introspect' && method === 'POST') return introspect(ctx, req);
+  const oauth = OAUTH_ROUTES[path];
+  if (oauth?.methods.includes(method)) return oauth.handle(ctx, req);
   const id = /^\/id\/([A-Za-z0-9]{15,18})\/([A-Za-z0-9]{15,18})\/?$/.exec(path);
   if (id) return identity(ctx, req, id[1], id[2]);
   const soap = /^\/services\/Soap\/m\/(\d+\.\d)(?:\/.*)?$/.exec(path);
   if (soap && method === 'POST') return routeSoap(ctx, req, soap[1]);
   if (path === '/services/data' || path === '/services/data/') return listVersions(ctx);
   const data = /^\/services\/data\/v(\d+\.\d)(?:\/(.*))?$/.exec(path);
-  if (data) {
-    const version = data[1];
-    if (!isSupportedVersion(ctx.state, version)) return notFound();
-    const rest = (data[2] ?? '').split('/').filter(Boolean);
-    if (rest.length === 0) return resources(ctx, req, version);
-    switch (rest[0]) {
-      case 'query':
-      case 'queryAll':
-        return query(ctx, req, version, false);
-      case 'tooling':
-        if (rest[1] === 'query') return query(ctx, req, version, true);
-        // No source tracking outside scratch orgs: SourceMember describe is 404 (wire section 5).
-        return notFound();
-      case 'sobjects':
-        return sobjects(ctx, req, version, rest.slice(1));
-      case 'limits':
-        return limits(ctx, req);
-      case 'apps':
-        return connectOauth(ctx, req, version, rest.slice(1));
-      default:
-        return notFound();
-    }
-  }
+  if (data) return routeData(ctx, req, data[1], (data[2] ?? '').split('/').filter(Boolean));
   return notFound();
 }
 

@@ -7,9 +7,8 @@ import type { Emulator } from '../src/index.js';
 import type { MetadataFields } from '../src/state.js';
 
 /**
- * Test helpers for the emulator's own tests: a jsforce Connection (the real client library, without
- * @salesforce/core's AuthInfo, which writes auth files under the real HOME), plain fetch for calls jsforce has no
- * method for, and seeding of an app's ECA components the way the metadata module stores them after a deploy.
+ * Test helpers for the emulator's own tests: a jsforce Connection (the real client library, without the AuthInfo of
+ * core, which writes auth files under the real HOME), plain fetch for calls jsforce has no method for, and seeding of an app's ECA components the way the metadata module stores them after a deploy.
  */
 
 export const API_VERSION = '66.0';

@@ -2,6 +2,7 @@
  * Copyright 2026, the plugin-eca-clientcreds contributors.
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
+/* eslint-disable camelcase -- OAuth, identity and sObject wire names */
 import { expect } from 'chai';
 import { startEmulator, type Emulator } from '../src/index.js';
 import { INTEGRATION_LICENSE_LIMIT } from '../src/rest/userValidation.js';

@@ -82,6 +82,57 @@ const CC_FLAG_OFF_DESCRIPTION: Record<string, string> = {
   unauthorized_client: 'client credentials flow not enabled',
 };
 
+type Satellites = {
+  plcy?: MetadataFields;
+  global?: MetadataFields;
+  policy?: MetadataFields;
+  oauth?: MetadataFields;
+};
+
+function satellites(state: OrgState, app: string): Satellites {
+  return {
+    plcy: state.satelliteOf(app, 'ExtlClntAppConfigurablePolicies')?.fields,
+    global: state.satelliteOf(app, 'ExtlClntAppGlobalOauthSettings')?.fields,
+    policy: state.satelliteOf(app, 'ExtlClntAppOauthConfigurablePolicies')?.fields,
+    oauth: state.satelliteOf(app, 'ExtlClntAppOauthSettings')?.fields,
+  };
+}
+
+/** The app-level switches: app/plugin enabled, both client credentials flags. */
+function appError(state: OrgState, s: Satellites): GrantResult | undefined {
+  if (str(s.plcy, 'isEnabled') === 'false' || str(s.plcy, 'isOauthPluginEnabled') === 'false') {
+    return fail('oauth_flow_disabled', 'The external client app or the OAuth plugin is disabled.');
+  }
+  if (str(s.global, 'isClientCredentialsFlowEnabled') !== 'true' || str(s.policy, 'isClientCredentialsFlowEnabled') !== 'true') {
+    const code = state.config.ccFlagOffError;
+    return fail(code, CC_FLAG_OFF_DESCRIPTION[code]);
+  }
+  return undefined;
+}
+
+function isAdminApproved(state: OrgState, policy: MetadataFields | undefined, user: UserRecord): boolean {
+  if (str(policy, 'permittedUsersPolicyType') !== 'AdminApprovedPreAuthorized') return true;
+  const profileName = state.profiles.get(user.ProfileId)?.Name;
+  const split = (v: string | undefined): string[] =>
+    (v ?? '')
+      .split(',')
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean);
+  const profiles = split(str(policy, 'commaSeparatedProfile'));
+  const permSets = split(str(policy, 'commaSeparatedPermissionSet'));
+  return (
+    (profileName !== undefined && profiles.includes(profileName.toLowerCase())) ||
+    state.permissionSetsOf(user.Id).some((ps) => permSets.includes(ps.Name.toLowerCase()))
+  );
+}
+
+/** Relax IP restrictions (Bypass*) exempts the user from IP restrictions; Enforce (the default) applies them [U]. */
+function ipRestricted(state: OrgState, policy: MetadataFields | undefined, user: UserRecord, remoteAddress: string): boolean {
+  const relaxation = str(policy, 'ipRelaxationPolicyType') ?? 'Enforce';
+  const profile = state.profiles.get(user.ProfileId);
+  return !relaxation.startsWith('Bypass') && profile !== undefined && !ipAllowed(profile.loginIpRanges, remoteAddress);
+}
+
 export function clientCredentialsGrant(
   state: OrgState,
   clientId: string | undefined,
@@ -95,42 +146,16 @@ export function clientCredentialsGrant(
   if (state.now() < creds.createdAt + state.config.propagationDelayMs) return fail('invalid_client_id', 'client identifier invalid');
   if (!clientSecret || clientSecret !== creds.consumerSecret) return fail('invalid_client', 'invalid client credentials');
 
-  const app = creds.appName;
-  const plcy = state.satelliteOf(app, 'ExtlClntAppConfigurablePolicies')?.fields;
-  if (str(plcy, 'isEnabled') === 'false' || str(plcy, 'isOauthPluginEnabled') === 'false') {
-    return fail('oauth_flow_disabled', 'The external client app or the OAuth plugin is disabled.');
-  }
-  const global = state.satelliteOf(app, 'ExtlClntAppGlobalOauthSettings')?.fields;
-  const policy = state.satelliteOf(app, 'ExtlClntAppOauthConfigurablePolicies')?.fields;
-  if (str(global, 'isClientCredentialsFlowEnabled') !== 'true' || str(policy, 'isClientCredentialsFlowEnabled') !== 'true') {
-    const code = state.config.ccFlagOffError;
-    return fail(code, CC_FLAG_OFF_DESCRIPTION[code]);
-  }
-  const runAs = str(policy, 'clientCredentialsFlowUser');
+  const s = satellites(state, creds.appName);
+  const disabled = appError(state, s);
+  if (disabled) return disabled;
+  const runAs = str(s.policy, 'clientCredentialsFlowUser');
   const user = runAs ? state.findUserByUsername(runAs) : undefined;
   if (!user) return fail('invalid_grant', 'no client credentials user enabled');
   if (!user.IsActive) return fail('inactive_user', 'User is inactive');
-
-  if (str(policy, 'permittedUsersPolicyType') === 'AdminApprovedPreAuthorized') {
-    const profileName = state.profiles.get(user.ProfileId)?.Name;
-    const split = (v: string | undefined): string[] => (v ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
-    const profiles = split(str(policy, 'commaSeparatedProfile'));
-    const permSets = split(str(policy, 'commaSeparatedPermissionSet'));
-    const approved =
-      (profileName !== undefined && profiles.includes(profileName.toLowerCase())) ||
-      state.permissionSetsOf(user.Id).some((ps) => permSets.includes(ps.Name.toLowerCase()));
-    if (!approved) return fail('invalid_app_access', 'user is not admin approved to access this app');
-  }
-
-  const oauth = state.satelliteOf(app, 'ExtlClntAppOauthSettings')?.fields;
-  const scopes = grantedScopes(str(oauth, 'commaSeparatedOauthScopes'));
+  if (!isAdminApproved(state, s.policy, user)) return fail('invalid_app_access', 'user is not admin approved to access this app');
+  const scopes = grantedScopes(str(s.oauth, 'commaSeparatedOauthScopes'));
   if (scopes.length === 0) return fail('invalid_grant', 'no valid scopes defined');
-
-  // Relax IP restrictions (Bypass*) exempts the user from IP restrictions; Enforce (default) applies them [U].
-  const relaxation = str(policy, 'ipRelaxationPolicyType') ?? 'Enforce';
-  const profile = state.profiles.get(user.ProfileId);
-  if (!relaxation.startsWith('Bypass') && profile && !ipAllowed(profile.loginIpRanges, remoteAddress)) {
-    return fail('invalid_grant', 'IP restricted or invalid login hours');
-  }
+  if (ipRestricted(state, s.policy, user, remoteAddress)) return fail('invalid_grant', 'IP restricted or invalid login hours');
   return { ok: true, creds, user, scopes };
 }

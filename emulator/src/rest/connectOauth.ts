@@ -14,9 +14,8 @@ import { authenticateApi, isAuthenticated, type Authenticated } from './session.
  * Gating (documented permissions and setting; exact error texts [U]):
  * - usage: ExternalClientAppViewer, ExternalClientAppDeveloper or ExternalClientAppAdmin.
  * - credentials (key): ExternalClientAppDeveloper or ExternalClientAppAdmin.
- * - anything returning a secret (part=secret|keyandsecret, staged): the org setting
- *   enableClientSecretInRestApiAccess (checked first, 403 FUNCTIONALITY_NOT_ENABLED) and the user permission
- *   ViewClientSecret (403 INSUFFICIENT_ACCESS).
+ * - anything returning a secret (part=secret|keyandsecret, staged): the org setting enableClientSecretInRestApiAccess
+ * (checked first, 403 FUNCTIONALITY_NOT_ENABLED) and the user permission ViewClientSecret (403 INSUFFICIENT_ACCESS).
  */
 
 const VIEW_PERMS = ['ExternalClientAppViewer', 'ExternalClientAppDeveloper', 'ExternalClientAppAdmin'];
@@ -95,64 +94,67 @@ function usage(ctx: RouteContext, req: EmuRequest, version: string): EmuResponse
   });
 }
 
+function consumer(ctx: RouteContext, req: EmuRequest, version: string, auth: Authenticated, creds: AppCredentials): EmuResponse {
+  if (req.method !== 'GET') return notFound();
+  const part = (req.query.get('part') ?? 'key').toLowerCase();
+  if (part !== 'key' && part !== 'secret' && part !== 'keyandsecret') {
+    return restError(400, 'INVALID_INPUT', `Invalid value for part: ${part}. Use key, secret or keyandsecret.`);
+  }
+  if (part !== 'key') {
+    const gate = secretGate(ctx.state, auth);
+    if (gate) return gate;
+  }
+  return json(200, consumerView(version, creds, part));
+}
+
+function stagedCollection(ctx: RouteContext, req: EmuRequest, version: string, creds: AppCredentials): EmuResponse {
+  if (req.method === 'GET') return json(200, { stagedCredentials: creds.staged.map((s) => stagedView(version, creds, s)) });
+  if (req.method !== 'POST') return notFound();
+  // Without a body the request hangs and the connection resets (oauth section 5 [T]).
+  if (req.body.trim() === '') return { status: 0, drop: true };
+  const staged = newStagedCredential(ctx.state);
+  creds.staged.push(staged);
+  return json(201, stagedView(version, creds, staged));
+}
+
+function stagedItem(ctx: RouteContext, req: EmuRequest, version: string, creds: AppCredentials, stagedId: string): EmuResponse {
+  const staged = creds.staged.find((s) => s.id === stagedId);
+  if (!staged) return notFound();
+  if (req.method === 'GET') return json(200, stagedView(version, creds, staged));
+  if (req.method === 'DELETE') {
+    creds.staged.splice(creds.staged.indexOf(staged), 1);
+    return noContent();
+  }
+  if (req.method !== 'PATCH') return notFound();
+  let body: unknown;
+  try {
+    body = parseJsonBody(req.body);
+  } catch {
+    body = undefined;
+  }
+  // The field name "command" is [U] (oauth section 5).
+  if ((body as { command?: unknown } | undefined)?.command !== 'rotate') {
+    return restError(400, 'INVALID_INPUT', 'Specify {"command":"rotate"} to replace the primary credentials.');
+  }
+  ctx.state.rotateCredentials(creds.appName, staged);
+  creds.staged.splice(creds.staged.indexOf(staged), 1);
+  return json(200, consumerView(version, creds, 'keyandsecret'));
+}
+
+/** credentials/{appId}[/{consumerId}[/staged[/{stagedId}]]] */
 function credentials(ctx: RouteContext, req: EmuRequest, version: string, auth: Authenticated, rest: string[]): EmuResponse {
   const { state } = ctx;
   if (versionNumber(version) < 60) return notFound();
   if (!hasAny(state, auth, DEVELOPER_PERMS)) return notEnabledForUser();
   const creds = state.credentialsByAppId(rest[0]);
   if (!creds || !state.getComponent('ExternalClientApplication', creds.appName)) return notFound();
-  if (rest.length === 1) {
-    if (req.method !== 'GET') return notFound();
-    return json(200, { consumers: [consumerView(version, creds, 'key')] });
-  }
+  if (rest.length === 1) return req.method === 'GET' ? json(200, { consumers: [consumerView(version, creds, 'key')] }) : notFound();
   if (rest[1] !== creds.consumerId && rest[1] !== creds.consumerId.slice(0, 15)) return notFound();
-  if (rest.length === 2) {
-    if (req.method !== 'GET') return notFound();
-    const part = (req.query.get('part') ?? 'key').toLowerCase();
-    if (part !== 'key' && part !== 'secret' && part !== 'keyandsecret') {
-      return restError(400, 'INVALID_INPUT', `Invalid value for part: ${part}. Use key, secret or keyandsecret.`);
-    }
-    if (part !== 'key') {
-      const gate = secretGate(state, auth);
-      if (gate) return gate;
-    }
-    return json(200, consumerView(version, creds, part));
-  }
-  if (rest[2] !== 'staged' || versionNumber(version) < 65) return notFound();
+  if (rest.length === 2) return consumer(ctx, req, version, auth, creds);
+  if (rest[2] !== 'staged' || versionNumber(version) < 65 || rest.length > 4) return notFound();
   const gate = secretGate(state, auth);
   if (gate) return gate;
-  if (rest.length === 3) {
-    if (req.method === 'GET') return json(200, { stagedCredentials: creds.staged.map((s) => stagedView(version, creds, s)) });
-    if (req.method === 'POST') {
-      // Without a body the request hangs and the connection resets (oauth section 5 [T]).
-      if (req.body.trim() === '') return { status: 0, drop: true };
-      const staged = newStagedCredential(state);
-      creds.staged.push(staged);
-      return json(201, stagedView(version, creds, staged));
-    }
-    return notFound();
-  }
-  const staged = creds.staged.find((s) => s.id === rest[3]);
-  if (!staged || rest.length > 4) return notFound();
-  if (req.method === 'GET') return json(200, stagedView(version, creds, staged));
-  if (req.method === 'DELETE') {
-    creds.staged.splice(creds.staged.indexOf(staged), 1);
-    return noContent();
-  }
-  if (req.method === 'PATCH') {
-    let body: unknown;
-    try {
-      body = parseJsonBody(req.body);
-    } catch {
-      body = undefined;
-    }
-    const command = (body as { command?: unknown } | undefined)?.command;
-    if (command !== 'rotate') return restError(400, 'INVALID_INPUT', 'Specify {"command":"rotate"} to replace the primary credentials.');
-    state.rotateCredentials(creds.appName, staged);
-    creds.staged.splice(creds.staged.indexOf(staged), 1);
-    return json(200, consumerView(version, creds, 'keyandsecret'));
-  }
-  return notFound();
+  return rest.length === 3 ? stagedCollection(ctx, req, version, creds) : stagedItem(ctx, req, version, creds, rest[3]);
 }
 
 /** Routes /services/data/vXX.X/apps/<rest>. */

@@ -3,7 +3,7 @@
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
 import type { RestError } from '../http.js';
-import type { OrgState, UserRecord } from '../state.js';
+import type { OrgState, ProfileRecord, UserRecord } from '../state.js';
 
 /**
  * Salesforce's validation of User inserts and updates (oauth-client-credentials.md section 6: required fields, alias
@@ -59,7 +59,9 @@ export const INTEGRATION_LICENSE_LIMIT = 5;
 function isTimeZone(value: string): boolean {
   if (value === 'GMT') return true;
   try {
-    return Intl.supportedValuesOf('timeZone').includes(value) || new Intl.DateTimeFormat('en', { timeZone: value }) !== undefined;
+    // Throws RangeError for an unknown IANA zone.
+    new Intl.DateTimeFormat('en', { timeZone: value }).format();
+    return true;
   } catch {
     return false;
   }
@@ -74,35 +76,37 @@ const PICKLISTS: Record<string, (value: string) => boolean> = {
 
 export type UserInput = Record<string, unknown>;
 
-/** Validates an insert (existing undefined) or update; returns Salesforce errors (empty = valid). */
-export function validateUser(state: OrgState, input: UserInput, existing?: UserRecord): RestError[] {
+type Lookup = (field: string) => unknown;
+
+function unknownFieldErrors(input: UserInput): RestError[] {
   const known = new Set(USER_WRITABLE_FIELDS.map((f) => f.toLowerCase()));
   for (const key of Object.keys(input)) {
     if (key === 'attributes') continue;
     if (key.toLowerCase() === 'id') {
-      return [{ message: 'Unable to create/update fields: Id. Please check the security settings of this field and verify that it is read/write for your profile or permission set.', errorCode: 'INVALID_FIELD_FOR_INSERT_UPDATE', fields: ['Id'] }];
+      return [
+        {
+          message:
+            'Unable to create/update fields: Id. Please check the security settings of this field and verify that it is read/write for your profile or permission set.',
+          errorCode: 'INVALID_FIELD_FOR_INSERT_UPDATE',
+          fields: ['Id'],
+        },
+      ];
     }
-    if (!known.has(key.toLowerCase())) {
-      return [{ message: `No such column '${key}' on sobject of type User`, errorCode: 'INVALID_FIELD' }];
-    }
+    if (!known.has(key.toLowerCase())) return [{ message: `No such column '${key}' on sobject of type User`, errorCode: 'INVALID_FIELD' }];
   }
-  const value = (field: string): unknown => {
-    const key = Object.keys(input).find((k) => k.toLowerCase() === field.toLowerCase());
-    return key === undefined ? undefined : input[key];
-  };
-  const merged = (field: string): unknown => {
-    const v = value(field);
-    return v === undefined && existing ? (existing as unknown as Record<string, unknown>)[field] : v;
-  };
+  return [];
+}
 
+function requiredFieldErrors(merged: Lookup): RestError[] {
   const missing = USER_REQUIRED_FIELDS.filter((f) => {
     const v = merged(f);
     return v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
   });
-  if (missing.length > 0) {
-    return [{ message: `Required fields are missing: [${missing.join(', ')}]`, errorCode: 'REQUIRED_FIELD_MISSING', fields: [...missing] }];
-  }
+  if (missing.length === 0) return [];
+  return [{ message: `Required fields are missing: [${missing.join(', ')}]`, errorCode: 'REQUIRED_FIELD_MISSING', fields: [...missing] }];
+}
 
+function formatErrors(value: Lookup): RestError[] {
   const errors: RestError[] = [];
   for (const [field, max] of Object.entries(MAX_LENGTH)) {
     const v = value(field);
@@ -112,8 +116,12 @@ export function validateUser(state: OrgState, input: UserInput, existing?: UserR
   }
   const username = value('Username');
   if (typeof username === 'string' && !EMAIL_PATTERN.test(username)) {
-    // Errors code [U]: Salesforce requires the form of an email address.
-    errors.push({ message: 'Username: invalid username, it must be in the form of an email address (for example, john@acme.com)', errorCode: 'INVALID_NEW_USERNAME', fields: ['Username'] });
+    // Error code [U]: Salesforce requires usernames in the form of an email address.
+    errors.push({
+      message: 'Username: invalid username, it must be in the form of an email address (for example, john@acme.com)',
+      errorCode: 'INVALID_NEW_USERNAME',
+      fields: ['Username'],
+    });
   }
   const email = value('Email');
   if (typeof email === 'string' && !EMAIL_PATTERN.test(email)) {
@@ -122,46 +130,75 @@ export function validateUser(state: OrgState, input: UserInput, existing?: UserR
   for (const [field, accepts] of Object.entries(PICKLISTS)) {
     const v = value(field);
     if (v !== undefined && (typeof v !== 'string' || !accepts(v))) {
-      errors.push({ message: `${LABELS[field]}: bad value for restricted picklist field: ${String(v)}`, errorCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', fields: [field] });
+      errors.push({
+        message: `${LABELS[field]}: bad value for restricted picklist field: ${String(v)}`,
+        errorCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+        fields: [field],
+      });
     }
   }
   const isActive = value('IsActive');
   if (isActive !== undefined && typeof isActive !== 'boolean') {
     errors.push({ message: `Cannot deserialize instance of boolean from VALUE_STRING value ${String(isActive)}`, errorCode: 'JSON_PARSER_ERROR' });
   }
-  const profileId = value('ProfileId');
-  let profileOk = true;
-  if (profileId !== undefined) {
-    const profile = typeof profileId === 'string' ? [...state.profiles.values()].find((p) => p.Id === profileId || p.Id.slice(0, 15) === profileId) : undefined;
-    if (!profile) {
-      profileOk = false;
-      const malformed = typeof profileId !== 'string' || !/^00e[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/.test(profileId);
-      errors.push(
-        malformed
-          ? { message: `Profile ID: id value of incorrect type: ${String(profileId)}`, errorCode: 'FIELD_INTEGRITY_EXCEPTION', fields: ['ProfileId'] }
-          : { message: 'invalid cross reference id', errorCode: 'INVALID_CROSS_REFERENCE_KEY', fields: ['ProfileId'] }
-      );
-    }
-  }
-  if (errors.length > 0) return errors;
+  return errors;
+}
 
-  if (typeof username === 'string') {
-    const clash = state.findUserByUsername(username);
-    const takenElsewhere = state.foreignUsernames.has(username.toLowerCase());
-    if ((clash && clash.Id !== existing?.Id) || takenElsewhere) {
-      return [
-        {
-          message:
-            'Duplicate Username.<br>The username already exists in this or another Salesforce organization. Usernames must be unique across all Salesforce organizations. To resolve, use a different username (it doesn\'t need to match the user\'s email address). ',
-          errorCode: 'DUPLICATE_USERNAME',
-          fields: ['Username'],
-        },
-      ];
-    }
-  }
-  if (profileOk && typeof profileId === 'string') {
-    const limitError = integrationLicenseLimit(state, profileId, merged('IsActive') !== false, existing);
-    if (limitError) return [limitError];
+function profileErrors(state: OrgState, profileId: unknown): RestError[] {
+  if (profileId === undefined) return [];
+  if (typeof profileId === 'string' && findProfile(state, profileId)) return [];
+  const malformed = typeof profileId !== 'string' || !/^00e[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/.test(profileId);
+  return [
+    malformed
+      ? { message: `Profile ID: id value of incorrect type: ${String(profileId)}`, errorCode: 'FIELD_INTEGRITY_EXCEPTION', fields: ['ProfileId'] }
+      : { message: 'invalid cross reference id', errorCode: 'INVALID_CROSS_REFERENCE_KEY', fields: ['ProfileId'] },
+  ];
+}
+
+function duplicateUsernameErrors(state: OrgState, username: unknown, existing?: UserRecord): RestError[] {
+  if (typeof username !== 'string') return [];
+  const clash = state.findUserByUsername(username);
+  const takenElsewhere = state.foreignUsernames.has(username.toLowerCase());
+  if (!takenElsewhere && (!clash || clash.Id === existing?.Id)) return [];
+  return [
+    {
+      message:
+        "Duplicate Username.<br>The username already exists in this or another Salesforce organization. Usernames must be unique across all Salesforce organizations. To resolve, use a different username (it doesn't need to match the user's email address). ",
+      errorCode: 'DUPLICATE_USERNAME',
+      fields: ['Username'],
+    },
+  ];
+}
+
+export function findProfile(state: OrgState, id: string): ProfileRecord | undefined {
+  return [...state.profiles.values()].find((p) => p.Id === id || p.Id.slice(0, 15) === id);
+}
+
+/**
+ * Validates an insert (existing undefined) or update; returns Salesforce errors (empty = valid). Order: unknown
+ * fields, required fields (one error listing all), field formats and references (all together), then uniqueness
+ * and the license limit.
+ */
+export function validateUser(state: OrgState, input: UserInput, existing?: UserRecord): RestError[] {
+  const value: Lookup = (field) => {
+    const key = Object.keys(input).find((k) => k.toLowerCase() === field.toLowerCase());
+    return key === undefined ? undefined : input[key];
+  };
+  const merged: Lookup = (field) => value(field) ?? (existing as unknown as Record<string, unknown> | undefined)?.[field];
+  const stages: Array<() => RestError[]> = [
+    (): RestError[] => unknownFieldErrors(input),
+    (): RestError[] => requiredFieldErrors(merged),
+    (): RestError[] => [...formatErrors(value), ...profileErrors(state, value('ProfileId'))],
+    (): RestError[] => duplicateUsernameErrors(state, value('Username'), existing),
+    (): RestError[] => {
+      const profileId = merged('ProfileId');
+      const limit = typeof profileId === 'string' ? integrationLicenseLimit(state, profileId, merged('IsActive') !== false, existing) : undefined;
+      return limit ? [limit] : [];
+    },
+  ];
+  for (const stage of stages) {
+    const errors = stage();
+    if (errors.length > 0) return errors;
   }
   return [];
 }
@@ -169,7 +206,7 @@ export function validateUser(state: OrgState, input: UserInput, existing?: UserR
 function integrationLicenseLimit(state: OrgState, profileId: string, active: boolean, existing?: UserRecord): RestError | undefined {
   if (!active) return undefined;
   const licenseOf = (pid: string): string | undefined => {
-    const profile = [...state.profiles.values()].find((p) => p.Id === pid || p.Id.slice(0, 15) === pid);
+    const profile = findProfile(state, pid);
     return profile ? state.licenses.get(profile.UserLicenseId)?.Name : undefined;
   };
   if (licenseOf(profileId) !== 'Salesforce Integration') return undefined;

@@ -1,0 +1,125 @@
+/*
+ * Copyright 2026, the plugin-eca-clientcreds contributors.
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+/* eslint-disable camelcase -- OAuth, identity and sObject wire names */
+import { expect } from 'chai';
+import { startEmulator, type Emulator } from '../src/index.js';
+import { call, connectionFor, rejection, seedCcApp, seedRunAsUser } from './helpers.js';
+
+type Consumer = { id: string; key?: string; secret?: string; name: string; url: string; stagedCredentialsUrl?: string };
+
+/** Connect REST consumer credentials and their gating (oauth-client-credentials.md section 5). */
+describe('emulator Connect REST OAuth credentials', () => {
+  let emu: Emulator;
+  let app: ReturnType<typeof seedCcApp>;
+  const base = '/services/data/v66.0/apps/oauth';
+
+  beforeEach(async () => {
+    emu = await startEmulator();
+    app = seedCcApp(emu, { runAs: seedRunAsUser(emu) });
+  });
+  afterEach(async () => emu.stop());
+
+  function allowSecrets(): void {
+    emu.control.setSetting({ name: 'enableClientSecretInRestApiAccess', value: true });
+    emu.control.grantPermission({ username: emu.admin.username, permission: 'ViewClientSecret' });
+  }
+
+  it('lists apps with OAuth usage, then their consumers and the key (jsforce)', async () => {
+    const conn = connectionFor(emu);
+    const usage = await conn.request<{ apps: Array<{ developerName: string; identifier: string }> }>(`${base}/usage`);
+    expect(usage.apps).to.deep.include({ developerName: app.app, identifier: app.appId, name: app.app, type: 'ExternalClientApplication' });
+    const list = await conn.request<{ consumers: Consumer[] }>(`${base}/credentials/${app.appId}`);
+    expect(list.consumers).to.have.length(1);
+    const [consumer] = list.consumers;
+    expect(consumer.id).to.match(/^888/);
+    expect(consumer.key).to.equal(app.key);
+    expect(consumer).to.not.have.property('secret');
+    const keyOnly = await conn.request<Consumer>(`${base}/credentials/${app.appId}/${consumer.id}`);
+    expect(keyOnly).to.include({ key: app.key, stagedCredentialsUrl: `${consumer.url}/staged` });
+    expect(keyOnly).to.not.have.property('secret');
+  });
+
+  it('refuses the secret while the org setting is off, then without ViewClientSecret', async () => {
+    const consumerId = emu.state.credentials.get(app.app)?.consumerId ?? '';
+    const url = `${base}/credentials/${app.appId}/${consumerId}?part=keyandsecret`;
+    const settingOff = await call(emu.instanceUrl, url, { token: emu.admin.accessToken });
+    expect(settingOff.status).to.equal(403);
+    expect(settingOff.body).to.have.nested.property('[0].errorCode', 'FUNCTIONALITY_NOT_ENABLED');
+    expect((settingOff.body as Array<{ message: string }>)[0].message).to.contain('not currently enabled');
+    emu.control.setSetting({ name: 'enableClientSecretInRestApiAccess', value: true });
+    const noPermission = await call(emu.instanceUrl, url, { token: emu.admin.accessToken });
+    expect(noPermission.status).to.equal(403);
+    expect(noPermission.body).to.have.nested.property('[0].errorCode', 'INSUFFICIENT_ACCESS');
+    expect((noPermission.body as Array<{ message: string }>)[0].message).to.contain('not enabled for this user');
+    emu.control.grantPermission({ username: emu.admin.username, permission: 'ViewClientSecret' });
+    const allowed = await call(emu.instanceUrl, url, { token: emu.admin.accessToken });
+    expect(allowed.body).to.include({ key: app.key, secret: app.secret });
+    const secretOnly = await call(emu.instanceUrl, url.replace('keyandsecret', 'secret'), { token: emu.admin.accessToken });
+    expect(secretOnly.body).to.include({ secret: app.secret });
+    expect(secretOnly.body).to.not.have.property('key');
+    const badPart = await call(emu.instanceUrl, url.replace('keyandsecret', 'everything'), { token: emu.admin.accessToken });
+    expect(badPart.status).to.equal(400);
+  });
+
+  it('requires External Client App Developer (or Admin) for credentials', async () => {
+    emu.control.seedUser({ Username: 'viewer@example.com.emu', LastName: 'Viewer', Email: 'v@example.com', profileName: 'Standard User', permissions: ['ExternalClientAppViewer'] });
+    const { accessToken } = emu.control.createSession({ username: 'viewer@example.com.emu' });
+    const conn = connectionFor(emu, accessToken);
+    expect((await conn.request<{ apps: unknown[] }>(`${base}/usage`)).apps).to.have.length(1);
+    const error = await rejection(conn.request(`${base}/credentials/${app.appId}`));
+    expect(error.errorCode).to.equal('INSUFFICIENT_ACCESS');
+    emu.control.assignPermissionSet({ username: 'viewer@example.com.emu', permissionSet: 'External_Client_App_Developer' });
+    const list = await conn.request<{ consumers: Consumer[] }>(`${base}/credentials/${app.appId}`);
+    expect(list.consumers[0].key).to.equal(app.key);
+  });
+
+  it('answers unknown apps, consumers and versions before the resource existed with NOT_FOUND', async () => {
+    const consumerId = emu.state.credentials.get(app.app)?.consumerId ?? '';
+    for (const path of [
+      `${base}/credentials/0xI000000000000AAA`,
+      `${base}/credentials/${app.appId}/888000000000000AAA`,
+      `/services/data/v59.0/apps/oauth/credentials/${app.appId}`,
+      '/services/data/v58.0/apps/oauth/usage',
+      `/services/data/v64.0/apps/oauth/credentials/${app.appId}/${consumerId}/staged`,
+    ]) {
+      // eslint-disable-next-line no-await-in-loop
+      const response = await call(emu.instanceUrl, path, { token: emu.admin.accessToken });
+      expect(response.status, path).to.equal(404);
+    }
+  });
+
+  it('stages credentials (POST {}), rotates to them, and the old secret stops working', async () => {
+    allowSecrets();
+    const consumerId = emu.state.credentials.get(app.app)?.consumerId ?? '';
+    const stagedUrl = `${base}/credentials/${app.appId}/${consumerId}/staged`;
+    const created = await call(emu.instanceUrl, stagedUrl, { method: 'POST', token: emu.admin.accessToken, body: {} });
+    expect(created.status).to.equal(201);
+    const staged = created.body as { id: string; key: string; secret: string; url: string };
+    expect(staged.key).to.not.equal(app.key);
+    const listed = await call(emu.instanceUrl, stagedUrl, { token: emu.admin.accessToken });
+    expect((listed.body as { stagedCredentials: Array<{ id: string }> }).stagedCredentials.map((s) => s.id)).to.deep.equal([staged.id]);
+
+    const rotated = await call(emu.instanceUrl, `${stagedUrl}/${staged.id}`, { method: 'PATCH', token: emu.admin.accessToken, body: { command: 'rotate' } });
+    expect(rotated.body).to.include({ key: staged.key, secret: staged.secret });
+    const oldKey = await call(emu.instanceUrl, '/services/oauth2/token', { form: { grant_type: 'client_credentials', client_id: app.key, client_secret: app.secret } });
+    expect(oldKey.body).to.have.property('error', 'invalid_client_id');
+    const newKey = await call(emu.instanceUrl, '/services/oauth2/token', { form: { grant_type: 'client_credentials', client_id: staged.key, client_secret: staged.secret } });
+    expect(newKey.body).to.have.property('access_token');
+  });
+
+  it('drops a staged POST without a body (as Salesforce resets it) and deletes staged credentials', async () => {
+    allowSecrets();
+    const consumerId = emu.state.credentials.get(app.app)?.consumerId ?? '';
+    const stagedUrl = `${emu.instanceUrl}${base}/credentials/${app.appId}/${consumerId}/staged`;
+    const headers = { authorization: `Bearer ${emu.admin.accessToken}` };
+    const error = await rejection(fetch(stagedUrl, { method: 'POST', headers }));
+    expect(error).to.be.instanceOf(TypeError);
+    const created = await call(emu.instanceUrl, `${base}/credentials/${app.appId}/${consumerId}/staged`, { method: 'POST', token: emu.admin.accessToken, body: {} });
+    const { id } = created.body as { id: string };
+    const deleted = await fetch(`${stagedUrl}/${id}`, { method: 'DELETE', headers });
+    expect(deleted.status).to.equal(204);
+    expect(emu.state.credentials.get(app.app)?.staged).to.deep.equal([]);
+  });
+});
