@@ -21,7 +21,9 @@ const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcred
  * again: the next run's inventory sees what exists and plans only the rest.
  */
 
-export type StepStatus = 'done' | 'validated' | 'wouldRun' | 'failed' | 'notRun';
+/** done: carried out; unchanged: deployed and the org reported no change; validated: check-only passed (dry run);
+ * wouldRun: a dry run does not do it; failed; notRun: a failure stopped the run before it. */
+export type StepStatus = 'done' | 'unchanged' | 'validated' | 'wouldRun' | 'failed' | 'notRun';
 
 export type StepReport = PlanStep & { status: StepStatus };
 
@@ -34,6 +36,8 @@ export type ComponentReport = {
   filePath: string;
   adopted: boolean;
   state: ComponentState;
+  /** Record Id the org reported, when it did. */
+  id?: string;
   problem?: string;
   line?: number;
   column?: number;
@@ -49,7 +53,8 @@ export type ExecutionResult = {
 export type ProgressEvent =
   | { kind: 'phase'; phase: Phase['kind']; steps: StepName[]; status: 'start' | 'done' | 'failed' }
   | { kind: 'deployStarted'; id: string; checkOnly: boolean }
-  | { kind: 'deployUpdate'; update: DeployStatusUpdate };
+  | { kind: 'deployUpdate'; update: DeployStatusUpdate }
+  | { kind: 'deployFinished'; id: string; status: string };
 
 export type ExecutionContext = {
   api: OrgApi;
@@ -75,6 +80,10 @@ export async function executePlan(plan: Plan, ctx: ExecutionContext): Promise<Ex
     state: 'NotDeployed',
   }));
   const result: ExecutionResult = { steps, components, deployIds: [], runAsUserId: ctx.inventory.runAsUser?.id };
+  // Profile Ids the inventory found. A profile deployed by this run is queried by name: the deploy's componentSuccess
+  // id of a Profile is not reliably its record Id (not in the reference; the emulator differs), and a wrong Id would
+  // fail the user creation.
+  const profileIds = new Map(Object.values(ctx.inventory.profiles).map((p) => [p.name, p.id]));
   const setStatus = (names: StepName[], status: StepStatus): void => {
     for (const s of steps) if (names.includes(s.step)) s.status = status;
   };
@@ -91,9 +100,15 @@ export async function executePlan(plan: Plan, ctx: ExecutionContext): Promise<Ex
     ctx.onProgress?.({ kind: 'phase', phase: phase.kind, steps: phaseSteps, status: 'start' });
     try {
       // eslint-disable-next-line no-await-in-loop
-      const userId = await runPhase(phase, ctx, result.runAsUserId, result.deployIds, record);
+      const userId = await runPhase(phase, ctx, { userId: result.runAsUserId, deployIds: result.deployIds, profileIds }, record);
       if (userId) result.runAsUserId = userId;
       setStatus(phaseSteps, phase.kind === 'deploy' && phase.checkOnly ? 'validated' : 'done');
+      if (phase.kind === 'deploy' && !phase.checkOnly) {
+        for (const name of phaseSteps) {
+          const own = components.filter((c) => plan.components.some((p) => p.step === name && p.localFullName === c.localFullName && p.type === c.type));
+          if (own.length && own.every((c) => c.state === 'Unchanged')) setStatus([name], 'unchanged');
+        }
+      }
       ctx.onProgress?.({ kind: 'phase', phase: phase.kind, steps: phaseSteps, status: 'done' });
     } catch (e) {
       setStatus(phaseSteps, 'failed');
@@ -109,17 +124,19 @@ function stepsOf(phase: Phase): StepName[] {
   return phase.kind === 'createUser' ? ['user'] : ['permissionSets'];
 }
 
+type RunState = { userId?: string; deployIds: string[]; profileIds: Map<string, string> };
+
 /** Runs one phase; returns the Run As user's Id when the phase created the user. */
 async function runPhase(
   phase: Phase,
   ctx: ExecutionContext,
-  userId: string | undefined,
-  deployIds: string[],
+  state: RunState,
   record: (planned: PlannedComponent[], outcome: ComponentOutcome[]) => void
 ): Promise<string | undefined> {
   const { api, inventory } = ctx;
+  const { userId, deployIds } = state;
   if (phase.kind === 'createUser') {
-    const profileId = inventory.profiles[phase.profileName]?.id ?? (await profileIdByName(api, phase.profileName));
+    const profileId = state.profileIds.get(phase.profileName) ?? (await profileIdByName(api, phase.profileName));
     return createUser(api, phase.user, profileId);
   }
   if (phase.kind === 'assignPermissionSets') {
@@ -171,7 +188,7 @@ async function deployOnce(
   components: PlannedComponent[],
   checkOnly: boolean
 ): Promise<MetadataDeployOutcome> {
-  return ctx.deploy({
+  const outcome = await ctx.deploy({
     components,
     checkOnly,
     wait: ctx.wait,
@@ -181,6 +198,8 @@ async function deployOnce(
     },
     onUpdate: (update) => ctx.onProgress?.({ kind: 'deployUpdate', update }),
   });
+  ctx.onProgress?.({ kind: 'deployFinished', id: outcome.id, status: outcome.status });
+  return outcome;
 }
 
 /** A deploy that finished with component failures: each with its file, line, problem and what to do. */

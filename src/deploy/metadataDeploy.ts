@@ -18,12 +18,15 @@ import type { PlannedComponent } from './deployPlan.js';
  * files.
  */
 
-export type ComponentState = 'Created' | 'Changed' | 'Unchanged' | 'Failed' | 'Validated' | 'NotDeployed';
+/** Deployed = succeeded without per-component details from the org. */
+export type ComponentState = 'Created' | 'Changed' | 'Unchanged' | 'Deployed' | 'Failed' | 'Validated' | 'NotDeployed';
 
 export type ComponentOutcome = {
   type: string;
   fullName: string;
   state: ComponentState;
+  /** Record Id the org reports for a deployed component (a Profile's 00e Id). */
+  id?: string;
   problem?: string;
   line?: number;
   column?: number;
@@ -117,6 +120,7 @@ type DeployMessageLike = {
   problem?: string;
   lineNumber?: string | number;
   columnNumber?: string | number;
+  id?: string;
 };
 
 function asList<T>(value: T | T[] | undefined): T[] {
@@ -147,10 +151,12 @@ export function mapDetails(
       };
     }
     const success = successes.find((m) => matches(m, c));
-    if (!success) return { type: c.type, fullName: c.fullName, state: failures.length ? 'NotDeployed' : request.checkOnly ? 'Validated' : 'Unchanged' };
+    if (!success) {
+      return { type: c.type, fullName: c.fullName, state: failures.length ? 'NotDeployed' : request.checkOnly ? 'Validated' : 'Deployed' };
+    }
     if (request.checkOnly) return { type: c.type, fullName: c.fullName, state: 'Validated' };
     const state: ComponentState = isTrue(success.created) ? 'Created' : isTrue(success.changed) ? 'Changed' : 'Unchanged';
-    return { type: c.type, fullName: c.fullName, state };
+    return { type: c.type, fullName: c.fullName, state, ...(success.id ? { id: success.id } : {}) };
   });
   const otherFailures = failures
     .filter((m) => !request.components.some((c) => matches(m, c)))

@@ -56,7 +56,10 @@ export async function createUser(api: OrgApi, definition: UserDefinition, profil
     if (code === 'DUPLICATE_USERNAME') {
       throw messages.createError('error.UsernameTaken', [definition.Username], [definition.Username]);
     }
-    if (code && /REQUIRED_FIELD_MISSING|INVALID_EMAIL_ADDRESS|STRING_TOO_LONG|FIELD_INTEGRITY_EXCEPTION|INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST/.test(code)) {
+    // Any other field validation error of the org (REQUIRED_FIELD_MISSING, INVALID_EMAIL_ADDRESS, STRING_TOO_LONG,
+    // INVALID_NEW_USERNAME, a restricted picklist, a license limit...) is about the user definition; a session or
+    // network failure is not, and is mapped by the caller.
+    if (code && code !== 'INVALID_SESSION_ID' && /^[A-Z_]+$/.test(code)) {
       throw messages.createError('error.UserRejected', [definition.Username, `${code}: ${detail}`]);
     }
     throw e;

@@ -14,7 +14,7 @@ Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.deploy');
 
 const APP = 'My_Integration';
-const RUN_AS = 'integration.user@example.com.e2e';
+const RUN_AS = 'integration.user@example.com.test';
 const PROFILE = 'My Integration Profile';
 const PROFILE_ID = '00e000000000002AAA';
 const USER_ID = '005000000000009AAA';
@@ -26,7 +26,7 @@ function freshOrg(extra: Partial<OrgInventory> = {}): OrgInventory {
     appExists: false,
     components: {},
     profiles: {},
-    permissionSets: { Integration_Access: '0PS000000000001AAA' },
+    permissionSets: { ['Integration_Access']: '0PS000000000001AAA' },
     assignedPermissionSetIds: [],
     requests: 0,
     ...extra,
@@ -181,7 +181,7 @@ describe('deploy deployPlan', () => {
     expect(kinds(present.phases)[0]).to.equal('createUser');
   });
 
-  it('permission sets or policy profiles missing in the org stop the run', async () => {
+  it('permission sets missing in the org stop the run', () => {
     const plan = makePlan(files, freshOrg({ permissionSets: {} }), { dryRun: false });
     expect(plan.blockers).to.include(messages.getMessage('blocker.permissionSetsNotFound', ['Integration_Access']));
   });

@@ -76,13 +76,13 @@ export function fakeApi(org: FakeOrg): OrgApi & { calls: Call[] } {
       }
       return Promise.resolve(rows as T[]);
     },
-    listMetadata(types: string[]) {
+    listMetadata(types: string[]): Promise<Array<{ type: string; fullName: string }>> {
       calls.push({ method: 'listMetadata', arg: types.join(',') });
       if (types.length > 3) return Promise.reject(new Error('listMetadata takes at most 3 queries'));
       if (org.noEca) return Promise.reject(orgError('INVALID_TYPE', 'Unknown type name ExternalClientApplication'));
       return Promise.resolve(org.components.filter((c) => types.includes(c.type)).map((c) => ({ type: c.type, fullName: c.fullName })));
     },
-    readMetadata(type: string, fullNames: string[]) {
+    readMetadata(type: string, fullNames: string[]): Promise<Array<Record<string, unknown>>> {
       calls.push({ method: 'readMetadata', arg: type, extra: fullNames });
       if (fullNames.length > 10) return Promise.reject(new Error('readMetadata takes at most 10 names'));
       return Promise.resolve(
@@ -92,7 +92,7 @@ export function fakeApi(org: FakeOrg): OrgApi & { calls: Call[] } {
         })
       );
     },
-    create(sobject: string, record: Record<string, unknown>) {
+    create(sobject: string, record: Record<string, unknown>): Promise<string> {
       calls.push({ method: 'create', arg: sobject, extra: record });
       const failure = org.createErrors?.[sobject];
       if (failure) return Promise.reject(orgError(failure.errorCode, failure.message));

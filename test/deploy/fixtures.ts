@@ -147,7 +147,7 @@ export function userDefJson(runAs: string, profileName: string, permsets: string
 /** Writes the project into `root` (created), or a new temp folder. */
 export async function writeAppProject(options: AppProjectOptions = {}, rootDir?: string): Promise<AppProject> {
   const app = options.app ?? 'My_Integration';
-  const runAs = options.runAs ?? 'integration.user@example.com.e2e';
+  const runAs = options.runAs ?? 'integration.user@example.com.test';
   const profileName = options.profileName ?? 'My Integration Profile';
   const root = rootDir ?? (await mkdtemp(join(tmpdir(), 'eca-deploy-unit-')));
   const packageDir = join(root, 'force-app');

@@ -8,7 +8,7 @@ import { soqlString } from '../../src/deploy/orgApi.js';
 import { fakeApi, fakeOrg } from './fakeOrgApi.js';
 
 const APP = 'My_Integration';
-const RUN_AS = 'integration.user@example.com.e2e';
+const RUN_AS = 'integration.user@example.com.test';
 
 function request(extra: Partial<InventoryRequest> = {}): InventoryRequest {
   return {

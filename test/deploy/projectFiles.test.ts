@@ -147,7 +147,7 @@ describe('deploy projectFiles', () => {
       policyXml(project.app, 'someone.else@example.com')
     );
     const error = await expectError(readAppFiles(options(project)));
-    expect(error.message).to.include('"integration.user@example.com.e2e"');
+    expect(error.message).to.include('"integration.user@example.com.test"');
     expect(error.message).to.include('"someone.else@example.com"');
     const files = await readAppFiles(options(project, { runAsUsername: 'sandbox.user@example.com.uat' }));
     expect(files.runAsUsername).to.equal('sandbox.user@example.com.uat');

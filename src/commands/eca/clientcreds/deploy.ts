@@ -21,7 +21,7 @@ const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcred
 export type DeployStepResult = {
   step: StepName;
   action: 'create' | 'update' | 'unchanged' | 'skip';
-  status: 'done' | 'validated' | 'wouldRun' | 'failed' | 'notRun';
+  status: 'done' | 'unchanged' | 'validated' | 'wouldRun' | 'failed' | 'notRun';
   target: string;
   reason: string;
 };
@@ -33,6 +33,7 @@ export type DeployComponentResult = {
   filePath: string;
   adopted: boolean;
   state: string;
+  id?: string;
   problem?: string;
   line?: number;
   column?: number;
@@ -286,6 +287,8 @@ async function deployStages(jsonEnabled: boolean, targetOrg: string, dryRun: boo
         mso?.updateData({ deployId: event.id, status: 'Queued' });
       } else if (event.kind === 'deployUpdate') {
         mso?.updateData({ status: event.update.status });
+      } else if (event.kind === 'deployFinished') {
+        mso?.updateData({ status: event.status });
       }
     },
     done: (): void => {
