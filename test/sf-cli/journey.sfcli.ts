@@ -1,0 +1,144 @@
+/*
+ * Copyright 2026, the plugin-eca-clientcreds contributors.
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+import { readFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { startEmulator, type Emulator } from '../../emulator/src/index.js';
+import { REPO_ROOT } from '../e2e/harness.js';
+import type { GenerateResult } from '../../src/commands/eca/clientcreds/generate.js';
+import type { DeployResult } from '../../src/commands/eca/clientcreds/deploy.js';
+import type { TestResult } from '../../src/commands/eca/clientcreds/test.js';
+import { ensureSfCli, runSf } from './sfCli.js';
+
+/**
+ * The whole journey the way users run it: the real, pinned `sf` CLI with this plugin linked, logged in to the org
+ * emulator with `sf org login access-token`, in a project made by `sf project generate`. Everything lives under a
+ * temporary HOME, so a developer's real sf logins are never read or written.
+ */
+describe('the real sf CLI with the plugin linked', () => {
+  const APP = 'Journey_Integration';
+  const RUN_AS = 'journey.integration@example.com';
+  const ALIAS = 'emu';
+  let emu: Emulator;
+  let base: string;
+  let home: string;
+  let project: string;
+
+  before(async () => {
+    await ensureSfCli();
+    // sf project generate (CLI 2.150.6) writes sourceApiVersion 68.0, the current release's version.
+    emu = await startEmulator({ maxApiVersion: '68.0' });
+    emu.control.setSetting({ name: 'enableClientSecretInRestApiAccess', value: true });
+    emu.control.grantPermission({ username: emu.admin.username, permission: 'ViewClientSecret' });
+    emu.control.grantPermission({ username: emu.admin.username, permission: 'ExternalClientAppDeveloper' });
+    base = await mkdtemp(join(tmpdir(), 'eca-sfcli-'));
+    home = join(base, 'home');
+    project = join(base, 'journey');
+
+    const link = await runSf(['plugins', 'link', REPO_ROOT, '--no-install'], { cwd: base, home });
+    expect(link.exitCode, link.stderr).to.equal(0);
+    const gen = await runSf(['project', 'generate', '--name', 'journey', '--output-dir', base, '--json'], { cwd: base, home });
+    expect(gen.exitCode, gen.stderr).to.equal(0);
+    const login = await runSf(
+      ['org', 'login', 'access-token', '--instance-url', emu.instanceUrl, '--no-prompt', '--alias', ALIAS, '--json'],
+      { cwd: project, home, env: { SF_ACCESS_TOKEN: emu.admin.accessToken } }
+    );
+    expect(login.exitCode, login.stdout + login.stderr).to.equal(0);
+    expect((login.json?.result as { username?: string }).username).to.equal(emu.admin.username);
+  });
+
+  after(async () => {
+    await emu?.stop();
+    if (base) await rm(base, { recursive: true, force: true });
+  });
+
+  it('lists the three commands in help and in sf commands', async () => {
+    const help = await runSf(['eca', 'clientcreds', '--help'], { cwd: project, home });
+    expect(help.exitCode, help.stderr).to.equal(0);
+    for (const cmd of ['generate', 'deploy', 'test']) expect(help.stdout).to.match(new RegExp(`eca clientcreds ${cmd}\\b`));
+    const commands = await runSf(['commands', '--json'], { cwd: project, home });
+    expect(commands.exitCode, commands.stderr).to.equal(0);
+    const ids = (JSON.parse(commands.stdout) as Array<{ id: string; pluginName?: string }>).filter((c) =>
+      c.id.startsWith('eca:clientcreds:')
+    );
+    expect(ids.map((c) => c.id).sort()).to.deep.equal([
+      'eca:clientcreds:deploy',
+      'eca:clientcreds:generate',
+      'eca:clientcreds:test',
+    ]);
+    expect(ids.every((c) => c.pluginName === 'plugin-eca-clientcreds')).to.equal(true);
+  });
+
+  it('generates the app into the sf project', async () => {
+    const out = await runSf<GenerateResult>(
+      ['eca', 'clientcreds', 'generate', '--name', APP, '--contact-email', 'admin@example.com', '--run-as-username', RUN_AS, '--json'],
+      { cwd: project, home }
+    );
+    expect(out.exitCode, out.stderr).to.equal(0);
+    const result = out.json?.result as GenerateResult;
+    expect(result.name).to.equal(APP);
+    expect(result.runAsUsername).to.equal(RUN_AS);
+    expect(result.files.map((f) => f.status)).to.satisfy((s: string[]) => s.every((x) => x === 'created'));
+    const types = result.files.map((f) => f.type);
+    for (const t of ['ExternalClientApplication', 'ExtlClntAppGlobalOauthSettings', 'ExtlClntAppOauthSettings',
+      'ExtlClntAppOauthConfigurablePolicies', 'ExtlClntAppConfigurablePolicies', 'Profile']) {
+      expect(types).to.include(t);
+    }
+    const policy = await readFile(
+      join(project, 'force-app', 'main', 'default', 'extlClntAppOauthPolicies', `${APP}_oauthPlcy.ecaOauthPlcy-meta.xml`),
+      'utf8'
+    );
+    expect(policy).to.contain(`<clientCredentialsFlowUser>${RUN_AS}</clientCredentialsFlowUser>`);
+  });
+
+  it('deploys profile, user, app and policies to the org', async () => {
+    const out = await runSf<DeployResult>(['eca', 'clientcreds', 'deploy', '--name', APP, '--target-org', ALIAS, '--json'], {
+      cwd: project,
+      home,
+    });
+    expect(out.exitCode, out.stdout + out.stderr).to.equal(0);
+    const result = out.json?.result as DeployResult;
+    expect(result.runAsUsername).to.equal(RUN_AS);
+    expect(result.tokenUrl).to.equal(`${emu.instanceUrl}/services/oauth2/token`);
+    expect(result.steps.every((s) => s.status === 'done')).to.equal(true);
+    // The org now has what the steps say.
+    const user = emu.state.findUserByUsername(RUN_AS);
+    expect(user?.IsActive).to.equal(true);
+    const policy = emu.state.componentsOfApp(APP, 'ExtlClntAppOauthConfigurablePolicies');
+    expect(policy).to.have.length(1);
+    expect(policy[0].fields.clientCredentialsFlowUser).to.equal(RUN_AS);
+    expect(policy[0].fields.isClientCredentialsFlowEnabled).to.equal('true');
+    expect(emu.state.componentsOfApp(APP, 'ExtlClntAppGlobalOauthSettings')[0].fields.isClientCredentialsFlowEnabled).to.equal('true');
+  });
+
+  it('gets a client credentials token that runs as the Run As user, without printing secrets', async () => {
+    const out = await runSf<TestResult>(['eca', 'clientcreds', 'test', '--name', APP, '--target-org', ALIAS, '--json'], {
+      cwd: project,
+      home,
+    });
+    expect(out.exitCode, out.stdout + out.stderr).to.equal(0);
+    const result = out.json?.result as TestResult;
+    expect(result.success).to.equal(true);
+    expect(result.runAsUsername).to.equal(RUN_AS);
+    expect(result.orgId).to.equal(emu.orgId);
+    expect(result).to.not.have.property('accessToken');
+    const creds = emu.control.getAppCredentials({ app: APP });
+    expect(creds).to.not.equal(null);
+    expect(out.stdout + out.stderr).to.not.contain(creds!.consumerSecret);
+  });
+
+  it('reruns deploy as a no-op on the same org', async () => {
+    const usersBefore = emu.state.users.size;
+    const out = await runSf<DeployResult>(['eca', 'clientcreds', 'deploy', '--name', APP, '--target-org', ALIAS, '--json'], {
+      cwd: project,
+      home,
+    });
+    expect(out.exitCode, out.stdout + out.stderr).to.equal(0);
+    expect(emu.state.users.size).to.equal(usersBefore);
+    expect(emu.state.componentsOfApp(APP, 'ExtlClntAppOauthConfigurablePolicies')).to.have.length(1);
+  });
+});
