@@ -188,7 +188,9 @@ function retrieve(ctx: Resolved, req: SoapRequest): SoapResponse {
   const job = createRetrieveJob(
     ctx.state,
     {
-      apiVersion: param(request, 'apiVersion') || param(unpackaged, 'version') || ctx.apiVersionFromPath,
+      apiVersion: Number.parseFloat(
+        param(request, 'apiVersion') || param(unpackaged, 'version') || ctx.apiVersionFromPath
+      ).toFixed(1),
       singlePackage: paramBoolean(request, 'singlePackage', false),
       types,
     },
