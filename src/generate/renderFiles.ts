@@ -27,8 +27,15 @@ export type RenderedFile = {
   content: string;
 };
 
-/** Where the files go: metadata into `metadataDir`, the user definition and manifest under `projectDir`. */
-export type OutputLocations = { projectDir: string; metadataDir: string };
+/**
+ * Where the files go: metadata into `metadataDir`, the user definition and manifest under `projectDir`. `adopted`
+ * names existing files (path and fullName) to write a satellite to instead of its Setup-style name.
+ */
+export type OutputLocations = {
+  projectDir: string;
+  metadataDir: string;
+  adopted?: Readonly<Partial<Record<GeneratedTypeName, { path: string; fullName: string }>>>;
+};
 
 /** The template of each generated file, relative to templates/. */
 export const TEMPLATE_FILES: Readonly<Record<FileType, string>> = {
@@ -63,19 +70,25 @@ const ECA_TYPES_IN_ORDER: readonly EcaTypeName[] = [
   'ExtlClntAppConfigurablePolicies',
 ];
 
-/** The components a spec generates, by type: the five ECA components, plus the custom profile when there is one. */
-export function generatedComponents(spec: EcaSpec): Array<{ type: GeneratedTypeName; fullName: string }> {
-  const components: Array<{ type: GeneratedTypeName; fullName: string }> = ECA_TYPES_IN_ORDER.map((type) => ({
-    type,
-    fullName: componentName(type, spec.app.name),
-  }));
-  if (spec.profile.kind === 'custom') components.push({ type: 'Profile', fullName: spec.profile.name });
-  return components;
+export type Component = { type: GeneratedTypeName; fullName: string; path: string };
+
+/**
+ * The components a spec generates, in order: the five ECA components (Setup-style names unless adopted), plus the
+ * custom profile when there is one.
+ */
+export function generatedComponents(spec: EcaSpec, locations: OutputLocations): Component[] {
+  const names: Array<[GeneratedTypeName, string]> = ECA_TYPES_IN_ORDER.map((type) => [type, componentName(type, spec.app.name)]);
+  if (spec.profile.kind === 'custom') names.push(['Profile', spec.profile.name]);
+  return names.map(([type, name]) => {
+    const adopted = locations.adopted?.[type];
+    const fullName = adopted?.fullName ?? name;
+    return { type, fullName, path: adopted?.path ?? join(locations.metadataDir, sourceFilePath(type, fullName)) };
+  });
 }
 
 /** Manifest <types>, sorted by type name as Salesforce writes them, members sorted. */
-function manifestTypes(spec: EcaSpec): TemplateContext[] {
-  return generatedComponents(spec)
+function manifestTypes(components: readonly Component[]): TemplateContext[] {
+  return components
     .map(({ type, fullName }) => ({ name: type, members: [fullName] }))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
@@ -98,7 +111,7 @@ function profileContext(spec: EcaSpec): TemplateContext | undefined {
 }
 
 /** The values every template sees. */
-export function templateContext(spec: EcaSpec): TemplateContext {
+export function templateContext(spec: EcaSpec, components: readonly Component[]): TemplateContext {
   const app = spec.app.name;
   return {
     apiVersion: spec.apiVersion,
@@ -139,7 +152,7 @@ export function templateContext(spec: EcaSpec): TemplateContext {
       language: spec.user.language,
       emailEncoding: spec.user.emailEncoding,
     },
-    manifest: { types: manifestTypes(spec) },
+    manifest: { types: manifestTypes(components) },
   };
 }
 
@@ -158,11 +171,12 @@ function assertEmittable(type: GeneratedTypeName, xml: string, apiVersion: strin
 
 /** Renders every file of a spec. */
 export function renderFiles(spec: EcaSpec, locations: OutputLocations, templates: Templates): RenderedFile[] {
-  const context = templateContext(spec);
-  const files: RenderedFile[] = generatedComponents(spec).map(({ type, fullName }) => {
+  const components = generatedComponents(spec, locations);
+  const context = templateContext(spec, components);
+  const files: RenderedFile[] = components.map(({ type, fullName, path }) => {
     const content = renderXmlTemplate(templates[type], context);
     assertEmittable(type, content, spec.apiVersion);
-    return { path: join(locations.metadataDir, sourceFilePath(type, fullName)), type, fullName, content };
+    return { path, type, fullName, content };
   });
   files.push({
     path: join(locations.projectDir, 'config', `${spec.app.name}.user-def.json`),

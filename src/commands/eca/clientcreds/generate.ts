@@ -6,7 +6,8 @@ import { relative, resolve, sep } from 'node:path';
 import { Messages, SfError } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { buildSpec, SpecInput } from '../../../spec/ecaSpec.js';
-import { loadTemplates, renderFiles, RenderedFile } from '../../../generate/renderFiles.js';
+import { generatedComponents, loadTemplates, renderFiles, RenderedFile } from '../../../generate/renderFiles.js';
+import { scanExistingComponents } from '../../../generate/existingComponents.js';
 import { FileWriteError, writeFiles } from '../../../generate/writeFiles.js';
 import { defaultMetadataDir, findProject, ProjectLocation } from '../../../project/sfdxProject.js';
 
@@ -181,7 +182,26 @@ export default class Generate extends SfCommand<GenerateResult> {
       this.warn(messages.getMessage('warning.OutputDirOutsidePackageDirs', [outputDir]));
     }
 
-    const rendered = renderFiles(spec, { projectDir: project.root, metadataDir: outputDir }, await loadTemplates());
+    const locations = { projectDir: project.root, metadataDir: outputDir };
+    const planned = generatedComponents(spec, locations);
+    const scan = await scanExistingComponents([...project.packageDirs, outputDir], spec.app.name, planned);
+    for (const existing of Object.values(scan.adopted)) {
+      const defaultPath = planned.find((c) => c.type === existing.type)?.path ?? '';
+      this.warn(
+        messages.getMessage('warning.AdoptedExistingComponent', [
+          existing.type,
+          spec.app.name,
+          relative(process.cwd(), existing.path),
+          relative(process.cwd(), defaultPath),
+        ])
+      );
+    }
+    for (const group of scan.duplicates) {
+      const list = group.map((f) => relative(process.cwd(), f.path)).join(', ');
+      this.warn(messages.getMessage('warning.DuplicateComponents', [group[0].type, spec.app.name, list]));
+    }
+
+    const rendered = renderFiles(spec, { ...locations, adopted: scan.adopted }, await loadTemplates());
     const written = await writeAll(rendered, flags.force);
 
     const files: GeneratedFile[] = written.map((f) => ({

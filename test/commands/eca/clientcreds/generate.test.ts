@@ -4,7 +4,7 @@
  */
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { Messages, SfError, SfProject } from '@salesforce/core';
 import { TestContext } from '@salesforce/core/testSetup';
 import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
@@ -150,6 +150,34 @@ describe('eca clientcreds generate', () => {
     expect(result.profileGenerated).to.equal(false);
     expect(result.profileName).to.equal('Minimum Access - API Only Integrations');
     expect(result.files.map((f) => f.type)).to.not.include('Profile');
+  });
+
+  it('updates a policy already in the project under another name instead of adding a second one', async () => {
+    const policies = join(projectDir, 'force-app', 'main', 'default', 'extlClntAppOauthPolicies');
+    const retrieved = join(policies, 'Billing_Sync_oauth_defaultPolicy.ecaOauthPlcy-meta.xml');
+    await mkdir(policies, { recursive: true });
+    await writeFile(
+      retrieved,
+      '<?xml version="1.0" encoding="UTF-8"?>\n<ExtlClntAppOauthConfigurablePolicies xmlns="http://soap.sforce.com/2006/04/metadata">\n    <externalClientApplication>Billing_Sync</externalClientApplication>\n</ExtlClntAppOauthConfigurablePolicies>\n'
+    );
+    const error = await runFailing(REQUIRED);
+    expect(error.name).to.equal('ConflictsError');
+    expect(error.data).to.deep.equal({ conflicts: [retrieved] });
+
+    const result = await Generate.run([...REQUIRED, '--force']);
+    const policy = result.files.find((f) => f.type === 'ExtlClntAppOauthConfigurablePolicies');
+    expect(policy).to.deep.include({ path: retrieved, fullName: 'Billing_Sync_oauth_defaultPolicy', status: 'overwritten' });
+    expect(await readdir(policies)).to.deep.equal(['Billing_Sync_oauth_defaultPolicy.ecaOauthPlcy-meta.xml']);
+    expect(await readFile(retrieved, 'utf8')).to.include('<clientCredentialsFlowUser>billing.int@example.com<');
+    expect(await readFile(result.manifestFile, 'utf8')).to.include('<members>Billing_Sync_oauth_defaultPolicy</members>');
+    expect(ux.warn.lastCall.args[0]).to.equal(
+      messages.getMessage('warning.AdoptedExistingComponent', [
+        'ExtlClntAppOauthConfigurablePolicies',
+        'Billing_Sync',
+        relative(process.cwd(), retrieved),
+        relative(process.cwd(), join(policies, 'Billing_Sync_oauthPlcy.ecaOauthPlcy-meta.xml')),
+      ])
+    );
   });
 
   it('says how to create a project when there is none', async () => {
