@@ -132,7 +132,7 @@ export function resolveTokenEndpoint(input: EndpointInput): TokenEndpoint {
     throw messages.createError('error.InvalidInstanceUrl', [raw]);
   }
   const hostname = url.hostname.toLowerCase();
-  const suggestion = suggestedHost(input.targetOrgInstanceUrl);
+  const suggestion = suggestedUrl(input.targetOrgInstanceUrl);
 
   if (LOGIN_HOSTS.has(hostname)) {
     throw messages.createError('error.LoginHostNotSupported', [hostname], [suggestion]);
@@ -150,15 +150,19 @@ export function resolveTokenEndpoint(input: EndpointInput): TokenEndpoint {
   return { tokenUrl: baseUrl + TOKEN_PATH, baseUrl, host: url.host, kind, source };
 }
 
-/** The host to suggest for a refused login host: the target org's, when it is a usable one. */
-function suggestedHost(targetOrgInstanceUrl: string | undefined): string {
+/** The URL to suggest for a refused login host: the target org's, when it is a usable one. */
+function suggestedUrl(targetOrgInstanceUrl: string | undefined): string {
   if (targetOrgInstanceUrl) {
     try {
-      const host = new URL(targetOrgInstanceUrl).hostname.toLowerCase();
-      if (!LOGIN_HOSTS.has(host)) return myDomainHostFor(host) ?? host;
+      const url = new URL(targetOrgInstanceUrl);
+      const host = url.hostname.toLowerCase();
+      if (!LOGIN_HOSTS.has(host)) {
+        const myDomain = myDomainHostFor(host);
+        return myDomain ? `https://${myDomain}` : url.origin;
+      }
     } catch {
       // fall through to the generic form
     }
   }
-  return 'MyDomainName.my.salesforce.com';
+  return 'https://MyDomainName.my.salesforce.com';
 }
