@@ -266,7 +266,9 @@ async function enrichContext(
   if (!input.org || !input.appName || !answer.error || !SETTINGS_ERRORS.has(answer.error)) return ctx;
   let settings = ctx.settings;
   try {
-    settings = await input.org.readAppSettings(input.appName);
+    const org = await input.org.readAppSettings(input.appName);
+    // The org's values decide; the project's file paths are what the user edits, so they name the fix.
+    settings = { ...org, locations: { ...org.locations, ...(ctx.settings?.locations ?? {}) } };
   } catch {
     // Best effort: fall back to the project files.
   }

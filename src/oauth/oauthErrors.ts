@@ -2,6 +2,7 @@
  * Copyright 2026, the plugin-eca-clientcreds contributors.
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
+import { isAbsolute, relative } from 'node:path';
 import { Messages, SfError } from '@salesforce/core';
 import type { AppOauthSettings } from './appSettings.js';
 import type { OAuthErrorResponse, TransportFailure } from './tokenClient.js';
@@ -268,12 +269,19 @@ function appLabel(ctx: DiagnosisContext): string {
   return ctx.appName ?? 'the app';
 }
 
+/** Where to fix a type: the project file (relative to the current folder) or the org component name. */
+function location(ctx: DiagnosisContext, type: keyof AppOauthSettings['locations'], fallback: string): string {
+  const where = ctx.settings?.locations[type];
+  if (!where) return fallback;
+  return isAbsolute(where) ? relative(process.cwd(), where) || where : where;
+}
+
 function policyLocation(ctx: DiagnosisContext): string {
-  return ctx.settings?.locations.ExtlClntAppOauthConfigurablePolicies ?? `the OAuth policy of ${appLabel(ctx)}`;
+  return location(ctx, 'ExtlClntAppOauthConfigurablePolicies', `the OAuth policy of ${appLabel(ctx)}`);
 }
 
 function globalLocation(ctx: DiagnosisContext): string {
-  return ctx.settings?.locations.ExtlClntAppGlobalOauthSettings ?? `the global OAuth settings of ${appLabel(ctx)}`;
+  return location(ctx, 'ExtlClntAppGlobalOauthSettings', `the global OAuth settings of ${appLabel(ctx)}`);
 }
 
 function runAsVerdict(ctx: DiagnosisContext): Verdict {
@@ -325,13 +333,13 @@ function flowDisabledVerdict(ctx: DiagnosisContext): Verdict {
 
 function appDisabledVerdict(ctx: DiagnosisContext): Verdict {
   const s = ctx.settings;
-  const location = s?.locations.ExtlClntAppConfigurablePolicies ?? `the app policies of ${appLabel(ctx)}`;
+  const where = location(ctx, 'ExtlClntAppConfigurablePolicies', `the app policies of ${appLabel(ctx)}`);
   const off = [s?.appEnabled === false ? 'isEnabled' : undefined, s?.oauthPluginEnabled === false ? 'isOauthPluginEnabled' : undefined].filter(
     (v): v is string => v !== undefined
   );
   return {
     key: 'AppDisabled',
     tokens: [appLabel(ctx), off.length > 0 ? off.join(' and ') : 'isEnabled or isOauthPluginEnabled'],
-    actionTokens: [location],
+    actionTokens: [where],
   };
 }

@@ -133,7 +133,7 @@ export default class Test extends SfCommand<TestResult> {
 
   /** Never lets a secret or token reach the error output, --json or telemetry: rebuilds the error redacted. */
   protected async catch(error: Error | SfError): Promise<never> {
-    this.spinner.stop();
+    this.spinner.stop(messages.getMessage('spinner.failed'));
     const sfError = SfError.wrap(error);
     const safe = new SfError(
       this.redactor.redact(sfError.message),
