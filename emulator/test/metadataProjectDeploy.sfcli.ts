@@ -117,7 +117,7 @@ describe('sf project deploy start / retrieve start against the emulator', () => 
       home,
     });
     expect(out.exitCode).to.equal(1);
-    const files = (out.json?.result as DeployJson | undefined)?.files ?? [];
+    const files = out.json?.result?.files ?? [];
     const failed = files.filter((f) => f.state === 'Failed');
     expect(failed.map((f) => f.fullName)).to.deep.equal(['Cli_Bad_oauthPlcy']);
     expect(failed[0].error).to.contain(EXECUTION_USER_PROBLEM);
