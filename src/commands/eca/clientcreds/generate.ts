@@ -2,46 +2,15 @@
  * Copyright 2026, the plugin-eca-clientcreds contributors.
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
-import { relative, resolve, sep } from 'node:path';
-import { Messages, SfError } from '@salesforce/core';
+import { relative } from 'node:path';
+import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
-import { buildSpec, SpecInput } from '../../../spec/ecaSpec.js';
-import { generatedComponents, loadTemplates, renderFiles, RenderedFile } from '../../../generate/renderFiles.js';
-import { scanExistingComponents } from '../../../generate/existingComponents.js';
-import { FileWriteError, writeFiles } from '../../../generate/writeFiles.js';
-import { defaultMetadataDir, findProject, ProjectLocation } from '../../../project/sfdxProject.js';
+import { generateApp, GenerateResult } from '../../../generate/generateApp.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.generate');
 
-export type GeneratedFileStatus = 'created' | 'unchanged' | 'overwritten';
-
-export type GeneratedFile = {
-  /** Absolute path. */
-  path: string;
-  /** Metadata type, or UserDefinition / Manifest. */
-  type: string;
-  /** Component name, for metadata files. */
-  fullName?: string;
-  status: GeneratedFileStatus;
-};
-
-export type GenerateResult = {
-  /** API name of the External Client App. */
-  name: string;
-  apiVersion: string;
-  /** Folder holding sfdx-project.json. */
-  projectDir: string;
-  /** Folder the metadata files were written to. */
-  outputDir: string;
-  runAsUsername: string;
-  /** Profile of the Run As user: the generated custom profile or the existing one. */
-  profileName: string;
-  profileGenerated: boolean;
-  userDefinitionFile: string;
-  manifestFile: string;
-  files: GeneratedFile[];
-};
+export type { GenerateResult, GeneratedFile, GeneratedFileStatus } from '../../../generate/generateApp.js';
 
 export default class Generate extends SfCommand<GenerateResult> {
   public static readonly summary = messages.getMessage('summary');
@@ -140,135 +109,51 @@ export default class Generate extends SfCommand<GenerateResult> {
 
   public async run(): Promise<GenerateResult> {
     const { flags } = await this.parse(Generate);
-    const project = await locateProject();
-
-    const input: SpecInput = {
-      name: flags.name,
-      label: flags.label,
-      description: flags.description,
-      contactEmail: flags['contact-email'],
-      runAsUsername: flags['run-as-username'],
-      scopes: flags.scopes,
-      callbackUrl: flags['callback-url'],
-      profileName: flags['profile-name'],
-      existingProfile: flags['existing-profile'],
-      permissionSets: flags['permission-sets'],
-      apiVersion: flags['api-version'],
-      projectApiVersion: project.sourceApiVersion,
-      pkce: flags.pkce,
-      refreshTokenRotation: flags['refresh-token-rotation'],
-      jwtAccessTokens: flags['jwt-access-tokens'],
-      ipRelaxation: flags['ip-relaxation'],
-      sessionTimeout: flags['session-timeout'],
-      refreshTokenPolicy: flags['refresh-token-policy'],
-      refreshTokenValidity: flags['refresh-token-validity'],
-      permittedUsers: flags['permitted-users'],
-      apiOnlyUser: flags['api-only-user'],
-      viewAllData: flags['view-all-data'],
-      viewAllObjects: flags['view-all-objects'],
-      userLicense: flags['user-license'],
-      userLastName: flags['user-last-name'],
-      userFirstName: flags['user-first-name'],
-      userEmail: flags['user-email'],
-      userAlias: flags['user-alias'],
-      userLocale: flags['user-locale'],
-      userTimeZone: flags['user-time-zone'],
-    };
-    const { spec, warnings } = buildSpec(input);
+    const { result, warnings } = await generateApp(
+      {
+        name: flags.name,
+        label: flags.label,
+        description: flags.description,
+        contactEmail: flags['contact-email'],
+        runAsUsername: flags['run-as-username'],
+        scopes: flags.scopes,
+        callbackUrl: flags['callback-url'],
+        profileName: flags['profile-name'],
+        existingProfile: flags['existing-profile'],
+        permissionSets: flags['permission-sets'],
+        apiVersion: flags['api-version'],
+        pkce: flags.pkce,
+        refreshTokenRotation: flags['refresh-token-rotation'],
+        jwtAccessTokens: flags['jwt-access-tokens'],
+        ipRelaxation: flags['ip-relaxation'],
+        sessionTimeout: flags['session-timeout'],
+        refreshTokenPolicy: flags['refresh-token-policy'],
+        refreshTokenValidity: flags['refresh-token-validity'],
+        permittedUsers: flags['permitted-users'],
+        apiOnlyUser: flags['api-only-user'],
+        viewAllData: flags['view-all-data'],
+        viewAllObjects: flags['view-all-objects'],
+        userLicense: flags['user-license'],
+        userLastName: flags['user-last-name'],
+        userFirstName: flags['user-first-name'],
+        userEmail: flags['user-email'],
+        userAlias: flags['user-alias'],
+        userLocale: flags['user-locale'],
+        userTimeZone: flags['user-time-zone'],
+      },
+      { cwd: process.cwd(), outputDir: flags['output-dir'], force: flags.force }
+    );
     for (const warning of warnings) this.warn(warning);
 
-    const outputDir = flags['output-dir'] ? resolve(flags['output-dir']) : defaultMetadataDir(project);
-    if (!project.packageDirs.some((dir) => isInside(outputDir, dir))) {
-      this.warn(messages.getMessage('warning.OutputDirOutsidePackageDirs', [outputDir]));
-    }
-
-    const locations = { projectDir: project.root, metadataDir: outputDir };
-    const planned = generatedComponents(spec, locations);
-    const scan = await scanExistingComponents([...project.packageDirs, outputDir], spec.app.name, planned);
-    for (const existing of Object.values(scan.adopted)) {
-      const defaultPath = planned.find((c) => c.type === existing.type)?.path ?? '';
-      this.warn(
-        messages.getMessage('warning.AdoptedExistingComponent', [
-          existing.type,
-          spec.app.name,
-          relative(process.cwd(), existing.path),
-          relative(process.cwd(), defaultPath),
-        ])
-      );
-    }
-    for (const group of scan.duplicates) {
-      const list = group.map((f) => relative(process.cwd(), f.path)).join(', ');
-      this.warn(messages.getMessage('warning.DuplicateComponents', [group[0].type, spec.app.name, list]));
-    }
-
-    const rendered = renderFiles(spec, { ...locations, adopted: scan.adopted }, await loadTemplates());
-    const written = await writeAll(rendered, flags.force);
-
-    const files: GeneratedFile[] = written.map((f) => ({
-      path: f.path,
-      type: f.type,
-      ...(f.fullName ? { fullName: f.fullName } : {}),
-      status: f.status as GeneratedFileStatus,
-    }));
     this.table({
-      data: files.map((f) => ({
+      data: result.files.map((f) => ({
         [messages.getMessage('column.file')]: relative(process.cwd(), f.path),
         [messages.getMessage('column.type')]: f.type,
         [messages.getMessage('column.status')]: messages.getMessage(`status.${f.status}`),
       })),
     });
-    if (files.every((f) => f.status === 'unchanged')) this.log(messages.getMessage('info.NothingChanged'));
-    this.log(messages.getMessage('info.NextStep', [spec.app.name]));
-
-    return {
-      name: spec.app.name,
-      apiVersion: spec.apiVersion,
-      projectDir: project.root,
-      outputDir,
-      runAsUsername: spec.user.username,
-      profileName: spec.profile.name,
-      profileGenerated: spec.profile.kind === 'custom',
-      userDefinitionFile: pathOf(rendered, 'UserDefinition'),
-      manifestFile: pathOf(rendered, 'Manifest'),
-      files,
-    };
-  }
-}
-
-async function locateProject(): Promise<ProjectLocation> {
-  try {
-    return await findProject(process.cwd());
-  } catch (error) {
-    if (error instanceof SfError && error.name === 'InvalidProjectWorkspaceError') {
-      throw messages.createError('error.NoProject', [process.cwd()]);
-    }
-    throw error;
-  }
-}
-
-function isInside(path: string, folder: string): boolean {
-  const rel = relative(folder, path);
-  return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep) && !/^[A-Za-z]:/.test(rel));
-}
-
-function pathOf(files: readonly RenderedFile[], type: RenderedFile['type']): string {
-  return files.find((f) => f.type === type)?.path ?? '';
-}
-
-async function writeAll(rendered: RenderedFile[], force: boolean): Promise<Array<RenderedFile & { status: string }>> {
-  try {
-    const result = await writeFiles(rendered, { force });
-    if (result.conflicts.length > 0) {
-      const list = result.conflicts.map((p) => `  ${relative(process.cwd(), p)}`).join('\n');
-      const error = messages.createError('error.Conflicts', [list]);
-      error.setData({ conflicts: result.conflicts });
-      throw error;
-    }
-    return result.files;
-  } catch (error) {
-    if (error instanceof FileWriteError) {
-      throw messages.createError('error.WriteFailed', [relative(process.cwd(), error.path), error.reason]);
-    }
-    throw error;
+    if (result.files.every((f) => f.status === 'unchanged')) this.log(messages.getMessage('info.NothingChanged'));
+    this.log(messages.getMessage('info.NextStep', [result.name]));
+    return result;
   }
 }

@@ -1,0 +1,155 @@
+/*
+ * Copyright 2026, the plugin-eca-clientcreds contributors.
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+import { relative, resolve, sep } from 'node:path';
+import { Messages, SfError } from '@salesforce/core';
+import { defaultMetadataDir, findProject, ProjectLocation } from '../project/sfdxProject.js';
+import { buildSpec, SpecInput } from '../spec/ecaSpec.js';
+import { scanExistingComponents } from './existingComponents.js';
+import { generatedComponents, loadTemplates, renderFiles, RenderedFile } from './renderFiles.js';
+import { FileWriteError, writeFiles } from './writeFiles.js';
+
+/**
+ * The generate flow: find the project, validate the input into a spec, find the app's components already in the
+ * project, render, write all-or-nothing. Returns the result and the warnings; throws SfErrors worded for the user.
+ */
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.generate');
+
+export type GeneratedFileStatus = 'created' | 'unchanged' | 'overwritten';
+
+export type GeneratedFile = {
+  /** Absolute path. */
+  path: string;
+  /** Metadata type, or UserDefinition / Manifest. */
+  type: string;
+  /** Component name, for metadata files. */
+  fullName?: string;
+  status: GeneratedFileStatus;
+};
+
+export type GenerateResult = {
+  /** API name of the External Client App. */
+  name: string;
+  apiVersion: string;
+  /** Folder holding sfdx-project.json. */
+  projectDir: string;
+  /** Folder the metadata files were written to. */
+  outputDir: string;
+  runAsUsername: string;
+  /** Profile of the Run As user: the generated custom profile or the existing one. */
+  profileName: string;
+  profileGenerated: boolean;
+  userDefinitionFile: string;
+  manifestFile: string;
+  files: GeneratedFile[];
+};
+
+export type GenerateOptions = {
+  /** Where to look for sfdx-project.json (upwards), and the base of relative paths in messages. */
+  cwd: string;
+  /** --output-dir, relative to cwd or absolute. */
+  outputDir?: string;
+  force: boolean;
+};
+
+export type GenerateOutcome = { result: GenerateResult; warnings: string[] };
+
+async function locateProject(cwd: string): Promise<ProjectLocation> {
+  try {
+    return await findProject(cwd);
+  } catch (error) {
+    if (error instanceof SfError && error.name === 'InvalidProjectWorkspaceError') {
+      throw messages.createError('error.NoProject', [cwd]);
+    }
+    throw error;
+  }
+}
+
+function isInside(path: string, folder: string): boolean {
+  const rel = relative(folder, path);
+  return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep) && !/^[A-Za-z]:/.test(rel));
+}
+
+async function write(
+  rendered: RenderedFile[],
+  force: boolean,
+  shown: (path: string) => string
+): Promise<Array<RenderedFile & { status: string }>> {
+  try {
+    const result = await writeFiles(rendered, { force });
+    if (result.conflicts.length > 0) {
+      const list = result.conflicts.map((p) => `  ${shown(p)}`).join('\n');
+      const error = messages.createError('error.Conflicts', [list]);
+      error.setData({ conflicts: result.conflicts });
+      throw error;
+    }
+    return result.files;
+  } catch (error) {
+    if (error instanceof FileWriteError) {
+      throw messages.createError('error.WriteFailed', [shown(error.path), error.reason]);
+    }
+    throw error;
+  }
+}
+
+/** Generates the files of one app into the project around `options.cwd`. */
+export async function generateApp(
+  input: Omit<SpecInput, 'projectApiVersion'>,
+  options: GenerateOptions
+): Promise<GenerateOutcome> {
+  const shown = (path: string): string => relative(options.cwd, path);
+  const project = await locateProject(options.cwd);
+  const { spec, warnings } = buildSpec({ ...input, projectApiVersion: project.sourceApiVersion });
+
+  const outputDir = options.outputDir ? resolve(options.cwd, options.outputDir) : defaultMetadataDir(project);
+  if (!project.packageDirs.some((dir) => isInside(outputDir, dir))) {
+    warnings.push(messages.getMessage('warning.OutputDirOutsidePackageDirs', [outputDir]));
+  }
+
+  const locations = { projectDir: project.root, metadataDir: outputDir };
+  const planned = generatedComponents(spec, locations);
+  const scan = await scanExistingComponents([...project.packageDirs, outputDir], spec.app.name, planned);
+  for (const existing of Object.values(scan.adopted)) {
+    const defaultPath = planned.find((c) => c.type === existing.type)?.path ?? '';
+    warnings.push(
+      messages.getMessage('warning.AdoptedExistingComponent', [
+        existing.type,
+        spec.app.name,
+        shown(existing.path),
+        shown(defaultPath),
+      ])
+    );
+  }
+  for (const group of scan.duplicates) {
+    const list = group.map((f) => shown(f.path)).join(', ');
+    warnings.push(messages.getMessage('warning.DuplicateComponents', [group[0].type, spec.app.name, list]));
+  }
+
+  const rendered = renderFiles(spec, { ...locations, adopted: scan.adopted }, await loadTemplates());
+  const written = await write(rendered, options.force, shown);
+  const pathOf = (type: RenderedFile['type']): string => rendered.find((f) => f.type === type)?.path ?? '';
+
+  return {
+    warnings,
+    result: {
+      name: spec.app.name,
+      apiVersion: spec.apiVersion,
+      projectDir: project.root,
+      outputDir,
+      runAsUsername: spec.user.username,
+      profileName: spec.profile.name,
+      profileGenerated: spec.profile.kind === 'custom',
+      userDefinitionFile: pathOf('UserDefinition'),
+      manifestFile: pathOf('Manifest'),
+      files: written.map((f) => ({
+        path: f.path,
+        type: f.type,
+        ...(f.fullName ? { fullName: f.fullName } : {}),
+        status: f.status as GeneratedFileStatus,
+      })),
+    },
+  };
+}
