@@ -1,0 +1,232 @@
+/*
+ * Copyright 2026, the plugin-eca-clientcreds contributors.
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+import { expect } from 'chai';
+import { Messages, type SfError } from '@salesforce/core';
+import { Duration } from '@salesforce/kit';
+import { makePlan } from '../../src/deploy/deployPlan.js';
+import { executePlan, type ExecutionContext, type ProgressEvent } from '../../src/deploy/deployExecutor.js';
+import type { MetadataDeployer, MetadataDeployOutcome, MetadataDeployRequest } from '../../src/deploy/metadataDeploy.js';
+import type { OrgInventory } from '../../src/deploy/orgInventory.js';
+import { type AppFiles, readAppFiles } from '../../src/deploy/projectFiles.js';
+import { type FakeOrg, fakeApi, fakeOrg } from './fakeOrgApi.js';
+import { type AppProject, writeAppProject } from './fixtures.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.deploy');
+
+const APP = 'My_Integration';
+const PROFILE = 'My Integration Profile';
+const POLICY = 'ExtlClntAppOauthConfigurablePolicies';
+
+function freshInventory(): OrgInventory {
+  return {
+    ecaAvailable: true,
+    permissions: undefined,
+    appExists: false,
+    components: {},
+    profiles: {},
+    permissionSets: { A: '0PS000000000001AAA' },
+    assignedPermissionSetIds: [],
+    requests: 0,
+  };
+}
+
+type Script = (request: MetadataDeployRequest, index: number) => Partial<MetadataDeployOutcome> | Error;
+
+type FakeDeployer = MetadataDeployer & { requests: MetadataDeployRequest[] };
+
+/** A deployer that records requests and answers from a script; successes create profiles in the fake org. */
+function fakeDeployer(org: FakeOrg, script: Script = (): Partial<MetadataDeployOutcome> => ({})): FakeDeployer {
+  const requests: MetadataDeployRequest[] = [];
+  const deployer = (request: MetadataDeployRequest): Promise<MetadataDeployOutcome> => {
+    requests.push(request);
+    const id = `0Af00000000000${requests.length}AAA`;
+    request.onStart?.(id);
+    const answer = script(request, requests.length - 1);
+    if (answer instanceof Error) return Promise.reject(answer);
+    const success = answer.success ?? true;
+    if (success && !request.checkOnly) {
+      for (const c of request.components) {
+        if (c.type === 'Profile') org.profiles.push({ Id: '00e000000000077AAA', Name: c.fullName });
+        else org.components.push({ type: c.type, fullName: c.fullName, externalClientApplication: APP });
+      }
+    }
+    return Promise.resolve({
+      id,
+      status: success ? 'Succeeded' : 'Failed',
+      success,
+      components: request.components.map((c) => ({ type: c.type, fullName: c.fullName, state: request.checkOnly ? 'Validated' : 'Created' })),
+      otherFailures: [],
+      ...answer,
+    });
+  };
+  return Object.assign(deployer, { requests });
+}
+
+async function rejection(p: Promise<unknown>): Promise<SfError> {
+  try {
+    await p;
+  } catch (e) {
+    return e as SfError;
+  }
+  expect.fail('expected an error');
+}
+
+describe('deploy deployExecutor', () => {
+  let project: AppProject;
+  let files: AppFiles;
+  beforeEach(async () => {
+    project = await writeAppProject({ permsets: ['A'], profileName: PROFILE });
+    files = await readAppFiles({ projectRoot: project.root, packageDirs: [project.packageDir], apiVersion: '66.0' });
+  });
+  afterEach(() => project.cleanup());
+
+  const context = (org: FakeOrg, deploy: MetadataDeployer, inventory = freshInventory(), events: ProgressEvent[] = []): ExecutionContext => ({
+    api: fakeApi(org),
+    deploy,
+    inventory,
+    projectRoot: project.root,
+    targetOrg: 'prod',
+    wait: Duration.minutes(1),
+    onProgress: (e) => events.push(e),
+  });
+
+  it('runs the phases in order: profile deploy, user creation with the deployed profile Id, assignment, app deploy', async () => {
+    const org = fakeOrg();
+    const deployer = fakeDeployer(org);
+    const events: ProgressEvent[] = [];
+    const ctx = context(org, deployer, freshInventory(), events);
+    const result = await executePlan(makePlan(files, freshInventory(), { dryRun: false }), ctx);
+    expect(deployer.requests.map((r) => r.components.map((c) => c.type))).to.deep.equal([
+      ['Profile'],
+      ['ExternalClientApplication', 'ExtlClntAppGlobalOauthSettings', 'ExtlClntAppOauthSettings', 'ExtlClntAppConfigurablePolicies', POLICY],
+    ]);
+    const user = org.users[0];
+    expect(user.ProfileId).to.equal('00e000000000077AAA');
+    expect(org.assignments).to.deep.equal([{ AssigneeId: user.Id, PermissionSetId: '0PS000000000001AAA' }]);
+    expect(result.steps.every((s) => s.status === 'done')).to.equal(true);
+    expect(result.runAsUserId).to.equal(user.Id);
+    expect(result.deployIds).to.have.length(2);
+    expect(result.components.map((c) => c.state)).to.deep.equal(Array(6).fill('Created'));
+    expect(result.components[0].filePath).to.equal(`force-app/main/default/profiles/${PROFILE}.profile-meta.xml`);
+    expect(events.filter((e) => e.kind === 'phase' && e.status === 'start').map((e) => (e.kind === 'phase' ? e.phase : ''))).to.deep.equal([
+      'deploy',
+      'createUser',
+      'assignPermissionSets',
+      'deploy',
+    ]);
+  });
+
+  it('a component failure stops the run, lists what was done, and marks the rest', async () => {
+    const org = fakeOrg();
+    const deployer = fakeDeployer(org, (request, i) =>
+      i === 1
+        ? {
+            success: false,
+            status: 'Failed',
+            components: request.components.map((c) =>
+              c.type === POLICY
+                ? { type: c.type, fullName: c.fullName, state: 'Failed' as const, problem: 'Enter a valid execution user for the OAuth client credentials flow.', line: 2 }
+                : { type: c.type, fullName: c.fullName, state: 'NotDeployed' as const }
+            ),
+          }
+        : {}
+    );
+    const error = await rejection(executePlan(makePlan(files, freshInventory(), { dryRun: false }), context(org, deployer)));
+    expect(error.name).to.equal('ComponentFailuresError');
+    expect(error.message).to.include(
+      `${POLICY} ${APP}_oauthPlcy (force-app/main/default/extlClntAppOauthPolicies/${APP}_oauthPlcy.ecaOauthPlcy-meta.xml:2)`
+    );
+    expect(error.message).to.include(messages.getMessage('advice.executionUser'));
+    expect(error.message).to.include(`- profile: create ${PROFILE}`);
+    expect(error.message).to.include('- user: create integration.user@example.com.test');
+    expect(error.actions).to.include(messages.getMessage('action.rerun'));
+    const data = error.data as { steps: Array<{ step: string; status: string }>; components: Array<{ type: string; state: string; problem?: string }> };
+    expect(data.steps.map((s) => s.status)).to.deep.equal(['done', 'done', 'done', 'failed', 'failed']);
+    expect(data.components.find((c) => c.type === POLICY)).to.deep.include({ state: 'Failed', problem: 'Enter a valid execution user for the OAuth client credentials flow.' });
+    expect(error.exitCode).to.equal(1);
+  });
+
+  it('an org error mid-way is mapped (session expired) and lists what was done', async () => {
+    const org = fakeOrg({ createErrors: { User: { errorCode: 'INVALID_SESSION_ID', message: 'Session expired or invalid' } } });
+    const error = await rejection(executePlan(makePlan(files, freshInventory(), { dryRun: false }), context(org, fakeDeployer(org))));
+    expect(error.name).to.equal('SessionExpiredError');
+    expect(error.message).to.include(messages.getMessage('info.doneBeforeFailure', [`- profile: create ${PROFILE}`]));
+    expect((error.data as { steps: Array<{ status: string }> }).steps.map((s) => s.status)).to.deep.equal([
+      'done',
+      'failed',
+      'notRun',
+      'notRun',
+      'notRun',
+    ]);
+  });
+
+  it('a failure before anything changed says so', async () => {
+    const org = fakeOrg();
+    const deployer = fakeDeployer(org, () => Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+    const error = await rejection(executePlan(makePlan(files, freshInventory(), { dryRun: false }), context(org, deployer)));
+    expect(error.name).to.equal('OrgUnreachableError');
+    expect(error.message).to.include(messages.getMessage('info.nothingChanged'));
+  });
+
+  it('falls back to two phases when the org refuses the new policy as a duplicate of one it generated', async () => {
+    const org = fakeOrg();
+    const deployer = fakeDeployer(org, (request) => {
+      const policy = request.components.find((c) => c.type === POLICY);
+      if (policy && request.components.length > 1) {
+        return {
+          success: false,
+          components: request.components.map((c) =>
+            c === policy
+              ? { type: c.type, fullName: c.fullName, state: 'Failed' as const, problem: `DUPLICATE_VALUE: ExtlClntAppOauthSettingsId duplicates value on ${APP}_oauth_defaultPolicy` }
+              : { type: c.type, fullName: c.fullName, state: 'NotDeployed' as const }
+          ),
+        };
+      }
+      if (!policy) org.components.push({ type: POLICY, fullName: `${APP}_oauth_defaultPolicy`, externalClientApplication: APP });
+      return {};
+    });
+    const result = await executePlan(makePlan(files, freshInventory(), { dryRun: false }), context(org, deployer));
+    expect(deployer.requests.map((r) => r.components.map((c) => c.fullName).join(','))).to.deep.equal([
+      PROFILE,
+      `${APP},${APP}_glbloauth,${APP}_oauth,${APP}_plcy,${APP}_oauthPlcy`,
+      `${APP},${APP}_glbloauth,${APP}_oauth,${APP}_plcy`,
+      `${APP}_oauth_defaultPolicy`,
+    ]);
+    expect(result.components.find((c) => c.type === POLICY)).to.deep.include({
+      fullName: `${APP}_oauth_defaultPolicy`,
+      localFullName: `${APP}_oauthPlcy`,
+      adopted: true,
+      state: 'Created',
+    });
+  });
+
+  it('dry run: one check-only deploy, no user or assignment, steps validated or would run', async () => {
+    const org = fakeOrg();
+    const deployer = fakeDeployer(org);
+    const result = await executePlan(makePlan(files, freshInventory(), { dryRun: true }), context(org, deployer));
+    expect(deployer.requests).to.have.length(1);
+    expect(deployer.requests[0].checkOnly).to.equal(true);
+    expect(org.users).to.have.length(0);
+    expect(result.steps.map((s) => `${s.step}:${s.status}`)).to.deep.equal([
+      'profile:validated',
+      'user:wouldRun',
+      'permissionSets:wouldRun',
+      'app:validated',
+      'oauthPolicy:wouldRun',
+    ]);
+  });
+
+  it('a dry run failure says nothing was changed and does not suggest a rerun', async () => {
+    const org = fakeOrg();
+    const deployer = fakeDeployer(org, (request) => ({
+      success: false,
+      components: request.components.map((c) => ({ type: c.type, fullName: c.fullName, state: 'Failed' as const, problem: 'bad' })),
+    }));
+    const error = await rejection(executePlan(makePlan(files, freshInventory(), { dryRun: true }), context(org, deployer)));
+    expect(error.message).to.include(messages.getMessage('info.dryRunNothingChanged'));
+    expect(error.actions).not.to.include(messages.getMessage('action.rerun'));
+  });
+});
