@@ -91,6 +91,23 @@ describe('emulator metadata deploy', () => {
     expect(state.getComponent('ExternalClientApplication', 'Polled')).to.not.equal(undefined);
   });
 
+  it('deploys a zip with its files under unpackaged/ (singlePackage=false)', async () => {
+    const result = await driver.deploy([header('Wrapped')], { unpackaged: true });
+    expect(result.status).to.equal('Succeeded');
+    expect(result.details?.componentSuccesses?.map((s) => s.fileName)).to.deep.equal([
+      'unpackaged/externalClientApps/Wrapped.eca',
+      'unpackaged/package.xml',
+    ]);
+  });
+
+  it('maps standard profile fullNames (Admin) to their profiles instead of creating new ones', async () => {
+    const before = driver.state.profiles.size;
+    const admin = profileXml({ license: 'Salesforce', permissions: { ViewClientSecret: true } }).replace('<custom>true', '<custom>false');
+    expect((await driver.deploy([profile('Admin', admin)])).status).to.equal('Succeeded');
+    expect(driver.state.profiles.size).to.equal(before);
+    expect(driver.state.profileByName('System Administrator')?.permissions).to.include({ ViewClientSecret: true, ModifyAllData: true });
+  });
+
   it('reports a redeploy of the same file as unchanged', async () => {
     await driver.deploy([header('Same')]);
     const again = await driver.deploy([header('Same')]);
@@ -269,9 +286,14 @@ describe('emulator metadata deploy', () => {
     expect(driver.state.profileByName('Overlay')?.permissions).to.include({ ApiEnabled: false, ViewAllData: true });
   });
 
-  it('fails a Profile whose userLicense the org does not have', async () => {
+  it('fails a Profile whose userLicense the org does not have, or that changes an existing profile’s license', async () => {
     const result = await driver.deploy([profile('Licensed', profileXml({ license: 'Salesforce API Integration' }))]);
     expect(failuresOf(result)).to.deep.equal([['Profile', 'Licensed', 'In field: userLicense - no UserLicense named Salesforce API Integration found']]);
+    await driver.deploy([profile('Licensed')]);
+    const change = await driver.deploy([profile('Licensed', profileXml({ license: 'Salesforce' }))]);
+    expect(failuresOf(change)).to.deep.equal([
+      ['Profile', 'Licensed', "You can't change the user license of profile Licensed from Salesforce Integration to Salesforce."],
+    ]);
   });
 
   describe('consumer key and secret', () => {

@@ -47,12 +47,12 @@ export function packageXml(components: Component[], version: string): string {
 }
 
 /** A deploy zip in metadata format (singlePackage: no prefix), as SDR builds it. */
-export async function deployZip(components: Component[], version: string, manifest?: string): Promise<string> {
+export async function deployZip(components: Component[], version: string, manifest?: string, prefix = ''): Promise<string> {
   const zip = new JSZip();
-  zip.file('package.xml', manifest ?? packageXml(components, version));
+  zip.file(`${prefix}package.xml`, manifest ?? packageXml(components, version));
   for (const c of components) {
     const { folder, suffix } = TYPE_FILES[c.type] ?? { folder: 'unknown', suffix: 'unknown' };
-    zip.file(`${folder}/${c.fullName}.${suffix}`, c.xml);
+    zip.file(`${prefix}${folder}/${c.fullName}.${suffix}`, c.xml);
   }
   return (await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' })).toString('base64');
 }
@@ -86,15 +86,23 @@ export class MetadataDriver {
 
   public async startDeploy(
     components: Component[],
-    options: { version?: string; checkOnly?: boolean; rollbackOnError?: boolean; ignoreWarnings?: boolean; manifest?: string } = {}
+    options: {
+      version?: string;
+      checkOnly?: boolean;
+      rollbackOnError?: boolean;
+      ignoreWarnings?: boolean;
+      manifest?: string;
+      /** Zip as a non-singlePackage deploy: everything under `unpackaged/`. */
+      unpackaged?: boolean;
+    } = {}
   ): Promise<string> {
     const version = options.version ?? '66.0';
-    const zip = await deployZip(components, version, options.manifest);
+    const zip = await deployZip(components, version, options.manifest, options.unpackaged ? 'unpackaged/' : '');
     const started = await this.result(
       'deploy',
       `<ZipFile>${zip}</ZipFile><DeployOptions><rollbackOnError>${String(options.rollbackOnError ?? true)}</rollbackOnError>` +
         `<ignoreWarnings>${String(options.ignoreWarnings ?? false)}</ignoreWarnings><checkOnly>${String(options.checkOnly ?? false)}</checkOnly>` +
-        '<singlePackage>true</singlePackage><purgeOnDelete>false</purgeOnDelete></DeployOptions>'
+        `<singlePackage>${String(!options.unpackaged)}</singlePackage><purgeOnDelete>false</purgeOnDelete></DeployOptions>`
     );
     return String(started.id);
   }

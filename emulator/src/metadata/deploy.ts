@@ -7,7 +7,7 @@ import { newStagedCredential, type MetadataFields, type OrgState } from '../stat
 import { childText, isSyntaxError, parseComponentXml, type XmlElement } from './componentXml.js';
 import { ORG_RULES, type DeployCandidate } from './deployRules.js';
 import { SCHEMAS, TYPE_FILES } from './schema.js';
-import { metadataFileName, profileFields, schemaFields, toFields, withoutGenerated } from './store.js';
+import { metadataFileName, profileFields, profileNameOf, schemaFields, toFields, withoutGenerated } from './store.js';
 import { isModelledType, unknownTypeProblem, validateComponent, type Problem } from './validate.js';
 import { readZip } from './zip.js';
 import type { XmlOutObject } from './soapEnvelope.js';
@@ -242,7 +242,7 @@ const APPLY_ORDER = [
 function applyComponent(state: OrgState, c: DeployCandidate, fields: MetadataFields, userId: string): void {
   state.putComponent(c.type, c.fullName, fields, userId);
   if (c.type === 'Profile') {
-    state.upsertProfileFromMetadata(c.fullName, fields);
+    state.upsertProfileFromMetadata(profileNameOf(c.fullName), fields);
     return;
   }
   if (c.type !== 'ExtlClntAppGlobalOauthSettings') return;

@@ -168,12 +168,26 @@ const consumerKeyRules: DeployRule = (state, candidates, options) => {
   }
 };
 
-/** A Profile's userLicense must be a license of the org (section 8) [D; text U]. */
+/**
+ * A Profile's userLicense must be a license of the org (section 8) [D; text U], and an existing profile keeps its
+ * license (a profile's license is fixed when it is created) [U].
+ */
 const profileLicenseExists: DeployRule = (state, candidates) => {
   for (const c of candidates.filter((x) => x.type === 'Profile' && parsed(x))) {
     const license = childText(c.elements, 'userLicense');
-    if (license && !state.licenseByName(license)) {
+    if (!license) continue;
+    const found = state.licenseByName(license);
+    const existing = state.profileByName(profileNameOf(c.fullName));
+    if (!found) {
       add(c, 'LICENSE_NOT_FOUND', `In field: userLicense - no UserLicense named ${license} found`, 'userLicense');
+    } else if (existing && existing.UserLicenseId !== found.Id) {
+      const current = state.licenses.get(existing.UserLicenseId)?.Name ?? existing.UserLicenseId;
+      add(
+        c,
+        'LICENSE_CHANGED',
+        `You can't change the user license of profile ${existing.Name} from ${current} to ${license}.`,
+        'userLicense'
+      );
     }
   }
 };
