@@ -19,7 +19,7 @@ import { introspect, revoke, token } from './oauth/token.js';
 import { connectOauth } from './rest/connectOauth.js';
 import { identity, isSupportedVersion, limits, listVersions, resources, userinfo } from './rest/identity.js';
 import { query } from './rest/query.js';
-import { sobjects } from './rest/sobjects.js';
+import { sobjects, toolingDescribe } from './rest/sobjects.js';
 import { extractSoapMethod, soapFault } from './soap.js';
 import type { HttpFault, OrgState } from './state.js';
 
@@ -81,8 +81,7 @@ function routeData(ctx: RouteContext, req: EmuRequest, version: string, rest: st
     case 'queryAll':
       return query(ctx, req, version, false);
     case 'tooling':
-      // No source tracking outside scratch orgs: SourceMember describe is 404 (wire section 5).
-      return rest[1] === 'query' ? query(ctx, req, version, true) : notFound();
+      return rest[1] === 'query' ? query(ctx, req, version, true) : toolingDescribe(ctx, req, version, rest.slice(1));
     case 'sobjects':
       return sobjects(ctx, req, version, rest.slice(1));
     case 'limits':

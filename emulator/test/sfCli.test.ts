@@ -84,10 +84,7 @@ describe('the real sf CLI against the emulator', function () {
   const sf = <T>(args: string[], env: Record<string, string> = {}): ReturnType<typeof runSf<T>> =>
     runSf<T>(args, { cwd: project.dir, home: project.home, env });
 
-  before(async () => {
-    await ensureSfCli();
-    emu = await startEmulator({ deployInProgressPolls: 1 });
-    project = await makeProject({ sourceApiVersion: '66.0' });
+  const writeSources = async (): Promise<void> => {
     for (const [path, xml] of Object.entries(FILES)) {
       const file = join(sourceDir(), path);
       // eslint-disable-next-line no-await-in-loop
@@ -95,6 +92,13 @@ describe('the real sf CLI against the emulator', function () {
       // eslint-disable-next-line no-await-in-loop
       await writeFile(file, xml);
     }
+  };
+
+  before(async () => {
+    await ensureSfCli();
+    emu = await startEmulator({ deployInProgressPolls: 1 });
+    project = await makeProject({ sourceApiVersion: '66.0' });
+    await writeSources();
     const login = await sf<{ username: string; orgId: string }>(
       ['org', 'login', 'access-token', '--instance-url', emu.instanceUrl, '--no-prompt', '--alias', 'emu', '--json'],
       { SF_ACCESS_TOKEN: emu.admin.accessToken }
@@ -184,5 +188,27 @@ describe('the real sf CLI against the emulator', function () {
     expect(out.exitCode, out.stdout + out.stderr).to.equal(0);
     expect(out.json?.result?.records).to.have.length(1);
     expect(out.json?.result?.records[0]).to.include({ Username: RUN_AS, IsActive: true });
+  });
+
+  it('deploys to an emulator posing as a scratch org, answering the source tracking queries', async () => {
+    const scratch = await startEmulator({ orgKind: 'scratch' });
+    // The retrieve above wrote the first org's orgScopedExternalApp into the file; another org rejects it.
+    await writeSources();
+    try {
+      scratch.control.seedUser({ Username: RUN_AS, LastName: 'Integration', Email: 'cli@example.com', profileName: 'Minimum Access - API Only Integrations' });
+      const login = await sf(
+        ['org', 'login', 'access-token', '--instance-url', scratch.instanceUrl, '--no-prompt', '--alias', 'scratch', '--json'],
+        { SF_ACCESS_TOKEN: scratch.admin.accessToken }
+      );
+      expect(login.exitCode, login.stdout + login.stderr).to.equal(0);
+      const out = await sf<DeployJson>(['project', 'deploy', 'start', '--source-dir', 'force-app', '--target-org', 'scratch', '--wait', '5', '--json']);
+      expect(out.exitCode, out.stdout + out.stderr).to.equal(0);
+      expect(out.json?.result?.status).to.equal('Succeeded');
+      const tooling = scratch.control.requestLog().filter((e) => e.path.includes('/tooling/'));
+      expect(tooling.length).to.be.greaterThan(0);
+      expect(tooling.every((e) => e.status === 200)).to.equal(true);
+    } finally {
+      await scratch.stop();
+    }
   });
 });

@@ -112,5 +112,12 @@ describe('emulator SOQL', () => {
     const scratch = await call(emu.instanceUrl, `/services/data/v66.0/tooling/query?q=${soql}`, { token: emu.admin.accessToken });
     expect(scratch.status).to.equal(200);
     expect((scratch.body as { records: Rec[] }).records.map((r) => r.MemberType)).to.include('ExternalClientApplication');
+    const describe = await call(emu.instanceUrl, '/services/data/v66.0/tooling/sobjects/SourceMember/describe', { token: emu.admin.accessToken });
+    expect(describe.body).to.have.property('name', 'SourceMember');
+  });
+
+  it('answers the SourceMember describe probe with 404 outside scratch orgs (no source tracking)', async () => {
+    const describe = await call(emu.instanceUrl, '/services/data/v66.0/tooling/sobjects/SourceMember/describe', { token: emu.admin.accessToken });
+    expect(describe.status).to.equal(404);
   });
 });

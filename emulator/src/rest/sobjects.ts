@@ -14,7 +14,7 @@ import { validateUser, type UserInput } from './userValidation.js';
  * oauth-client-credentials.md section 6).
  */
 
-function describe(def: ObjectDef, version: string): EmuResponse {
+export function describe(def: ObjectDef, version: string): EmuResponse {
   return json(200, {
     name: def.name,
     label: def.name,
@@ -152,6 +152,17 @@ function insertAssignment(state: OrgState, auth: Authenticated, body: Record<str
   }
   const assignment = state.assignPermissionSet(user.Id, ps.Id);
   return json(201, { id: assignment.Id, success: true, errors: [] });
+}
+
+/**
+ * /services/data/vXX.X/tooling/sobjects/<Type>/describe: only SourceMember, only in scratch orgs (source tracking,
+ * org-wire-protocol.md sections 3.4 and 5); elsewhere 404, which the CLI reads as "no tracking".
+ */
+export function toolingDescribe(ctx: RouteContext, req: EmuRequest, version: string, rest: string[]): EmuResponse {
+  const auth = authenticateApi(ctx.state, req);
+  if (!isAuthenticated(auth)) return auth;
+  const def = rest.length === 3 && rest[0] === 'sobjects' && rest[2] === 'describe' ? findObject(ctx.state, rest[1], true) : undefined;
+  return def?.tooling && req.method === 'GET' ? describe(def, version) : notFound();
 }
 
 /** Routes /services/data/vXX.X/sobjects/<rest>. */
