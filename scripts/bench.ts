@@ -13,9 +13,9 @@ import { ensureSfCli, runSf } from '../test/sf-cli/sfCli.js';
 
 /**
  * `npm run bench`: how fast the plugin is, as a table (median of RUNS runs; ratios measured side by side in one run).
- *   1. start-up: `generate` cold against `bin/run.js --version` and `node -e 0`;
- *   2. the full setup at LATENCY ms per request: this plugin's `deploy` against the manual path with the real sf CLI;
- *   3. `test`: requests and time to a verified token against the floor (minimum round trips x latency).
+ * 1. start-up: `generate` cold against `bin/run.js --version` and `node -e 0`;
+ * 2. the full setup at LATENCY ms per request: this plugin's `deploy` against the manual path with the real sf CLI;
+ * 3. `test`: requests and time to a verified token against the floor (minimum round trips x latency).
  * A script, not a test: numbers vary by machine; nothing here asserts a time.
  */
 
@@ -100,7 +100,7 @@ async function freshOrg(withSf: boolean): Promise<Org> {
   }
   const gen = await runCli(generateArgs, opts);
   if (gen.exitCode !== 0) throw new Error(`generate failed: ${gen.stderr}`);
-  emu.control.clearRequestLog({});
+  emu.control.clearRequestLog();
   return { emu, project };
 }
 
@@ -111,7 +111,7 @@ async function pluginDeploy(): Promise<Sample> {
       cwd: project.dir,
       home: project.home,
     });
-    return { ...s, requests: emu.control.requestLog({}).length };
+    return { ...s, requests: emu.control.requestLog().length };
   } finally {
     await emu.stop();
     await project.cleanup();
@@ -124,14 +124,14 @@ async function manualDeploy(): Promise<Sample> {
   const opts = { cwd: project.dir, home: project.home };
   const dir = 'force-app/main/default';
   const steps: Array<(profileId: string) => string[]> = [
-    () => ['project', 'deploy', 'start', '--source-dir', `${dir}/profiles`, '--wait', '10', '--target-org', 'emu', '--json'],
-    () => ['data', 'query', '-q', `SELECT Id FROM Profile WHERE Name='${APP} Integration'`, '--target-org', 'emu', '--json'],
-    (profileId) => [
+    (): string[] => ['project', 'deploy', 'start', '--source-dir', `${dir}/profiles`, '--wait', '10', '--target-org', 'emu', '--json'],
+    (): string[] => ['data', 'query', '-q', `SELECT Id FROM Profile WHERE Name='${APP} Integration'`, '--target-org', 'emu', '--json'],
+    (profileId): string[] => [
       'data', 'create', 'record', '--sobject', 'User', '--target-org', 'emu', '--json', '--values',
       `Username=${RUN_AS} LastName=Integration Email=admin@example.com Alias=benchint ProfileId=${profileId} ` +
         'TimeZoneSidKey=America/Los_Angeles LocaleSidKey=en_US EmailEncodingKey=UTF-8 LanguageLocaleKey=en_US',
     ],
-    () => ['project', 'deploy', 'start', '--wait', '10', '--target-org', 'emu', '--json',
+    (): string[] => ['project', 'deploy', 'start', '--wait', '10', '--target-org', 'emu', '--json',
       ...['externalClientApps', 'extlClntAppGlobalOauthSets', 'extlClntAppOauthSettings', 'extlClntAppPolicies', 'extlClntAppOauthPolicies']
         .flatMap((f) => ['--source-dir', `${dir}/${f}`])],
   ];
@@ -147,7 +147,7 @@ async function manualDeploy(): Promise<Sample> {
       const records = (s.result.json?.result as { records?: Array<{ Id: string }> } | undefined)?.records;
       if (records?.[0]) profileId = records[0].Id;
     }
-    return { ms, peakMb, requests: emu.control.requestLog({}).length };
+    return { ms, peakMb, requests: emu.control.requestLog().length };
   } finally {
     await emu.stop();
     await project.cleanup();
@@ -212,14 +212,14 @@ async function tokenTest(): Promise<string[]> {
       const inCommand: number[] = [];
       for (let i = 0; i < RUNS; i++) {
         /* eslint-disable no-await-in-loop */
-        emu.control.clearRequestLog({});
+        emu.control.clearRequestLog();
         const s = await measure((o) => runCli(['eca', 'clientcreds', 'test', ...mode.args], o), {
           cwd: project.dir,
           home: project.home,
           env: mode.env,
         });
-        samples.push({ ...s, requests: emu.control.requestLog({}).length });
-        inCommand.push(((s.result.json?.result as { elapsedMs?: number }) ?? {}).elapsedMs ?? Number.NaN);
+        samples.push({ ...s, requests: emu.control.requestLog().length });
+        inCommand.push((s.result.json?.result as { elapsedMs?: number } | undefined)?.elapsedMs ?? Number.NaN);
         /* eslint-enable no-await-in-loop */
       }
       lines.push(
