@@ -34,7 +34,7 @@ type Consumer = { id?: string; key?: string; secret?: string };
 const PAGE_SIZE = 100;
 const MAX_PAGES = 50;
 
-export type CredentialsErrorKind = 'setting' | 'permission' | 'other';
+export type CredentialsErrorKind = 'setting' | 'permission' | 'session' | 'other';
 
 /**
  * Which missing prerequisite an error from the credentials API points at. Exact texts are unverified [U]: the
@@ -44,6 +44,7 @@ export type CredentialsErrorKind = 'setting' | 'permission' | 'other';
 export function classifyCredentialsError(error: { errorCode?: string; message?: string; name?: string }): CredentialsErrorKind {
   const code = (error.errorCode ?? error.name ?? '').toUpperCase();
   const message = error.message ?? '';
+  if (code === 'INVALID_SESSION_ID' || /session expired or invalid|invalid session id|no refresh token/i.test(message)) return 'session';
   if (/not enabled for this user|ViewClientSecret|View Client Secret|ExternalClientApp(Developer|Admin)|External Client App (Developer|Admin)/i.test(message))
     return 'permission';
   if (code === 'INSUFFICIENT_ACCESS' || code === 'INSUFFICIENT_ACCESS_OR_READONLY') return 'permission';
@@ -123,6 +124,8 @@ function credentialsError(error: unknown, step: Step): SfError {
       return messages.createError('error.SecretApiSettingOff', [detail]);
     case 'permission':
       return permissionError(step, detail);
+    case 'session':
+      return messages.createError('error.OrgSessionExpired', [detail]);
     default:
       return messages.createError('error.CredentialsReadFailed', [detail]);
   }

@@ -30,7 +30,8 @@ export function soqlString(value: string): string {
 export function createOrgAccess(conn: Connection, orgId: string): OrgAccess {
   const apiVersion = conn.getApiVersion();
   // jsforce types readMetadata by its own list of type names, which lacks the ECA types.
-  const readMetadata = conn.metadata.read.bind(conn.metadata) as (type: string, fullNames: string[]) => Promise<unknown>;
+  const readMetadata = (type: string, fullNames: string[]): Promise<unknown> =>
+    (conn.metadata.read as (t: string, names: string[]) => Promise<unknown>).call(conn.metadata, type, fullNames);
   const metadata: MetadataReader = {
     list: async (queries) => {
       const result = await conn.metadata.list(queries, apiVersion);

@@ -117,6 +117,19 @@ describe('eca clientcreds test (e2e, emulator)', function () {
       expect(result.stdout).to.not.include(credentials(app.name).secret);
     });
 
+    it('makes one token request and one REST call with the token (plus three Connect REST reads for the credentials)', async () => {
+      const app = await newApp();
+      emu.control.clearRequestLog();
+      const result = await run(['--target-org', ALIAS, '--name', app.name, '--json']);
+      expect(result.exitCode).to.equal(0);
+      const log = emu.control.requestLog().map((r) => `${r.method} ${r.path.replace(/\/+/g, '/').split('?')[0]}`);
+      expect(log.filter((l) => l.includes('/services/oauth2/token'))).to.have.length(1);
+      expect(log.filter((l) => l.includes('/apps/oauth/'))).to.have.length(3);
+      expect(log.filter((l) => l.includes('/sobjects/User/'))).to.have.length(1);
+      expect(log.filter((l) => l.includes('/userinfo'))).to.have.length(0);
+      expect(log.filter((l) => l.includes('/Soap/'))).to.have.length(0);
+    });
+
     it('passes with --client-id, the secret in SF_CLIENT_SECRET, --instance-url and HTTP Basic; prints a summary', async () => {
       const app = await newApp();
       const { key, secret } = credentials(app.name);
@@ -165,6 +178,14 @@ describe('eca clientcreds test (e2e, emulator)', function () {
       } finally {
         emu.control.grantPermission({ username: adminUsername, permission: 'ViewClientSecret' });
       }
+    });
+
+    it('says the login expired when the target org session is no longer valid', async () => {
+      const app = await newApp();
+      const { accessToken } = emu.control.createSession({ username: adminUsername });
+      await loginToEmulator(emu, project.home, 'expiring', { accessToken });
+      emu.control.expireSession({ token: accessToken });
+      await expectFailure(['--target-org', 'expiring', '--name', app.name], 'OrgSessionExpiredError');
     });
 
     it('lists the apps it found when --name is not in the org', async () => {

@@ -135,6 +135,8 @@ describe('oauth/consumerCredentials', () => {
       [{ message: 'This API is not enabled for this user' }, 'permission'],
       [{ errorCode: 'INSUFFICIENT_ACCESS', message: 'insufficient access rights' }, 'permission'],
       [{ message: 'Missing permission ViewClientSecret' }, 'permission'],
+      [{ errorCode: 'INVALID_SESSION_ID', message: 'Session expired or invalid' }, 'session'],
+      [{ message: 'Error authenticating with the refresh token due to: No refresh token found' }, 'session'],
       [{ errorCode: 'SERVER_ERROR', message: 'oops' }, 'other'],
     ];
     for (const [input, kind] of cases) {

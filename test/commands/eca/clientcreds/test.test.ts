@@ -136,6 +136,36 @@ describe('eca clientcreds test (command)', () => {
     expect(ux.warn.getCalls().map((c) => c.args[0])).to.include(messages.getMessage('warning.ShowToken', ['the Run As user']));
   });
 
+  it('uses the default target-org (from config) when no host is given', async () => {
+    await $$.stubConfig({ 'target-org': testOrg.username });
+    process.env.SF_CLIENT_SECRET = SECRET;
+    const result = await Test.run(['--client-id', 'k', '--run-as-username', 'integration@acme.com']);
+    expect(result).to.include({ expectedOrgId: testOrg.orgId, tokenEndpoint: `${INSTANCE}/services/oauth2/token` });
+  });
+
+  it('ignores a default target-org (from config) when --instance-url points at another org', async () => {
+    await $$.stubConfig({ 'target-org': testOrg.username });
+    process.env.SF_CLIENT_SECRET = SECRET;
+    const result = await Test.run(['--instance-url', 'https://other.my.salesforce.com', '--client-id', 'k', '--run-as-username', 'integration@acme.com']);
+    expect(result.expectedOrgId).to.equal(undefined);
+    expect(fake.requests[0].url).to.equal('https://other.my.salesforce.com/services/oauth2/token');
+  });
+
+  it('uses an explicit --target-org as the expected org even with --instance-url', async () => {
+    process.env.SF_CLIENT_SECRET = SECRET;
+    const result = await Test.run([
+      '--target-org',
+      testOrg.username,
+      '--instance-url',
+      'https://other.my.salesforce.com',
+      '--client-id',
+      'k',
+      '--run-as-username',
+      'integration@acme.com',
+    ]);
+    expect(result.expectedOrgId).to.equal(testOrg.orgId);
+  });
+
   it('refuses login.salesforce.com before asking for or sending a secret', async () => {
     const prompter = stubPrompter($$.SANDBOX);
     try {
