@@ -132,6 +132,29 @@ async function checkAllFiles(result: GenerateResult): Promise<void> {
   expect(userDef.permsets).to.be.an('array');
 }
 
+/**
+ * What `sf project deploy start` sees: SDR resolves every written file to the component we reported, and the
+ * manifest resolves to exactly those source files, listed the way SDR itself would list them.
+ */
+async function checkSdrResolution(result: GenerateResult): Promise<void> {
+  const { ComponentSet } = await import('@salesforce/source-deploy-retrieve');
+  const fromSource = await ComponentSet.fromSource(result.outputDir);
+  const reported = result.files.filter((f) => f.fullName).map((f) => `${f.type}:${f.fullName}`);
+  expect(fromSource.toArray().map((c) => `${c.type.name}:${c.fullName}`)).to.have.members(reported);
+  const fromManifest = await ComponentSet.fromManifest({
+    manifestPath: result.manifestFile,
+    resolveSourcePaths: [result.outputDir],
+  });
+  const resolved = fromManifest.getSourceComponents().toArray();
+  expect(resolved.map((c) => `${c.type.name}:${c.fullName}`)).to.have.members(reported);
+  expect(resolved.map((c) => c.xml)).to.have.members(result.files.filter((f) => f.fullName).map((f) => f.path));
+  const sdrPackage = fromSource.getObject();
+  const ours = plainParser.parse(await readFile(result.manifestFile, 'utf8')) as {
+    Package: { types: Array<{ members: string; name: string }> };
+  };
+  expect(ours.Package.types.map((t) => ({ members: [t.members], name: t.name }))).to.deep.equal(sdrPackage.Package.types);
+}
+
 describe('e2e: sf eca clientcreds generate', function () {
   this.timeout(120_000);
   let project: TempProject;
@@ -163,6 +186,7 @@ describe('e2e: sf eca clientcreds generate', function () {
         ].sort()
       );
       await checkAllFiles(result);
+      await checkSdrResolution(result);
 
       const before = await snapshot(project.dir);
       const second = await runCli<GenerateResult>(args, { cwd: project.dir, home: project.home });
