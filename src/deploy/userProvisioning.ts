@@ -46,6 +46,18 @@ export async function profileIdByName(api: OrgApi, name: string): Promise<string
   return rows[0].Id;
 }
 
+/** Org error codes that say nothing about the user definition (session, server, limits): mapped by the caller. */
+const NOT_ABOUT_THE_USER = new Set([
+  'INVALID_SESSION_ID',
+  'UNKNOWN_EXCEPTION',
+  'SERVER_UNAVAILABLE',
+  'REQUEST_LIMIT_EXCEEDED',
+  'REQUEST_RUNNING_TOO_LONG',
+  'API_DISABLED_FOR_ORG',
+  'INSUFFICIENT_ACCESS',
+  'INSUFFICIENT_ACCESS_OR_READONLY',
+]);
+
 /** Creates the user; returns its Id. Org validation errors become messages with the fix. */
 export async function createUser(api: OrgApi, definition: UserDefinition, profileId: string): Promise<string> {
   try {
@@ -59,7 +71,7 @@ export async function createUser(api: OrgApi, definition: UserDefinition, profil
     // Any other field validation error of the org (REQUIRED_FIELD_MISSING, INVALID_EMAIL_ADDRESS, STRING_TOO_LONG,
     // INVALID_NEW_USERNAME, a restricted picklist, a license limit...) is about the user definition; a session or
     // network failure is not, and is mapped by the caller.
-    if (code && code !== 'INVALID_SESSION_ID' && /^[A-Z_]+$/.test(code)) {
+    if (code && !NOT_ABOUT_THE_USER.has(code) && /^[A-Z_]+$/.test(code)) {
       throw messages.createError('error.UserRejected', [definition.Username, `${code}: ${detail}`]);
     }
     throw e;

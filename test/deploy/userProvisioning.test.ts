@@ -72,10 +72,13 @@ describe('deploy userProvisioning', () => {
     expect(error.message).to.include('INVALID_EMAIL_ADDRESS');
   });
 
-  it('leaves session errors to the caller', async () => {
-    const api = fakeApi(fakeOrg({ createErrors: { User: { errorCode: 'INVALID_SESSION_ID', message: 'Session expired or invalid' } } }));
-    const error = await rejection(createUser(api, definition, '00e000000000002AAA'));
-    expect(error.name).to.equal('INVALID_SESSION_ID');
+  it('leaves session, server and access errors to the caller', async () => {
+    for (const errorCode of ['INVALID_SESSION_ID', 'UNKNOWN_EXCEPTION', 'INSUFFICIENT_ACCESS']) {
+      const api = fakeApi(fakeOrg({ createErrors: { User: { errorCode, message: 'x' } } }));
+      // eslint-disable-next-line no-await-in-loop
+      const error = await rejection(createUser(api, definition, '00e000000000002AAA'));
+      expect(error.name).to.equal(errorCode);
+    }
   });
 
   it('resolves a profile Id by name, or says the profile is missing', async () => {

@@ -86,7 +86,7 @@ export default class Deploy extends SfCommand<DeployResult> {
     const { flags } = await this.parse(Deploy);
     const org = flags['target-org'];
     const targetOrg = org.getUsername() ?? '';
-    const dryRun = flags['dry-run'];
+    const dryRun = flags['dry-run'] ?? false;
     this.stages = await deployStages(this.jsonEnabled(), targetOrg, dryRun);
 
     this.stages.goto('read');
