@@ -138,7 +138,7 @@ async function checkAllFiles(result: GenerateResult): Promise<void> {
  */
 async function checkSdrResolution(result: GenerateResult): Promise<void> {
   const { ComponentSet } = await import('@salesforce/source-deploy-retrieve');
-  const fromSource = await ComponentSet.fromSource(result.outputDir);
+  const fromSource = ComponentSet.fromSource(result.outputDir);
   const reported = result.files.filter((f) => f.fullName).map((f) => `${f.type}:${f.fullName}`);
   expect(fromSource.toArray().map((c) => `${c.type.name}:${c.fullName}`)).to.have.members(reported);
   const fromManifest = await ComponentSet.fromManifest({
@@ -148,7 +148,7 @@ async function checkSdrResolution(result: GenerateResult): Promise<void> {
   const resolved = fromManifest.getSourceComponents().toArray();
   expect(resolved.map((c) => `${c.type.name}:${c.fullName}`)).to.have.members(reported);
   expect(resolved.map((c) => c.xml)).to.have.members(result.files.filter((f) => f.fullName).map((f) => f.path));
-  const sdrPackage = fromSource.getObject();
+  const sdrPackage = await fromSource.getObject();
   const ours = plainParser.parse(await readFile(result.manifestFile, 'utf8')) as {
     Package: { types: Array<{ members: string; name: string }> };
   };
