@@ -211,8 +211,14 @@ export async function startServers(
       send(res, response);
     };
 
-  const instanceServer = createServer((req, res) => void handler('instance')(req, res));
-  const loginServer = createServer((req, res) => void handler('login')(req, res));
+  // A client that aborts mid-request must not crash the emulator (or the test process hosting it).
+  const serve =
+    (listener: Listener) =>
+    (req: IncomingMessage, res: ServerResponse): void => {
+      handler(listener)(req, res).catch(() => req.socket.destroy());
+    };
+  const instanceServer = createServer(serve('instance'));
+  const loginServer = createServer(serve('login'));
   const instancePort = await listen(instanceServer, ports.port ?? 0);
   const loginPort = await listen(loginServer, ports.loginPort ?? 0);
   ctx.instanceUrl = `http://127.0.0.1:${instancePort}`;

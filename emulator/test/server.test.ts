@@ -3,6 +3,7 @@
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
 /* eslint-disable camelcase -- OAuth, identity and sObject wire names */
+import { request } from 'node:http';
 import { expect } from 'chai';
 import { startEmulator, type Emulator } from '../src/index.js';
 import { call, connectionFor, rejection } from './helpers.js';
@@ -109,6 +110,18 @@ describe('emulator server and control API', () => {
       enableClientSecretInRestApiAccess: true,
       enableExternalClientApps: true,
     });
+  });
+
+  it('survives a client that aborts in the middle of a request body', async () => {
+    await new Promise<void>((resolve) => {
+      const req = request(`${emu.instanceUrl}/services/oauth2/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': '1000' },
+      });
+      req.on('error', () => resolve());
+      req.write('grant_type=client_', () => req.destroy());
+    });
+    expect((await call(emu.instanceUrl, '/services/data', {})).status).to.equal(200);
   });
 
   it('stops both listeners', async () => {
