@@ -9,6 +9,7 @@ import { type ApiCheck, IdentityUrlError, sameSalesforceId, sameUsername, verify
 import {
   type DiagnosisContext,
   type RunAsLookup,
+  describeAnswer,
   diagnoseOAuthError,
   diagnoseTransportFailure,
   diagnosisError,
@@ -16,7 +17,7 @@ import {
 import type { OrgAccess } from './orgAccess.js';
 import { nextDelay, sleep as realSleep } from './retry.js';
 import { type FetchLike, type OAuthErrorResponse, type TokenSuccess, requestClientCredentialsToken } from './tokenClient.js';
-import type { TokenEndpoint } from './tokenEndpoint.js';
+import { type TokenEndpoint, isSafeForSecrets } from './tokenEndpoint.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.test');
@@ -87,6 +88,8 @@ export type TestDeps = {
   onWarning?: (message: string) => void;
   /** Called when the token is in hand and verification starts. */
   onVerify?: () => void;
+  /** Debug log sink (core Logger in the command). Receives redacted text only. */
+  log?: (message: string) => void;
 };
 
 export async function runClientCredentialsTest(input: TestInput, deps: TestDeps): Promise<TestResult> {
@@ -150,8 +153,10 @@ async function obtainToken(run: RunState): Promise<TokenSuccess> {
   const { input, deps, result, now, started, redactor, fail } = run;
   const sleep = deps.sleep ?? realSleep;
   const redact = (text: string): string => redactor.redact(text);
+  const log = (message: string): void => deps.log?.(redact(message));
   for (;;) {
     result.attempts++;
+    log(`token request ${result.attempts} to ${input.endpoint.tokenUrl} (${input.basicAuth ? 'basic' : 'body'} credentials)`);
     // eslint-disable-next-line no-await-in-loop
     const outcome = await requestClientCredentialsToken({
       tokenUrl: input.endpoint.tokenUrl,
@@ -162,9 +167,11 @@ async function obtainToken(run: RunState): Promise<TokenSuccess> {
     });
     if (outcome.outcome === 'token') {
       if (result.attempts > 1) result.waitedMs = now() - started;
+      log(`token issued: ${outcome.tokenType} ${outcome.tokenFormat ?? ''} scopes [${outcome.scopes.join(' ')}] id ${outcome.id}`);
       return outcome;
     }
     const ctx = baseContext(input, now);
+    log(`token request failed: ${outcome.outcome === 'transport-error' ? outcome.message : describeAnswer(outcome)}`);
     if (outcome.outcome === 'transport-error') {
       throw fail(diagnosisError(diagnoseTransportFailure(outcome, ctx), redact));
     }
@@ -187,10 +194,15 @@ async function obtainToken(run: RunState): Promise<TokenSuccess> {
 async function verifyToken(run: RunState, token: TokenSuccess): Promise<void> {
   const { input, deps, result, redactor, fail } = run;
   deps.onVerify?.();
+  const instanceUrl = token.instanceUrl || input.endpoint.baseUrl;
+  if (!isSafeForSecrets(instanceUrl)) {
+    // The token would go over plain http to a remote host: refuse, as for the secret.
+    throw fail(messages.createError('error.InsecureInstanceUrl', [redactor.redact(instanceUrl)]));
+  }
   let identity;
   try {
     identity = await verifyIdentity({
-      instanceUrl: token.instanceUrl || input.endpoint.baseUrl,
+      instanceUrl,
       accessToken: token.accessToken,
       idUrl: token.id,
       apiVersion: input.apiVersion,
@@ -202,6 +214,11 @@ async function verifyToken(run: RunState, token: TokenSuccess): Promise<void> {
     }
     throw error;
   }
+  deps.log?.(
+    redactor.redact(
+      `identity: org ${identity.orgId} user ${identity.userId} (${identity.username ?? '?'}); ${identity.apiCheck.request} -> ${identity.apiCheck.status}`
+    )
+  );
   result.orgId = identity.orgId;
   result.runAsUserId = identity.userId;
   result.runAsUsername = identity.username;

@@ -61,6 +61,16 @@ export function isLoopbackHost(hostname: string): boolean {
   return /^127(?:\.\d{1,3}){3}$/.test(host);
 }
 
+/** True when a secret or token may be sent to this URL: https, or plain http to loopback only. */
+export function isSafeForSecrets(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'https:' || (parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname));
+  } catch {
+    return false;
+  }
+}
+
 /** Classifies a host by its Salesforce domain form. Hosts that must be refused are classified by refusalFor(). */
 export function classifyHost(hostname: string): HostKind {
   const host = hostname.toLowerCase();

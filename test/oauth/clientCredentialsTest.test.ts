@@ -237,11 +237,30 @@ describe('oauth/clientCredentialsTest', () => {
     expect(everything).to.include('weird_error').and.to.not.include(SECRET).and.to.not.include(ACCESS_TOKEN);
   });
 
+  it('logs each step for troubleshooting, redacted', async () => {
+    const lines: string[] = [];
+    const fake = new FakeFetch()
+      .on('POST', TOKEN_PATH, { status: 200, json: tokenBody({ scope: `api ${SECRET}` }) })
+      .on('GET', USER_PATH, { status: 200, json: { Username: 'integration@acme.com' } });
+    await runClientCredentialsTest(input({ runAsUsernameFlag: 'integration@acme.com' }), deps(fake, { log: (m) => lines.push(m) }));
+    expect(lines).to.have.length(3);
+    expect(lines[0]).to.include('token request 1');
+    expect(lines[2]).to.include(`identity: org ${ORG_ID} user ${USER_ID}`);
+    expect(lines.join('\n')).to.not.include(SECRET).and.to.not.include(ACCESS_TOKEN);
+  });
+
   it('diagnoses an unreachable host', async () => {
     const fake = new FakeFetch().on('POST', TOKEN_PATH, () => new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED') }));
     const error = await failure(runClientCredentialsTest(input(), deps(fake)));
     expect(error.name).to.equal('TokenEndpointUnreachableError');
     expect(error.exitCode).to.equal(1);
+  });
+
+  it('never sends the token over plain http to a remote instance_url', async () => {
+    const fake = new FakeFetch().on('POST', TOKEN_PATH, { status: 200, json: tokenBody({ instance_url: 'http://acme.my.salesforce.com' }) });
+    const error = await failure(runClientCredentialsTest(input({ runAsUsernameFlag: 'integration@acme.com' }), deps(fake)));
+    expect(error.name).to.equal('InsecureInstanceUrlError');
+    expect(fake.requests).to.have.length(1);
   });
 
   it('sends HTTP Basic when asked', async () => {

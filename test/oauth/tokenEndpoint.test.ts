@@ -7,6 +7,7 @@ import { expect } from 'chai';
 import {
   classifyHost,
   isLoopbackHost,
+  isSafeForSecrets,
   myDomainHostFor,
   myDomainToUrl,
   resolveTokenEndpoint,
@@ -56,6 +57,17 @@ describe('oauth/tokenEndpoint', () => {
       for (const host of ['128.0.0.1', '127.0.0.1.nip.io', 'localhost.example.com', '10.0.0.1', '0.0.0.0']) {
         expect(isLoopbackHost(host), host).to.equal(false);
       }
+    });
+  });
+
+  describe('isSafeForSecrets', () => {
+    it('allows https anywhere and http only to loopback', () => {
+      expect(isSafeForSecrets('https://acme.my.salesforce.com')).to.equal(true);
+      expect(isSafeForSecrets('http://127.0.0.1:1234')).to.equal(true);
+      expect(isSafeForSecrets('http://[::1]:1234')).to.equal(true);
+      expect(isSafeForSecrets('http://acme.my.salesforce.com')).to.equal(false);
+      expect(isSafeForSecrets('ftp://acme.my.salesforce.com')).to.equal(false);
+      expect(isSafeForSecrets('not a url')).to.equal(false);
     });
   });
 

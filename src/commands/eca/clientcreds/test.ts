@@ -2,7 +2,7 @@
  * Copyright 2026, the plugin-eca-clientcreds contributors.
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
-import { Messages, type Org, SfError } from '@salesforce/core';
+import { Logger, Messages, type Org, SfError } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import type { TestResult } from '../../../oauth/clientCredentialsTest.js';
 import { SecretRedactor } from '../../../security/redact.js';
@@ -73,6 +73,7 @@ export default class Test extends SfCommand<TestResult> {
       import('../../../oauth/orgAccess.js'),
       import('../../../oauth/clientCredentialsTest.js'),
     ]);
+    const logger = Logger.childFromRoot('eca:clientcreds:test');
     const org = this.usableOrg(flags['target-org'], flags['instance-url'] ?? flags['my-domain']);
     const conn = org?.getConnection(flags['api-version']);
 
@@ -124,6 +125,7 @@ export default class Test extends SfCommand<TestResult> {
           this.spinner.status = messages.getMessage('spinner.identity');
         },
         onWarning: (message) => this.warn(message),
+        log: (message) => logger.debug(message),
       }
     );
     this.spinner.stop();
