@@ -198,14 +198,14 @@ function buildRefreshToken(input: SpecInput): Pick<EcaSpec['policy'], 'refreshTo
   };
 }
 
-function buildProfile(input: SpecInput, appName: string, label: string): EcaSpec['profile'] {
+function buildProfile(input: SpecInput, appName: string): EcaSpec['profile'] {
   if (input.existingProfile !== undefined) {
     return { kind: 'existing', name: validateExistingProfileName(input.existingProfile) };
   }
   return {
     kind: 'custom',
     name: validateProfileName(input.profileName ?? defaultProfileName(appName)),
-    description: messages.getMessage('default.profileDescription', [label]),
+    description: messages.getMessage('default.profileDescription', [appName]),
     userLicense: validateText('--user-license', input.userLicense ?? DEFAULT_USER_LICENSE, LABEL_MAX),
     apiOnlyUser: input.apiOnlyUser ?? false,
     viewAllData: input.viewAllData ?? true,
@@ -261,7 +261,7 @@ export function buildSpec(input: SpecInput): BuiltSpec {
   }
 
   const permissionSets = uniqueList(input.permissionSets, validatePermissionSetName);
-  const profile = buildProfile(input, name, label);
+  const profile = buildProfile(input, name);
   const permittedUsers = validateEnum('--permitted-users', input.permittedUsers ?? 'AdminApprovedPreAuthorized', PERMITTED_USERS_VALUES);
   const preAuthorize = permittedUsers === 'AdminApprovedPreAuthorized';
 

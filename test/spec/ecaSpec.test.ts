@@ -46,7 +46,7 @@ describe('buildSpec', () => {
     expect(spec.profile).to.deep.equal({
       kind: 'custom',
       name: 'Billing_Sync Integration',
-      description: messages.getMessage('default.profileDescription', ['Billing Sync']),
+      description: messages.getMessage('default.profileDescription', ['Billing_Sync']),
       userLicense: 'Salesforce',
       apiOnlyUser: false,
       viewAllData: true,
