@@ -2,7 +2,7 @@
  * Copyright 2026, the plugin-eca-clientcreds contributors.
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { Messages } from '@salesforce/core';
@@ -264,6 +264,33 @@ describe('e2e: sf eca clientcreds deploy', function () {
     );
     expectDeployed(ctx);
     expect(ctx.emu.state.satelliteOf(APP, POLICY)?.fullName).to.equal(`${APP}_oauth_defaultPolicy`);
+  });
+
+  it('SF_LOG_LEVEL=trace: no consumer key, secret or token in output or ~/.sf logs, also when reading org settings', async () => {
+    ctx = await setup();
+    const first = await deploy(ctx);
+    expect(first.exitCode, first.stderr).to.equal(0);
+    // A project name that differs from the org's makes the next run read the org's global OAuth settings.
+    await rename(
+      ctx.app.files.extlClntAppGlobalOauthSets,
+      join(ctx.app.metaDir, 'extlClntAppGlobalOauthSets', 'Renamed.ecaGlblOauth-meta.xml')
+    );
+    ctx.emu.control.clearRequestLog();
+    const traced = await runCli<DeployResult>(['eca', 'clientcreds', 'deploy', '--target-org', 'emu', '--json'], {
+      cwd: ctx.project.dir,
+      home: ctx.project.home,
+      env: { SF_LOG_LEVEL: 'trace' },
+    });
+    expect(traced.exitCode, traced.stderr).to.equal(0);
+    expect(log(ctx).filter((e) => e.soapMethod === 'readMetadata')).to.have.length(1);
+    const creds = ctx.emu.control.getAppCredentials({ app: APP }) as { consumerKey: string; consumerSecret: string };
+    const sfDir = join(ctx.project.home, '.sf');
+    const logs = (await readdir(sfDir)).filter((f) => f.endsWith('.log'));
+    expect(logs, 'trace log written').to.not.have.length(0);
+    const texts = [traced.stdout, traced.stderr, ...(await Promise.all(logs.map((f) => readFile(join(sfDir, f), 'utf8'))))];
+    for (const secret of [creds.consumerKey, creds.consumerSecret, ctx.emu.admin.accessToken]) {
+      for (const text of texts) expect(text.includes(secret)).to.equal(false);
+    }
   });
 
   it('--dry-run validates with check-only deploys, reports the user it would create and changes nothing', async () => {

@@ -92,8 +92,9 @@ export default class Deploy extends SfCommand<DeployResult> {
     this.stages.goto('read');
     const project = await locateProject();
     const conn = org.getConnection(flags['api-version']);
-    const apiVersion = await deployApiVersion(conn, flags['api-version'], project);
-    conn.setApiVersion(apiVersion);
+    // The files are checked before any org request whenever the version is known locally (flag or project).
+    const requested = flags['api-version'] ?? project.sourceApiVersion;
+    const apiVersion = requested ? checkMinimum(requested, flags['api-version'] ? '--api-version' : SOURCE_API_VERSION) : await orgMaxApiVersion(conn);
     const files = await readAppFiles({
       projectRoot: project.root,
       packageDirs: project.packageDirs,
@@ -101,6 +102,8 @@ export default class Deploy extends SfCommand<DeployResult> {
       runAsUsername: flags['run-as-username'],
       apiVersion,
     });
+    if (requested) checkMaximum(requested, flags['api-version'] ? '--api-version' : SOURCE_API_VERSION, await orgMaxApiVersion(conn));
+    conn.setApiVersion(apiVersion);
     files.warnings.forEach((w) => this.warn(w));
 
     this.stages.goto('inventory', { runAs: files.runAsUsername });
@@ -212,24 +215,28 @@ async function locateProject(): Promise<ProjectLocation> {
  * The API version of the deploy: --api-version, else the project's sourceApiVersion, else the org's highest.
  * It must be at least 60.0 (client credentials fields) and at most what the org speaks.
  */
-async function deployApiVersion(conn: Connection, flag: string | undefined, project: ProjectLocation): Promise<string> {
-  let orgMax = conn.getAuthInfoFields().instanceApiVersion;
-  if (!orgMax) {
-    try {
-      orgMax = await conn.retrieveMaxApiVersion();
-    } catch (e) {
-      throw toOrgError(e, { targetOrg: conn.getUsername() ?? '' });
-    }
+const SOURCE_API_VERSION = 'sourceApiVersion (sfdx-project.json)';
+
+function checkMinimum(version: string, source: string): string {
+  if (!(Number(version) >= MIN_API_VERSION)) {
+    throw messages.createError('error.ApiVersionTooLow', [version, source, MIN_API_VERSION.toFixed(1)]);
   }
-  const chosen = flag ?? project.sourceApiVersion ?? orgMax;
-  const source = flag ? '--api-version' : project.sourceApiVersion ? 'sourceApiVersion (sfdx-project.json)' : 'org';
-  if (Number(chosen) < MIN_API_VERSION) {
-    throw messages.createError('error.ApiVersionTooLow', [chosen, source, MIN_API_VERSION.toFixed(1)]);
+  return version;
+}
+
+function checkMaximum(version: string, source: string, orgMax: string): void {
+  if (Number(version) > Number(orgMax)) throw messages.createError('error.ApiVersionTooHigh', [version, source, orgMax], [orgMax]);
+}
+
+/** The org's highest API version: cached in the auth file by login (no request), else asked of /services/data. */
+async function orgMaxApiVersion(conn: Connection): Promise<string> {
+  const cached = conn.getAuthInfoFields().instanceApiVersion;
+  if (cached) return cached;
+  try {
+    return await conn.retrieveMaxApiVersion();
+  } catch (e) {
+    throw toOrgError(e, { targetOrg: conn.getUsername() ?? '' });
   }
-  if (Number(chosen) > Number(orgMax)) {
-    throw messages.createError('error.ApiVersionTooHigh', [chosen, source, orgMax], [orgMax]);
-  }
-  return chosen;
 }
 
 type StageKey = 'read' | 'inventory' | 'profile' | 'user' | 'permissionSets' | 'app' | 'done';
