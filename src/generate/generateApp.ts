@@ -8,6 +8,7 @@ import { defaultMetadataDir, findProject, ProjectLocation } from '../project/sfd
 import { buildSpec, SpecInput } from '../spec/ecaSpec.js';
 import { scanExistingComponents } from './existingComponents.js';
 import { generatedComponents, loadTemplates, renderFiles, RenderedFile } from './renderFiles.js';
+import { equivalentContent } from './equivalentContent.js';
 import { FileWriteError, writeFiles } from './writeFiles.js';
 
 /**
@@ -79,7 +80,7 @@ async function write(
   shown: (path: string) => string
 ): Promise<Array<RenderedFile & { status: string }>> {
   try {
-    const result = await writeFiles(rendered, { force });
+    const result = await writeFiles(rendered, { force, equivalent: equivalentContent });
     if (result.conflicts.length > 0) {
       const list = result.conflicts.map((p) => `  ${shown(p)}`).join('\n');
       const error = messages.createError('error.Conflicts', [list]);

@@ -8,8 +8,8 @@ import { basename, dirname, join } from 'node:path';
 
 /**
  * Writes generated files all-or-nothing. Each file is first compared with what is on disk: created (absent),
- * unchanged (same content, line endings aside), or a conflict (different content). With conflicts and no `force`
- * nothing is written. Otherwise every new content goes to a temporary file beside its target, then the temporary
+ * unchanged (same content, line endings aside, or what `equivalent` accepts), or a conflict (different content).
+ * With conflicts and no `force` nothing is written. Otherwise every new content goes to a temporary file beside its target, then the temporary
  * files are renamed into place; on any failure the targets written so far are removed or restored from their backups,
  * and folders this run created are removed again.
  */
@@ -38,9 +38,13 @@ export class FileWriteError extends Error {
 /** File system operations the writer uses; tests may replace one to inject a failure. */
 export type WriterFs = Pick<typeof fs, 'readFile' | 'writeFile' | 'rename' | 'rm' | 'rmdir' | 'mkdir' | 'stat'>;
 
-export type WriteOptions = { force?: boolean; fileSystem?: Partial<WriterFs> };
+/** Decides whether existing file content already says what the new content says (then the file is left alone). */
+export type Equivalence = (existing: string, generated: string, path: string) => boolean;
 
-function sameContent(a: string, b: string): boolean {
+export type WriteOptions = { force?: boolean; fileSystem?: Partial<WriterFs>; equivalent?: Equivalence };
+
+/** Default equivalence: same text, line endings aside. */
+export function sameText(a: string, b: string): boolean {
   return a.replace(/\r\n/g, '\n') === b.replace(/\r\n/g, '\n');
 }
 
@@ -67,14 +71,19 @@ async function existingContent(fsx: WriterFs, path: string): Promise<string | un
 /** Compares each file with the disk without writing anything. */
 export async function planWrites<T extends FileToWrite>(
   files: readonly T[],
-  fileSystem: Partial<WriterFs> = {}
+  fileSystem: Partial<WriterFs> = {},
+  equivalent: Equivalence = sameText
 ): Promise<Array<WrittenFile<T>>> {
   const fsx: WriterFs = { ...fs, ...fileSystem };
   return Promise.all(
     files.map(async (file): Promise<WrittenFile<T>> => {
       const existing = await existingContent(fsx, file.path);
       const status: FileStatus =
-        existing === undefined ? 'created' : sameContent(existing, file.content) ? 'unchanged' : 'conflict';
+        existing === undefined
+          ? 'created'
+          : sameText(existing, file.content) || equivalent(existing, file.content, file.path)
+          ? 'unchanged'
+          : 'conflict';
       return { ...file, status };
     })
   );
@@ -176,7 +185,7 @@ export async function writeFiles<T extends FileToWrite>(
   options: WriteOptions = {}
 ): Promise<WriteResult<T>> {
   const fsx: WriterFs = { ...fs, ...options.fileSystem };
-  const planned = await planWrites(files, fsx);
+  const planned = await planWrites(files, fsx, options.equivalent);
   const conflicts = planned.filter((f) => f.status === 'conflict').map((f) => f.path);
   if (conflicts.length > 0 && options.force !== true) return { files: planned, conflicts };
   const resolved = planned.map((f) => (f.status === 'conflict' ? { ...f, status: 'overwritten' as const } : f));

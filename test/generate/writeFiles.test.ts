@@ -48,6 +48,16 @@ describe('writeFiles', () => {
     expect((await fs.stat(path)).mtimeMs).to.equal(before.mtimeMs);
   });
 
+  it('leaves a file alone when the equivalence accepts it', async () => {
+    const path = join(dir, 'formatted.xml');
+    await writeFile(path, '<a>  1  </a>');
+    const result = await writeFiles([{ path, content: '<a>1</a>' }], {
+      equivalent: (existing, generated) => existing.replace(/\s/g, '') === generated,
+    });
+    expect(result.files[0].status).to.equal('unchanged');
+    expect(await readFile(path, 'utf8')).to.equal('<a>  1  </a>');
+  });
+
   it('stops on conflicts without writing anything', async () => {
     const edited = join(dir, 'edited.xml');
     await writeFile(edited, 'user edit');

@@ -106,6 +106,16 @@ describe('eca clientcreds generate', () => {
     expect(ux.log.getCalls().flatMap((c) => c.args)).to.include(messages.getMessage('info.NothingChanged'));
   });
 
+  it('leaves a file that was only reformatted alone', async () => {
+    const first = await Generate.run(REQUIRED);
+    const ecaFile = first.files[0].path;
+    const reformatted = (await readFile(ecaFile, 'utf8')).replace(/\n {4}/g, '\n  ');
+    await writeFile(ecaFile, reformatted);
+    const second = await Generate.run(REQUIRED);
+    expect(second.files.every((f) => f.status === 'unchanged')).to.equal(true);
+    expect(await readFile(ecaFile, 'utf8')).to.equal(reformatted);
+  });
+
   it('stops with the list of conflicts, then overwrites them with --force', async () => {
     const first = await Generate.run(REQUIRED);
     const ecaFile = first.files[0].path;
