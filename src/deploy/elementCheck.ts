@@ -3,7 +3,7 @@
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
 import { Messages } from '@salesforce/core';
-import type { EcaTypeName } from '../metadata/ecaTypes.js';
+import type { GeneratedTypeName } from '../metadata/ecaTypes.js';
 import { invalidEnumValues, missingRequiredElements, unknownOrTooNewElements } from '../metadata/ecaSchema.js';
 import type { XmlNode } from '../metadata/xml.js';
 
@@ -20,7 +20,7 @@ const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcred
 
 export type ElementFinding = { element: string; message: string; blocking: boolean };
 
-export function checkElements(type: EcaTypeName, fields: XmlNode, order: readonly string[], apiVersion: string): ElementFinding[] {
+export function checkElements(type: GeneratedTypeName, fields: XmlNode, order: readonly string[], apiVersion: string): ElementFinding[] {
   const findings: ElementFinding[] = [];
   for (const p of unknownOrTooNewElements(type, order, apiVersion)) {
     if (p.problem === 'unknown') {

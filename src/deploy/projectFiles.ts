@@ -206,6 +206,7 @@ export async function readAppFiles(options: ReadOptions): Promise<AppFiles> {
 
   const profileName = userDef?.definition.profileName;
   const profile = profileName ? await readProfile(files, profileName, projectRoot, problems) : undefined;
+  if (profile) checkComponentElements(profile, options.apiVersion, projectRoot, problems, warnings);
 
   if (problems.length > 0 || !header || !globalOauth || !oauthSettings || !oauthPolicy) {
     throw filesError(appName, problems);
@@ -347,7 +348,7 @@ function checkComponentElements(
   warnings: string[]
 ): void {
   const file = relative(projectRoot, component.filePath);
-  for (const finding of checkElements(component.type as EcaTypeName, component.fields, component.order, apiVersion)) {
+  for (const finding of checkElements(component.type, component.fields, component.order, apiVersion)) {
     if (finding.blocking) problems.push({ file, message: finding.message });
     else warnings.push(`${file}: ${finding.message}`);
   }

@@ -2,7 +2,7 @@
  * Copyright 2026, the plugin-eca-clientcreds contributors.
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
-import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
 import { type Connection, Messages } from '@salesforce/core';
 import type { MultiStageOutput } from '@oclif/multi-stage-output';
 import { findProject, type ProjectLocation } from '../../../project/sfdxProject.js';
@@ -56,6 +56,11 @@ export default class Deploy extends SfCommand<DeployResult> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
+  public static readonly errorCodes = toHelpSection('ERROR CODES', {
+    [messages.getMessage('errorCodes.success')]: '0',
+    [messages.getMessage('errorCodes.failure')]: '1',
+    [messages.getMessage('errorCodes.flags')]: '2',
+  });
 
   public static readonly flags = {
     'target-org': Flags.requiredOrg(),
