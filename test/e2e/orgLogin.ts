@@ -21,7 +21,11 @@ export type EmulatorLogin = { username: string; alias?: string; instanceUrl: str
 export type LoginOptions = {
   /** Also make it the default org (`--set-default`), so commands work without --target-org. */
   setDefault?: boolean;
-  /** Log in with another session than the admin's (e.g. from emu.control.createSession). */
+  /**
+   * Log in with another session than the admin's (e.g. from emu.control.createSession). Auth files are keyed by
+   * username, as in sf: a second login of the same user replaces the first for every alias of that user, so
+   * expiring this token then breaks the other aliases too. Use a session of another (seeded) user to keep them apart.
+   */
   accessToken?: string;
 };
 
