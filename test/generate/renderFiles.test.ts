@@ -7,6 +7,7 @@ import { expect } from 'chai';
 import { loadTemplates, renderFiles, RenderedFile, Templates } from '../../src/generate/renderFiles.js';
 import { parseMetadataXml, textOf, XmlNode } from '../../src/metadata/xml.js';
 import { buildSpec, SpecInput } from '../../src/spec/ecaSpec.js';
+import { validateComponent } from '../../emulator/src/metadata/validate.js';
 
 const PROJECT = join('/', 'work', 'proj');
 const METADATA = join(PROJECT, 'force-app', 'main', 'default');
@@ -205,6 +206,33 @@ describe('renderFiles', () => {
       });
     });
   }
+
+  it("passes the emulator's independent validator at every API version from 60.0 to 67.0, with and without options", () => {
+    const variants: Array<Partial<SpecInput>> = [
+      {},
+      {
+        pkce: true,
+        refreshTokenRotation: true,
+        ipRelaxation: 'Enforce_RelaxRefresh',
+        refreshTokenPolicy: 'SpecificInactivity',
+        refreshTokenValidity: '3 Months',
+        sessionTimeout: 60,
+        permissionSets: ['P_One'],
+        viewAllObjects: ['Account'],
+        apiOnlyUser: true,
+        scopes: ['Api', 'OpenID', 'CustomPermissions'],
+      },
+      { existingProfile: 'Minimum Access - API Only Integrations', permittedUsers: 'AllSelfAuthorized' },
+    ];
+    for (let version = 60; version <= 67; version++) {
+      for (const variant of variants) {
+        const jwt = version >= 61 && variant.pkce === true ? { jwtAccessTokens: true, sessionTimeout: undefined } : {};
+        for (const f of render({ ...variant, ...jwt, apiVersion: `${version}.0` }).filter((r) => r.fullName)) {
+          expect(validateComponent(f.type, f.content, `${version}.0`), `${f.type} at ${version}.0`).to.deep.equal([]);
+        }
+      }
+    }
+  });
 
   it('emits the hardening and policy options', () => {
     const files = render({
