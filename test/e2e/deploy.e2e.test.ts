@@ -266,6 +266,31 @@ describe('e2e: sf eca clientcreds deploy', function () {
     expect(ctx.emu.state.satelliteOf(APP, POLICY)?.fullName).to.equal(`${APP}_oauth_defaultPolicy`);
   });
 
+  it('deploys exactly what `sf eca clientcreds generate` wrote (contract A), with a permission set', async () => {
+    const emu = await startEmulator({ deployInProgressPolls: 1 });
+    const project = await makeProject();
+    ctx = { emu, project, app: undefined as unknown as AppProject };
+    emu.control.seedPermissionSet({ name: 'Billing_Access' });
+    await loginToEmulator(emu, project.home, 'emu');
+    const generated = await runCli(
+      [
+        'eca', 'clientcreds', 'generate', '--name', APP, '--contact-email', 'admin@example.com',
+        '--run-as-username', RUN_AS, '--permission-sets', 'Billing_Access', '--json',
+      ],
+      { cwd: project.dir, home: project.home }
+    );
+    expect(generated.exitCode, generated.stderr).to.equal(0);
+    const profileName = (generated.json?.result as { profileName: string }).profileName;
+    const result = await deploy(ctx);
+    expect(result.exitCode, result.stderr).to.equal(0);
+    expect(result.json?.result?.components.map((c) => c.state)).to.deep.equal(Array(6).fill('Created'));
+    const user = emu.state.findUserByUsername(RUN_AS);
+    expect(emu.state.profileByName(profileName)?.Id).to.equal(user?.ProfileId);
+    expect(emu.state.permissionSetsOf(user!.Id).map((p) => p.Name)).to.include('Billing_Access');
+    expect(policyOf(ctx)?.clientCredentialsFlowUser).to.equal(RUN_AS);
+    expect(policyOf(ctx)?.isClientCredentialsFlowEnabled).to.equal('true');
+  });
+
   it('SF_LOG_LEVEL=trace: no consumer key, secret or token in output or ~/.sf logs, also when reading org settings', async () => {
     ctx = await setup();
     const first = await deploy(ctx);
