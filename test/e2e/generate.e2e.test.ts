@@ -5,6 +5,7 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { Messages } from '@salesforce/core';
 import { expect } from 'chai';
 import { XMLParser } from 'fast-xml-parser';
 import { validateComponent } from '../../emulator/src/metadata/validate.js';
@@ -25,6 +26,9 @@ const REQUIRED = [
   '--run-as-username',
   'billing.integration@example.com',
 ];
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.generate');
 
 /** Folder -> metadata type, from eca-metadata.md section 1 (not from src/). */
 const TYPE_BY_FOLDER: Readonly<Record<string, string>> = {
@@ -207,7 +211,7 @@ describe('e2e: sf eca clientcreds generate', function () {
         '--existing-profile',
         'Minimum Access - API Only Integrations',
         '--scopes',
-        'api,custom_permissions,openid',
+        'api,custom_permissions,openid,full',
         '--pkce',
         '--refresh-token-rotation',
         '--jwt-access-tokens',
@@ -229,6 +233,7 @@ describe('e2e: sf eca clientcreds generate', function () {
     const result = run.json?.result as GenerateResult;
     expect(result.profileGenerated).to.equal(false);
     expect(result.files.map((f) => f.type)).to.not.include('Profile');
+    expect(run.json?.warnings).to.deep.equal([messages.getMessage('warning.ScopesDroppedByFlow', ['Full'])]);
     await checkAllFiles(result);
     const eca = await readFile(result.files[0].path, 'utf8');
     expect((plainParser.parse(eca) as { ExternalClientApplication: { label: string } }).ExternalClientApplication.label).to.equal(
@@ -242,7 +247,7 @@ describe('e2e: sf eca clientcreds generate', function () {
     expect(run.exitCode, run.stderr).to.equal(0);
     expect(run.stdout).to.include('externalClientApps/Billing_Sync.eca-meta.xml');
     expect(run.stdout).to.include('created');
-    expect(run.stdout).to.include('sf eca clientcreds deploy --name Billing_Sync');
+    expect(run.stdout).to.include(messages.getMessage('info.NextStep', ['Billing_Sync']));
   });
 
   it('stops on conflicts and lists them, writing nothing; --force overwrites', async () => {
