@@ -157,6 +157,27 @@ describe('eca clientcreds test (e2e, emulator)', function () {
     });
   });
 
+  describe('after the plugin\'s own generate and deploy', () => {
+    it('passes on the files generate wrote and deploy deployed (contract A), waiting for propagation', async () => {
+      // deploy creates the Run As user from the user definition generate writes.
+      const runAs = 'generated.integration@e2e.example.com.prod';
+      const name = 'Generated_App';
+      const steps: string[][] = [
+        ['eca', 'clientcreds', 'generate', '--name', name, '--contact-email', 'admin@e2e.example.com', '--run-as-username', runAs],
+        ['eca', 'clientcreds', 'deploy', '--name', name, '--target-org', ALIAS],
+      ];
+      for (const args of steps) {
+        // eslint-disable-next-line no-await-in-loop
+        const step = await runCli(args, { cwd: project.dir, home: project.home, timeoutMs: 120_000 });
+        expect(step.exitCode, `${args[2]}: ${step.stdout}${step.stderr}`).to.equal(0);
+      }
+      emu.control.setPropagationDelay({ ms: 3000 });
+      const result = await run(['--target-org', ALIAS, '--name', name, '--wait', '1', '--json']);
+      expect(result.exitCode, result.stdout + result.stderr).to.equal(0);
+      expect(result.json?.result).to.deep.include({ success: true, runAsUsername: runAs, expectedRunAsSource: 'project' });
+    });
+  });
+
   describe('credentials from the org', () => {
     it('says which org setting to turn on when secrets are not readable through REST', async () => {
       const app = await newApp();
@@ -182,7 +203,10 @@ describe('eca clientcreds test (e2e, emulator)', function () {
 
     it('says the login expired when the target org session is no longer valid', async () => {
       const app = await newApp();
-      const { accessToken } = emu.control.createSession({ username: adminUsername });
+      // Another user: auth files are per username, so re-logging the admin would expire the suite's own login.
+      const other = 'second.admin@e2e.example.com';
+      emu.control.seedUser({ Username: other, LastName: 'Admin', Email: other, Alias: 'adm2', profileName: 'System Administrator' });
+      const { accessToken } = emu.control.createSession({ username: other });
       await loginToEmulator(emu, project.home, 'expiring', { accessToken });
       emu.control.expireSession({ token: accessToken });
       await expectFailure(['--target-org', 'expiring', '--name', app.name], 'OrgSessionExpiredError');

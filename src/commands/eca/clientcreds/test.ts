@@ -122,7 +122,8 @@ export default class Test extends SfCommand<TestResult> {
           ]);
         },
         onVerify: () => {
-          this.spinner.status = messages.getMessage('spinner.identity');
+          this.spinner.stop();
+          this.spinner.start(messages.getMessage('spinner.identity'));
         },
         onWarning: (message) => this.warn(message),
         log: (message) => logger.debug(message),
