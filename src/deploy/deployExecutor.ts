@@ -67,10 +67,7 @@ export type ExecutionContext = {
 };
 
 export async function executePlan(plan: Plan, ctx: ExecutionContext): Promise<ExecutionResult> {
-  const steps: StepReport[] = plan.steps.map((s) => ({
-    ...s,
-    status: plan.dryRun ? (s.action === 'create' || s.action === 'update' ? 'wouldRun' : 'done') : s.action === 'unchanged' || s.action === 'skip' ? 'done' : 'notRun',
-  }));
+  const steps: StepReport[] = plan.steps.map((s) => ({ ...s, status: initialStatus(s, plan.dryRun) }));
   const components: ComponentReport[] = plan.components.map((c) => ({
     type: c.type,
     fullName: c.fullName,
@@ -103,12 +100,7 @@ export async function executePlan(plan: Plan, ctx: ExecutionContext): Promise<Ex
       const userId = await runPhase(phase, ctx, { userId: result.runAsUserId, deployIds: result.deployIds, profileIds }, record);
       if (userId) result.runAsUserId = userId;
       setStatus(phaseSteps, phase.kind === 'deploy' && phase.checkOnly ? 'validated' : 'done');
-      if (phase.kind === 'deploy' && !phase.checkOnly) {
-        for (const name of phaseSteps) {
-          const own = components.filter((c) => plan.components.some((p) => p.step === name && p.localFullName === c.localFullName && p.type === c.type));
-          if (own.length && own.every((c) => c.state === 'Unchanged')) setStatus([name], 'unchanged');
-        }
-      }
+      if (phase.kind === 'deploy' && !phase.checkOnly) setStatus(unchangedSteps(phaseSteps, plan, components), 'unchanged');
       ctx.onProgress?.({ kind: 'phase', phase: phase.kind, steps: phaseSteps, status: 'done' });
     } catch (e) {
       setStatus(phaseSteps, 'failed');
@@ -117,6 +109,23 @@ export async function executePlan(plan: Plan, ctx: ExecutionContext): Promise<Ex
     }
   }
   return result;
+}
+
+/** Before running: steps with nothing to do are done; a dry run does not create or update. */
+function initialStatus(step: PlanStep, dryRun: boolean): StepStatus {
+  const acts = step.action === 'create' || step.action === 'update';
+  if (dryRun) return acts ? 'wouldRun' : 'done';
+  return acts ? 'notRun' : 'done';
+}
+
+/** Steps of a finished deploy whose components the org all reported Unchanged. */
+function unchangedSteps(names: StepName[], plan: Plan, components: ComponentReport[]): StepName[] {
+  return names.filter((name) => {
+    const own = components.filter((c) =>
+      plan.components.some((p) => p.step === name && p.localFullName === c.localFullName && p.type === c.type)
+    );
+    return own.length > 0 && own.every((c) => c.state === 'Unchanged');
+  });
 }
 
 function stepsOf(phase: Phase): StepName[] {
