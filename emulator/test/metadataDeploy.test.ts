@@ -354,6 +354,20 @@ describe('emulator metadata deploy', () => {
       driver.state.expireSession(driver.token);
       expect((await driver.call('listMetadata', '')).status).to.equal(500);
     });
+    it('limits listMetadata to 3 queries and readMetadata to 10 names', async () => {
+      const queries = '<queries><type>Profile</type></queries>'.repeat(4);
+      expect((await driver.call('listMetadata', queries)).body).to.contain('listMetadata accepts at most 3 queries');
+      const names = Array.from({ length: 11 }, (_, i) => `<fullNames>N${i}</fullNames>`).join('');
+      expect((await driver.call('readMetadata', `<type>Profile</type>${names}`)).body).to.contain('LIMIT_EXCEEDED');
+    });
+    it('describes the emulated types', async () => {
+      const result = await driver.result('describeMetadata', '<asOfVersion>66.0</asOfVersion>');
+      const objects = result.metadataObjects as Array<Record<string, string>>;
+      expect(objects.map((o) => [o.xmlName, o.directoryName, o.suffix])).to.deep.include.members([
+        ['ExternalClientApplication', 'externalClientApps', 'eca'],
+        ['ExtlClntAppOauthConfigurablePolicies', 'extlClntAppOauthPolicies', 'ecaOauthPlcy'],
+      ]);
+    });
     it('answers an endpoint version above the org maximum, unknown ids and unknown types with faults', async () => {
       expect((await driver.call('describeMetadata', '', '67.0')).body).to.contain('UNSUPPORTED_API_VERSION');
       expect((await driver.call('checkDeployStatus', '<asyncProcessId>0Af000000000000AAA</asyncProcessId>')).body).to.contain(
