@@ -319,6 +319,24 @@ describe('emulator metadata deploy', () => {
     });
   });
 
+  it('accepts this org’s generated links only when they point at the app’s own consumer and name', async () => {
+    await driver.deploy(allFive('Linked'));
+    const orgId = driver.state.org.Id;
+    const consumerId = driver.state.credentials.get('Linked')?.consumerId ?? '';
+    const own = await driver.deploy([
+      header('Linked', ecaXml('Linked', [['orgScopedExternalApp', `${orgId}:Linked`]])),
+      oauthSettings('Linked', oauthSettingsXml('Linked', [['oauthLink', `${orgId}:${consumerId}`]])),
+    ]);
+    expect(own.status).to.equal('Succeeded');
+    const wrong = await driver.deploy([
+      header('Linked', ecaXml('Linked', [['orgScopedExternalApp', `${orgId}:Other`]])),
+      oauthSettings('Linked', oauthSettingsXml('Linked', [['oauthLink', `${orgId}:888000000000000AAA`]])),
+    ]);
+    expect(failuresOf(wrong).map((f) => f[1])).to.deep.equal(['Linked', 'Linked_oauth']);
+    const foreign = await driver.deploy([oauthSettings('Linked', oauthSettingsXml('Linked', [['oauthLink', `00D000000000XYZ:${consumerId}`]]))]);
+    expect(foreign.status).to.equal('Failed');
+  });
+
   it('fails a component named by an injected fault with its problem text', async () => {
     driver.state.faults.componentFailures.push({ type: 'ExternalClientApplication', fullName: 'Faulty', problem: 'Injected problem.' });
     const result = await driver.deploy([header('Faulty')]);

@@ -20,6 +20,8 @@ export type ConsumerCredentials = {
   consumerId: string;
   consumerKey: string;
   consumerSecret: string;
+  /** How many OAuth consumers the app has (the first is used). */
+  consumerCount: number;
 };
 
 /** The slice of a jsforce Connection this module uses (conn.request with a relative URL). */
@@ -95,7 +97,13 @@ export async function readConsumerCredentials(
     // The key came back but not the secret: the answer of an org that hides secrets from this user.
     throw permissionError('secret', 'no secret in the answer');
   }
-  return { appId, consumerId, consumerKey: consumer.key, consumerSecret: consumer.secret };
+  return {
+    appId,
+    consumerId,
+    consumerKey: consumer.key,
+    consumerSecret: consumer.secret,
+    consumerCount: credentials.consumers?.length ?? 1,
+  };
 }
 
 /** Which call failed: listing apps and keys needs External Client App Developer; the secret needs View Client Secret. */

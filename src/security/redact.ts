@@ -74,8 +74,3 @@ export class SecretRedactor {
     return [...this.secrets].some((secret) => text.includes(secret));
   }
 }
-
-/** A short, safe description of a secret for output: its length and nothing else. */
-export function describeSecret(value: string | undefined): string {
-  return value ? `<${value.length} characters, hidden>` : '<none>';
-}

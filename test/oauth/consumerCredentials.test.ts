@@ -51,7 +51,7 @@ describe('oauth/consumerCredentials', () => {
   it('walks usage -> credentials -> keyandsecret (3 requests)', async () => {
     const urls: string[] = [];
     const creds = await readConsumerCredentials(requester(HAPPY, urls), '66.0', 'my_app');
-    expect(creds).to.deep.equal({ appId: APP_ID, consumerId: CONSUMER_ID, consumerKey: '3MVG9key', consumerSecret: 'S3CRET' });
+    expect(creds).to.deep.equal({ appId: APP_ID, consumerId: CONSUMER_ID, consumerKey: '3MVG9key', consumerSecret: 'S3CRET', consumerCount: 1 });
     expect(urls).to.deep.equal([
       '/services/data/v66.0/apps/oauth/usage?page=0&pageSize=100',
       `/services/data/v66.0/apps/oauth/credentials/${APP_ID}`,

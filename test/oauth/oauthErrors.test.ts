@@ -191,6 +191,18 @@ describe('oauth/oauthErrors', () => {
     });
   }
 
+  it('has no message without a use: every error key is created somewhere in src', async () => {
+    const { readFile, readdir } = await import('node:fs/promises');
+    const root = new URL('../../', import.meta.url);
+    const catalogue = await readFile(new URL('messages/eca.clientcreds.test.md', root), 'utf8');
+    const keys = [...catalogue.matchAll(/^# error\.(\w+)$/gm)].map((m) => m[1]);
+    const dir = new URL('src/', root);
+    const files = (await readdir(dir, { recursive: true })).filter((f) => f.endsWith('.ts'));
+    const source = (await Promise.all(files.map((f) => readFile(new URL(f, dir), 'utf8')))).join('\n');
+    const unused = keys.filter((key) => !source.includes(`'error.${key}'`) && !source.includes(`key: '${key}'`));
+    expect(unused).to.deep.equal([]);
+  });
+
   it('hits every row of the table with at least one case', () => {
     const hit = new Set(CASES.map((c) => findRow(c.answer)));
     const missed = OAUTH_ERROR_TABLE.filter((row) => !hit.has(row)).map((row) => row.cause);

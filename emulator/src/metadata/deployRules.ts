@@ -192,7 +192,31 @@ const profileLicenseExists: DeployRule = (state, candidates) => {
   }
 };
 
+/**
+ * Org-generated links must point at this org's own records: `oauthLink` = `<OrgId>:<the app's OAuth consumer id>`,
+ * `orgScopedExternalApp` = `<OrgId>:<the app's name>`. Values from another org are already rejected per file; a wrong
+ * consumer or app here fails too ("deployment fails if there's an OAuth link field ... with incorrect information",
+ * eca section 10) [D; text U].
+ */
+const generatedLinksMatch: DeployRule = (state, candidates) => {
+  const orgPrefix = (value: string): boolean => value.split(':')[0].slice(0, 15) === state.org.Id.slice(0, 15);
+  for (const c of candidates.filter((x) => parsed(x) && !hasErrors(x))) {
+    const link = childText(c.elements, 'oauthLink');
+    if (c.type === OAUTH_SETTINGS && link && orgPrefix(link)) {
+      const creds = state.credentials.get(appOf(c));
+      if (link.split(':')[1] !== creds?.consumerId) {
+        add(c, 'ORG_GENERATED_FIELD', `oauthLink ${link} doesn't match the OAuth consumer of ${appOf(c)}. Remove oauthLink from the file; it's generated during deployment.`, 'oauthLink');
+      }
+    }
+    const scoped = childText(c.elements, 'orgScopedExternalApp');
+    if (c.type === APP && scoped && orgPrefix(scoped) && scoped.split(':')[1] !== c.fullName) {
+      add(c, 'ORG_GENERATED_FIELD', `orgScopedExternalApp ${scoped} doesn't match ${c.fullName}. Remove orgScopedExternalApp from the file; it's generated during deployment.`, 'orgScopedExternalApp');
+    }
+  }
+};
+
 export const ORG_RULES: readonly DeployRule[] = [
+  generatedLinksMatch,
   externalClientAppsEnabled,
   profileLicenseExists,
   satellitesNeedTheirApp,

@@ -134,19 +134,20 @@ export default class Test extends SfCommand<TestResult> {
     return result;
   }
 
-  /** Never lets a secret or token reach the error output, --json or telemetry: rebuilds the error redacted. */
+  /**
+   * Never lets a secret or token reach the error output, --json or logs: redacts the error in place (keeping its
+   * name, exit code and oclif parse details) before sf-plugins-core renders it.
+   */
   protected async catch(error: Error | SfError): Promise<never> {
     this.spinner.stop(messages.getMessage('spinner.failed'));
-    const sfError = SfError.wrap(error);
-    const safe = new SfError(
-      this.redactor.redact(sfError.message),
-      sfError.name,
-      sfError.actions?.map((a) => this.redactor.redact(a)),
-      sfError.exitCode
-    );
-    if (sfError.data !== undefined) safe.setData(this.redactor.redactDeep(sfError.data));
-    safe.stack = this.redactor.redact(sfError.stack ?? '');
-    return super.catch(safe);
+    const redact = (text: string): string => this.redactor.redact(text);
+    error.message = redact(error.message);
+    if (error.stack) error.stack = redact(error.stack);
+    if (error instanceof SfError) {
+      if (error.actions) error.actions = error.actions.map(redact);
+      if (error.data !== undefined) error.setData(this.redactor.redactDeep(error.data));
+    }
+    return super.catch(error);
   }
 
   /**
@@ -192,6 +193,7 @@ export default class Test extends SfCommand<TestResult> {
       const read = await orgAccess.readCredentials(flags.name);
       this.spinner.stop();
       this.redactor.register(read.consumerSecret);
+      if (read.consumerCount > 1) this.warn(messages.getMessage('warning.ManyConsumers', [read.consumerId]));
       return { clientId: read.consumerKey, clientSecret: read.consumerSecret, credentialsFromOrg: true };
     }
     throw messages.createError('error.NoCredentials', [], [envName]);

@@ -178,6 +178,15 @@ describe('eca clientcreds test (command)', () => {
     expect(fake.requests).to.have.length(0);
   });
 
+  it('keeps exit code 2 for flag errors (its secret-redacting catch rebuilds nothing)', async () => {
+    try {
+      await Test.run(['--no-such-flag']);
+      expect.fail('should have thrown');
+    } catch (error) {
+      expect((error as SfError).exitCode).to.equal(2);
+    }
+  });
+
   it('asks for credentials when there are none', async () => {
     try {
       await Test.run(['--instance-url', INSTANCE]);
