@@ -140,14 +140,7 @@ export default class Test extends SfCommand<TestResult> {
    */
   protected async catch(error: Error | SfError): Promise<never> {
     this.spinner.stop(messages.getMessage('spinner.failed'));
-    const redact = (text: string): string => this.redactor.redact(text);
-    error.message = redact(error.message);
-    if (error.stack) error.stack = redact(error.stack);
-    if (error instanceof SfError) {
-      if (error.actions) error.actions = error.actions.map(redact);
-      if (error.data !== undefined) error.setData(this.redactor.redactDeep(error.data));
-    }
-    return super.catch(error);
+    return super.catch(redactError(error, this.redactor));
   }
 
   /**
@@ -226,4 +219,19 @@ export default class Test extends SfCommand<TestResult> {
       messages.getMessage('success', [result.appName ?? result.tokenEndpoint, result.runAsUsername ?? '', result.orgId ?? ''])
     );
   }
+}
+
+/** Redacts an error in place: message, stack, actions and data (the same object keeps its exit code and oclif info). */
+function redactError<E extends Error | SfError>(error: E, redactor: SecretRedactor): E {
+  const redact = (text: string): string => redactor.redact(text);
+  const target: Error = error;
+  target.message = redact(error.message);
+  if (error.stack) target.stack = redact(error.stack);
+  if (error instanceof SfError) {
+    const sfError: SfError = error;
+    if (sfError.actions) sfError.actions = sfError.actions.map(redact);
+    const data: unknown = sfError.data;
+    if (data !== undefined) sfError.setData(redactor.redactDeep(data) as Parameters<SfError['setData']>[0]);
+  }
+  return error;
 }
