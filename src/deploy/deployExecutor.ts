@@ -228,6 +228,7 @@ function componentFailure(outcome: MetadataDeployOutcome, planned: PlannedCompon
 /** What to do about a component failure, for the problems the reference knows (eca-metadata.md section 11). */
 export function advice(c: ComponentOutcome): string {
   const problem = c.problem ?? '';
+  if (/enableExternalClientApps|client apps aren.t enabled/i.test(problem)) return messages.getMessage('advice.ecaDisabled');
   if (/valid execution user/i.test(problem)) {
     return messages.getMessage('advice.executionUser');
   }

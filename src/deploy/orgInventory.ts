@@ -11,7 +11,8 @@ import { type OrgApi, soqlString } from './orgApi.js';
  * - readMetadata only when the app exists and a satellite is not under the project's name (to find the one whose
  * <externalClientApplication> is this app: Setup-style or deploy-generated names);
  * - one SOQL query each for the Run As user, the profiles, the permission sets and the deploying user's permissions
- * (UserPermissionAccess: effective permissions from profile and permission sets), sent in parallel;
+ * (UserPermissionAccess: effective permissions from profile and permission sets), and one readMetadata of the org's
+ * ExternalClientAppSettings, sent in parallel;
  * - the Run As user's permission set assignments, only when the user exists and permission sets are wanted.
  */
 
@@ -84,7 +85,7 @@ export async function readOrgInventory(api: OrgApi, request: InventoryRequest): 
   };
 
   const profileNames = unique([request.profileName, ...request.otherProfileNames]);
-  const [listed, users, profiles, permissionSets, permissions] = await Promise.all([
+  const [listed, users, profiles, permissionSets, permissions, ecaSetting] = await Promise.all([
     listAll(api, count),
     count(
       api.query<{ Id: string; Username: string; IsActive: boolean; ProfileId?: string; Profile?: { Name?: string } | null }>(
@@ -108,6 +109,7 @@ export async function readOrgInventory(api: OrgApi, request: InventoryRequest): 
         )
       : Promise.resolve([]),
     readPermissions(api, count),
+    readEcaSetting(api, count),
   ]);
 
   const user = users[0];
@@ -150,7 +152,7 @@ export async function readOrgInventory(api: OrgApi, request: InventoryRequest): 
   ]);
 
   return {
-    ecaAvailable: listed.available,
+    ecaAvailable: listed.available && ecaSetting !== false,
     permissions,
     appExists: Boolean(listed.names.ExternalClientApplication?.includes(request.appName)),
     components,
@@ -200,6 +202,21 @@ async function readPermissions(api: OrgApi, count: Counter): Promise<DeployingUs
     };
   } catch (e) {
     // Only an org that doesn't know the object/fields is tolerated; session or network errors stop the run.
+    if (isInvalidType(e) || errorCodeOf(e) === 'INVALID_FIELD') return undefined;
+    throw e;
+  }
+}
+
+/**
+ * The org setting ExternalClientAppSettings.enableExternalClientApps (eca-metadata.md section 7), read as the
+ * settings component "ExternalClientApp". Only an explicit false blocks; an org that doesn't return it (or the
+ * emulator, which doesn't model settings reads) leaves it unknown, and the deploy's own error is explained instead.
+ */
+async function readEcaSetting(api: OrgApi, count: Counter): Promise<boolean | undefined> {
+  try {
+    const [record] = await count(api.readMetadata('ExternalClientAppSettings', ['ExternalClientApp']));
+    return asBoolean(record?.enableExternalClientApps);
+  } catch (e) {
     if (isInvalidType(e) || errorCodeOf(e) === 'INVALID_FIELD') return undefined;
     throw e;
   }

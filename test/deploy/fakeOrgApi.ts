@@ -24,6 +24,8 @@ export type FakeOrg = {
   permissions?: Record<string, boolean> | 'unsupported';
   /** listMetadata answers INVALID_TYPE (no ECAs). */
   noEca?: boolean;
+  /** ExternalClientAppSettings.enableExternalClientApps as readMetadata returns it (undefined: no record). */
+  ecaSetting?: 'true' | 'false';
   /** Errors thrown by create(), by sobject. */
   createErrors?: Record<string, { errorCode: string; message: string }>;
 };
@@ -85,6 +87,9 @@ export function fakeApi(org: FakeOrg): OrgApi & { calls: Call[] } {
     readMetadata(type: string, fullNames: string[]): Promise<Array<Record<string, unknown>>> {
       calls.push({ method: 'readMetadata', arg: type, extra: fullNames });
       if (fullNames.length > 10) return Promise.reject(new Error('readMetadata takes at most 10 names'));
+      if (type === 'ExternalClientAppSettings') {
+        return Promise.resolve([org.ecaSetting ? { fullName: 'ExternalClientApp', enableExternalClientApps: org.ecaSetting } : {}]);
+      }
       return Promise.resolve(
         fullNames.map((name) => {
           const c = org.components.find((x) => x.type === type && x.fullName === name);

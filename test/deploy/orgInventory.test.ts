@@ -36,7 +36,7 @@ const setupComponents = [
 ];
 
 describe('deploy orgInventory', () => {
-  it('reads a fresh org with 2 listMetadata calls, 3 queries and no readMetadata', async () => {
+  it('reads a fresh org with 2 listMetadata calls, 3 queries and one readMetadata (the ECA org setting)', async () => {
     const api = fakeApi(fakeOrg());
     const inventory = await readOrgInventory(api, request());
     expect(inventory.ecaAvailable).to.equal(true);
@@ -44,7 +44,7 @@ describe('deploy orgInventory', () => {
     expect(inventory.components).to.deep.equal({});
     expect(inventory.runAsUser).to.equal(undefined);
     expect(api.calls.filter((c) => c.method === 'listMetadata').map((c) => c.arg.split(',').length)).to.deep.equal([3, 2]);
-    expect(api.calls.filter((c) => c.method === 'readMetadata')).to.have.length(0);
+    expect(api.calls.filter((c) => c.method === 'readMetadata').map((c) => c.arg)).to.deep.equal(['ExternalClientAppSettings']);
     expect(api.calls.filter((c) => c.method === 'query')).to.have.length(3); // user, profile, permissions
     expect(inventory.requests).to.equal(api.calls.length);
   });
@@ -54,7 +54,7 @@ describe('deploy orgInventory', () => {
     const inventory = await readOrgInventory(api, request());
     expect(inventory.appExists).to.equal(true);
     expect(inventory.components.ExtlClntAppOauthConfigurablePolicies).to.deep.equal({ fullName: `${APP}_oauthPlcy`, matchedBy: 'name' });
-    expect(api.calls.filter((c) => c.method === 'readMetadata')).to.have.length(0);
+    expect(api.calls.filter((c) => c.method === 'readMetadata' && c.arg !== 'ExternalClientAppSettings')).to.have.length(0);
   });
 
   it('finds a deploy-generated default policy by reading it, and reads names with the app prefix first', async () => {
@@ -77,7 +77,7 @@ describe('deploy orgInventory', () => {
       fullName: `${APP}_oauth_defaultPolicy`,
       matchedBy: 'externalClientApplication',
     });
-    const reads = api.calls.filter((c) => c.method === 'readMetadata');
+    const reads = api.calls.filter((c) => c.method === 'readMetadata' && c.arg !== 'ExternalClientAppSettings');
     expect(reads).to.have.length(1);
     expect((reads[0].extra as string[])[0]).to.equal(`${APP}_oauth_defaultPolicy`);
   });
@@ -94,7 +94,9 @@ describe('deploy orgInventory', () => {
     );
     const inventory = await readOrgInventory(api, request());
     expect(inventory.components.ExtlClntAppOauthSettings?.fullName).to.equal('Zz_12');
-    expect(api.calls.filter((c) => c.method === 'readMetadata').map((c) => (c.extra as string[]).length)).to.deep.equal([10, 4]);
+    expect(
+      api.calls.filter((c) => c.method === 'readMetadata' && c.arg !== 'ExternalClientAppSettings').map((c) => (c.extra as string[]).length)
+    ).to.deep.equal([10, 4]);
   });
 
   it('does not read satellites of other apps when this app is not in the org', async () => {
@@ -103,12 +105,18 @@ describe('deploy orgInventory', () => {
     );
     const inventory = await readOrgInventory(api, request());
     expect(inventory.components).to.deep.equal({});
-    expect(api.calls.filter((c) => c.method === 'readMetadata')).to.have.length(0);
+    expect(api.calls.filter((c) => c.method === 'readMetadata' && c.arg !== 'ExternalClientAppSettings')).to.have.length(0);
   });
 
   it('reports ECAs unavailable when the org does not know the types', async () => {
     const inventory = await readOrgInventory(fakeApi(fakeOrg({ noEca: true })), request());
     expect(inventory.ecaAvailable).to.equal(false);
+  });
+
+  it('reports ECAs unavailable when the org setting says so, and unknown when the org does not say', async () => {
+    expect((await readOrgInventory(fakeApi(fakeOrg({ ecaSetting: 'false' })), request())).ecaAvailable).to.equal(false);
+    expect((await readOrgInventory(fakeApi(fakeOrg({ ecaSetting: 'true' })), request())).ecaAvailable).to.equal(true);
+    expect((await readOrgInventory(fakeApi(fakeOrg({})), request())).ecaAvailable).to.equal(true);
   });
 
   it('leaves permissions unknown when UserPermissionAccess is not supported', async () => {

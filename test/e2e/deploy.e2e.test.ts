@@ -170,12 +170,12 @@ describe('e2e: sf eca clientcreds deploy', function () {
     const entries = log(ctx);
     const kinds = entries.map((e) => e.soapMethod ?? `${e.method} ${e.path.replace(/\/v\d+\.\d/, '/vXX.X').replace(/\?.*/, '')}`);
     expect(kinds.filter((k) => k === 'listMetadata')).to.have.length(2);
-    expect(kinds.filter((k) => k === 'readMetadata')).to.have.length(0);
+    expect(kinds.filter((k) => k === 'readMetadata')).to.have.length(1); // the org's ExternalClientAppSettings
     expect(kinds.filter((k) => k === 'deploy')).to.have.length(2);
     expect(kinds.filter((k) => k === 'checkDeployStatus')).to.have.length(4);
     expect(kinds.filter((k) => k === 'POST /services/data/vXX.X/sobjects/User')).to.have.length(1);
     expect(kinds.filter((k) => k === 'GET /services/data/vXX.X/query')).to.have.length(4);
-    expect(entries).to.have.length(13);
+    expect(entries).to.have.length(14);
 
     const creds = ctx.emu.control.getAppCredentials({ app: APP }) as { consumerKey: string; consumerSecret: string };
     for (const secret of [creds.consumerKey, creds.consumerSecret, ctx.emu.admin.accessToken]) {
@@ -307,7 +307,7 @@ describe('e2e: sf eca clientcreds deploy', function () {
       env: { SF_LOG_LEVEL: 'trace' },
     });
     expect(traced.exitCode, traced.stderr).to.equal(0);
-    expect(log(ctx).filter((e) => e.soapMethod === 'readMetadata')).to.have.length(1);
+    expect(log(ctx).filter((e) => e.soapMethod === 'readMetadata')).to.have.length(2); // settings + global OAuth
     const creds = ctx.emu.control.getAppCredentials({ app: APP }) as { consumerKey: string; consumerSecret: string };
     const sfDir = join(ctx.project.home, '.sf');
     const logs = (await readdir(sfDir)).filter((f) => f.endsWith('.log'));
@@ -437,6 +437,20 @@ describe('e2e: sf eca clientcreds deploy', function () {
       const rerun = await deploy(ctx);
       expect(rerun.exitCode, rerun.stderr).to.equal(0);
       expect(rerun.json?.result?.steps.find((s) => s.step === 'user')?.action).to.equal('unchanged');
+      expectDeployed(ctx);
+    });
+
+    it('External Client Apps turned off: the app deploy fails with how to turn them on; rerun after enabling', async () => {
+      ctx = await setup();
+      ctx.emu.control.setSetting({ name: 'enableExternalClientApps', value: false });
+      const result = await deploy(ctx);
+      expect(result.exitCode).to.equal(1);
+      expect(result.json?.name).to.equal('ComponentFailuresError');
+      expect(result.json?.message).to.include(messages.getMessage('advice.ecaDisabled'));
+      expect(ctx.emu.state.getComponent('ExternalClientApplication', APP)).to.equal(undefined);
+      ctx.emu.control.setSetting({ name: 'enableExternalClientApps', value: true });
+      const rerun = await deploy(ctx);
+      expect(rerun.exitCode, rerun.stderr).to.equal(0);
       expectDeployed(ctx);
     });
 
