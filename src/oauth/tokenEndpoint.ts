@@ -102,6 +102,10 @@ export function myDomainHostFor(hostname: string): string | undefined {
 export function myDomainToUrl(value: string): string {
   const trimmed = value.trim();
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) return trimmed;
+  // "acme--uat.sandbox", "acme-dev-ed.develop": a My Domain name with its partition.
+  if (/^[a-z0-9-]+\.(sandbox|develop|scratch|demo|free|trailblaze|patch)$/i.test(trimmed)) {
+    return `https://${trimmed.toLowerCase()}${MY_DOMAIN_SUFFIX}`;
+  }
   if (trimmed.includes('.') || trimmed.includes(':')) return `https://${trimmed}`;
   if (!BARE_MY_DOMAIN.test(trimmed)) {
     throw messages.createError('error.InvalidMyDomain', [value]);

@@ -92,6 +92,10 @@ describe('oauth/tokenEndpoint', () => {
       expect(myDomainToUrl('Acme--UAT')).to.equal('https://acme--uat.sandbox.my.salesforce.com');
       expect(myDomainToUrl('acme-dev-ed')).to.equal('https://acme-dev-ed.develop.my.salesforce.com');
     });
+    it('completes a name with its partition', () => {
+      expect(myDomainToUrl('acme--uat.sandbox')).to.equal('https://acme--uat.sandbox.my.salesforce.com');
+      expect(myDomainToUrl('Acme-Dev-Ed.develop')).to.equal('https://acme-dev-ed.develop.my.salesforce.com');
+    });
     it('keeps hosts and URLs', () => {
       expect(myDomainToUrl('acme.my.salesforce.com')).to.equal('https://acme.my.salesforce.com');
       expect(myDomainToUrl('https://acme.my.salesforce.com')).to.equal('https://acme.my.salesforce.com');
