@@ -3,7 +3,7 @@
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
 import { EmulatorControl } from './control.js';
-import { closeServer, startServers } from './server.js';
+import { startServers } from './server.js';
 import { OrgState, type CcFlagOffError, type OrgKind } from './state.js';
 
 /**
@@ -64,7 +64,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     stop: async (): Promise<void> => {
       if (stopped) return;
       stopped = true;
-      await Promise.all([closeServer(servers.instanceServer), closeServer(servers.loginServer)]);
+      await servers.close();
     },
   };
 }

@@ -125,6 +125,8 @@ export type ServerPair = {
   loginServer: Server;
   instanceUrl: string;
   loginUrl: string;
+  /** Closes both listeners, their connections and pending latency timers. */
+  close: () => Promise<void>;
 };
 
 async function listen(server: Server, port: number): Promise<number> {
@@ -149,6 +151,7 @@ export async function startServers(
   ports: { port?: number; loginPort?: number } = {}
 ): Promise<ServerPair> {
   const ctx: RouteContext = { state, instanceUrl: '', loginUrl: '' };
+  const stopping = new AbortController();
 
   const handler =
     (listener: Listener) =>
@@ -181,7 +184,8 @@ export async function startServers(
         });
       };
       const latency = state.config.latencyMs + state.faults.extraLatencyMs;
-      if (latency > 0) await sleep(latency);
+      // Rejects when the emulator stops; the outer catch then drops the socket.
+      if (latency > 0) await sleep(latency, undefined, { signal: stopping.signal });
 
       let response: EmuResponse;
       const fault = matchFault(state.faults.http, path, soapMethod);
@@ -223,11 +227,20 @@ export async function startServers(
   const loginPort = await listen(loginServer, ports.loginPort ?? 0);
   ctx.instanceUrl = `http://127.0.0.1:${instancePort}`;
   ctx.loginUrl = `http://127.0.0.1:${loginPort}`;
-  return { instanceServer, loginServer, instanceUrl: ctx.instanceUrl, loginUrl: ctx.loginUrl };
+  return {
+    instanceServer,
+    loginServer,
+    instanceUrl: ctx.instanceUrl,
+    loginUrl: ctx.loginUrl,
+    close: async (): Promise<void> => {
+      stopping.abort();
+      await Promise.all([closeServer(instanceServer), closeServer(loginServer)]);
+    },
+  };
 }
 
 /** Closes a server and every open connection (keep-alive sockets included). */
-export async function closeServer(server: Server): Promise<void> {
+async function closeServer(server: Server): Promise<void> {
   await new Promise<void>((resolve) => {
     server.close(() => resolve());
     server.closeAllConnections();

@@ -122,7 +122,7 @@ export function seedRunAsUser(emu: Emulator, username = 'integration.user@exampl
 }
 
 /** The error a jsforce call rejected with: `name`/`errorCode` and message. */
-export async function rejection(promise: Promise<unknown>): Promise<Error & { errorCode?: string; data?: unknown }> {
+export async function rejection(promise: PromiseLike<unknown>): Promise<Error & { errorCode?: string; data?: unknown }> {
   try {
     await promise;
   } catch (error) {

@@ -124,6 +124,30 @@ describe('emulator server and control API', () => {
     expect((await call(emu.instanceUrl, '/services/data', {})).status).to.equal(200);
   });
 
+  it('delays requests by the configured latency, but not the control API; stop() ends a delayed request', async () => {
+    emu.control.setLatency({ ms: 10 * 60_000 });
+    // A ten-minute delay: the request cannot answer within this test's timeout; control calls are not delayed.
+    const delayed = fetch(`${emu.instanceUrl}/services/data`).then(
+      (r) => r.status,
+      () => 'closed'
+    );
+    expect((await call(emu.instanceUrl, '/__emulator/requestLog', {})).status).to.equal(200);
+    await emu.stop();
+    expect(await delayed).to.equal('closed');
+  });
+
+  it('applies the latencyMs option to every request', async () => {
+    await emu.stop();
+    emu = await startEmulator({ latencyMs: 10 * 60_000 });
+    const delayed = fetch(`${emu.instanceUrl}/services/data`).then(
+      (r) => r.status,
+      () => 'closed'
+    );
+    await emu.stop();
+    expect(await delayed).to.equal('closed');
+    expect(emu.control.requestLog()).to.deep.equal([]);
+  });
+
   it('stops both listeners', async () => {
     await emu.stop();
     expect((await rejection(fetch(`${emu.instanceUrl}/services/data`))).name).to.equal('TypeError');

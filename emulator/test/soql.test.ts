@@ -16,8 +16,7 @@ describe('emulator SOQL', () => {
   });
   afterEach(async () => emu.stop());
 
-  const q = (soql: string): Promise<{ totalSize: number; records: Rec[] }> =>
-    connectionFor(emu).query<Rec>(soql) as Promise<{ totalSize: number; records: Rec[] }>;
+  const q = async (soql: string): Promise<{ totalSize: number; records: Rec[] }> => connectionFor(emu).query<Rec>(soql);
 
   it('finds a user by username, with a relationship field and record attributes', async () => {
     const result = await q(`SELECT Id, Username, IsActive, Profile.Name FROM User WHERE Username = '${emu.admin.username}'`);
