@@ -153,7 +153,7 @@ describe('eca clientcreds test (e2e, emulator)', function () {
       expect(result.exitCode).to.equal(0);
       // Assert the format, not the value, so a failure diff does not print a token.
       expect(/^00D\w{12,15}!/.test(result.json?.result?.accessToken ?? '')).to.equal(true);
-      expect(result.json?.warnings).to.deep.include(messages.getMessage('warning.ShowToken', ['the Run As user']));
+      expect(result.json?.warnings).to.deep.include(messages.getMessage('warning.ShowToken'));
     });
   });
 

@@ -88,13 +88,14 @@ export default class Test extends SfCommand<TestResult> {
     const orgAccess = org && conn ? createOrgAccess(conn, org.getOrgId()) : undefined;
     const credentials = await this.credentials(flags, orgAccess);
 
-    const projectSettings = flags.name
+    const appName = flags.name;
+    const projectSettings = appName
       ? await findProject()
-          .then((project) => readProjectAppSettings(project.packageDirs, flags.name!))
+          .then((project) => readProjectAppSettings(project.packageDirs, appName))
           .catch(() => undefined)
       : undefined;
 
-    if (flags['show-token']) this.warn(messages.getMessage('warning.ShowToken', ['the Run As user']));
+    if (flags['show-token']) this.warn(messages.getMessage('warning.ShowToken'));
     this.spinner.start(messages.getMessage('spinner.token', [endpoint.tokenUrl]));
     const waitMinutes = flags.wait.minutes;
     const result = await run.runClientCredentialsTest(

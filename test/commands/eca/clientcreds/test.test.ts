@@ -133,7 +133,7 @@ describe('eca clientcreds test (command)', () => {
     process.env.SF_CLIENT_SECRET = SECRET;
     const result = await Test.run(['--instance-url', INSTANCE, '--client-id', 'k', '--show-token', '--run-as-username', 'integration@acme.com']);
     expect(result.accessToken).to.equal(TOKEN);
-    expect(ux.warn.getCalls().map((c) => c.args[0])).to.include(messages.getMessage('warning.ShowToken', ['the Run As user']));
+    expect(ux.warn.getCalls().map((c) => c.args[0])).to.include(messages.getMessage('warning.ShowToken'));
   });
 
   it('uses the default target-org (from config) when no host is given', async () => {
