@@ -356,10 +356,40 @@ describe('emulator metadata deploy', () => {
     expect(driver.state.getComponent('ExternalClientApplication', 'Stuck')).to.equal(undefined);
   });
 
-  it('fails every ECA component when the org has not enabled external client apps', async () => {
-    driver.state.settings.enableExternalClientApps = false;
-    const result = await driver.deploy([header('Off')]);
-    expect(result.status).to.equal('Failed');
+  describe('ExternalClientAppSettings (the org opt-in)', () => {
+    const settings = (fields: Record<string, boolean>, fullName = 'ExternalClientApp'): Component => ({
+      type: 'ExternalClientAppSettings',
+      fullName,
+      xml:
+        `<?xml version="1.0" encoding="UTF-8"?>\n<ExternalClientAppSettings xmlns="${NS}">\n` +
+        Object.entries(fields)
+          .map(([name, value]) => `    <${name}>${String(value)}</${name}>\n`)
+          .join('') +
+        '</ExternalClientAppSettings>\n',
+    });
+
+    it('fails every ECA component while external client apps are off; a deploy can turn them on', async () => {
+      driver.state.settings.enableExternalClientApps = false;
+      const off = await driver.deploy([header('Off')]);
+      expect(failuresOf(off)[0][2]).to.match(/External client apps aren't enabled/);
+      const on = await driver.deploy([settings({ enableExternalClientApps: true }), header('Off')]);
+      expect(on.status).to.equal('Succeeded');
+      expect(driver.state.settings.enableExternalClientApps).to.equal(true);
+    });
+
+    it('reads and deploys the settings (only the fields in the file change), under their one name', async () => {
+      const read = await driver.result('readMetadata', '<type>ExternalClientAppSettings</type><fullNames>ExternalClientApp</fullNames>');
+      expect((read.records as Array<Record<string, string>>)[0]).to.include({
+        fullName: 'ExternalClientApp',
+        enableExternalClientApps: 'true',
+        enableClientSecretInRestApiAccess: 'false',
+      });
+      expect((await driver.deploy([settings({ enableClientSecretInRestApiAccess: true })])).status).to.equal('Succeeded');
+      expect(driver.state.settings).to.include({ enableClientSecretInRestApiAccess: true, enableExternalClientApps: true });
+      expect((await driver.deploy([settings({ enableClientSecretInRestApiAccess: true }, 'Other')])).status).to.equal('Failed');
+      const old = await driver.deploy([settings({ enableClientSecretInRestApiAccess: true })], { version: '61.0' });
+      expect(failuresOf(old)[0][2]).to.contain('enableClientSecretInRestApiAccess invalid at this location');
+    });
   });
 
   describe('SOAP faults', () => {

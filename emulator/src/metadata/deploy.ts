@@ -8,6 +8,7 @@ import { childText, isSyntaxError, parseComponentXml, type XmlElement } from './
 import { ORG_RULES, type DeployCandidate } from './deployRules.js';
 import { SCHEMAS, TYPE_FILES } from './schema.js';
 import { metadataFileName, profileFields, profileNameOf, schemaFields, toFields, withoutGenerated } from './store.js';
+import { findShown } from './readList.js';
 import { isModelledType, unknownTypeProblem, validateComponent, type Problem } from './validate.js';
 import { readZip } from './zip.js';
 import type { XmlOutObject } from './soapEnvelope.js';
@@ -229,7 +230,16 @@ function newFields(state: OrgState, c: DeployCandidate): MetadataFields {
   return c.type === 'Profile' ? overlayProfile(profileFields(state, c.fullName), fields) : fields;
 }
 
+/** The component as the org holds it before the deploy (for created/changed). */
+function existingFields(state: OrgState, c: DeployCandidate): MetadataFields | undefined {
+  if (c.type === 'ExternalClientAppSettings') {
+    return findShown(state, c.type, c.fullName)?.fields;
+  }
+  return state.getComponent(c.type, c.fullName)?.fields;
+}
+
 const APPLY_ORDER = [
+  'ExternalClientAppSettings',
   'ExternalClientApplication',
   'ExtlClntAppGlobalOauthSettings',
   'ExtlClntAppOauthSettings',
@@ -240,6 +250,14 @@ const APPLY_ORDER = [
 
 /** Writes one component into the org (and the records and credentials it drives). */
 function applyComponent(state: OrgState, c: DeployCandidate, fields: MetadataFields, userId: string): void {
+  if (c.type === 'ExternalClientAppSettings') {
+    // Settings live in OrgState.settings (what REST and the token endpoint read); only the fields in the file change.
+    for (const [name, value] of Object.entries(fields)) {
+      // eslint-disable-next-line no-param-reassign -- applying a deploy is changing the org
+      if (name !== 'fullName' && typeof value === 'string') state.settings[name] = value === 'true';
+    }
+    return;
+  }
   state.putComponent(c.type, c.fullName, fields, userId);
   if (c.type === 'Profile') {
     state.upsertProfileFromMetadata(profileNameOf(c.fullName), fields);
@@ -378,9 +396,11 @@ function successMessages(
   const ordered = [...ok].sort((a, b) => APPLY_ORDER.indexOf(a.type) - APPLY_ORDER.indexOf(b.type));
   for (const c of ordered) {
     const fields = newFields(state, c);
-    const existing = state.getComponent(c.type, c.fullName);
+    const existing = existingFields(state, c);
     const created = !existing;
-    const changed = created || JSON.stringify(existing.fields) !== JSON.stringify(fields);
+    const changed =
+      created || Object.entries(fields).some(([name, value]) => JSON.stringify(existing[name]) !== JSON.stringify(value)) ||
+      (c.type !== 'ExternalClientAppSettings' && Object.keys(existing).length !== Object.keys(fields).length);
     if (apply) {
       applyComponent(state, c, fields, userId);
       touchedApps.add(c.type === 'ExternalClientApplication' ? c.fullName : String(fields.externalClientApplication ?? ''));

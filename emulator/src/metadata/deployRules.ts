@@ -4,6 +4,7 @@
  */
 import type { OrgState } from '../state.js';
 import { childText, type XmlElement } from './componentXml.js';
+import { ECA_SETTINGS_NAME } from './schema.js';
 import { profileNameOf } from './store.js';
 import { EXECUTION_USER_PROBLEM, type Problem } from './validate.js';
 
@@ -34,6 +35,7 @@ const APP_POLICY = 'ExtlClntAppConfigurablePolicies';
 const GLOBAL = 'ExtlClntAppGlobalOauthSettings';
 const ECA_TYPES = new Set([APP, GLOBAL, OAUTH_SETTINGS, OAUTH_POLICY, APP_POLICY]);
 const SATELLITES = new Set([GLOBAL, OAUTH_SETTINGS, OAUTH_POLICY, APP_POLICY]);
+const SETTINGS = 'ExternalClientAppSettings';
 
 const hasErrors = (c: DeployCandidate): boolean => c.problems.some((p) => p.problemType === 'Error');
 const appOf = (c: DeployCandidate): string => childText(c.elements, 'externalClientApplication') ?? '';
@@ -58,7 +60,9 @@ const parsed = (c: DeployCandidate): boolean => c.elements.length > 0;
 
 /** Needs the org opt-in ExternalClientAppSettings.enableExternalClientApps (eca-metadata.md sections 2, 7) [D; text U]. */
 const externalClientAppsEnabled: DeployRule = (state, candidates) => {
-  if (state.settings.enableExternalClientApps) return;
+  const settings = candidates.find((c) => c.type === SETTINGS && !hasErrors(c));
+  const inDeploy = settings ? childText(settings.elements, 'enableExternalClientApps') : undefined;
+  if (inDeploy === undefined ? state.settings.enableExternalClientApps : inDeploy === 'true') return;
   for (const c of candidates.filter((x) => ECA_TYPES.has(x.type))) {
     add(c, 'ECA_DISABLED', "External client apps aren't enabled in this org. Turn on enableExternalClientApps in ExternalClientAppSettings.");
   }
@@ -215,7 +219,15 @@ const generatedLinksMatch: DeployRule = (state, candidates) => {
   }
 };
 
+/** Settings components have one fixed name: ExternalClientAppSettings is `ExternalClientApp` [D; text U]. */
+const settingsName: DeployRule = (state, candidates) => {
+  for (const c of candidates.filter((x) => x.type === SETTINGS && x.fullName !== ECA_SETTINGS_NAME)) {
+    add(c, 'INVALID_VALUE', `The ${SETTINGS} component must be named ${ECA_SETTINGS_NAME}, not ${c.fullName}.`);
+  }
+};
+
 export const ORG_RULES: readonly DeployRule[] = [
+  settingsName,
   generatedLinksMatch,
   externalClientAppsEnabled,
   profileLicenseExists,

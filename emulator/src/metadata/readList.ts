@@ -4,7 +4,7 @@
  */
 import { to15 } from '../ids.js';
 import type { MetadataFields, MetadataValue, OrgState, StoredComponent } from '../state.js';
-import { SCHEMAS, TYPE_FILES, type FieldSpec } from './schema.js';
+import { ECA_SETTINGS_NAME, SCHEMAS, TYPE_FILES, type FieldSpec } from './schema.js';
 import { metadataFileName, profileFields, profileFullName, shownFields } from './store.js';
 import type { XmlOut, XmlOutObject } from './soapEnvelope.js';
 
@@ -28,8 +28,29 @@ function fromStored(state: OrgState, c: StoredComponent): ShownComponent {
   return { ...c, fields: shownFields(state, c) };
 }
 
+/** The org's ExternalClientAppSettings, shown from OrgState.settings. */
+function ecaSettings(state: OrgState): ShownComponent {
+  const names = Object.keys(SCHEMAS.ExternalClientAppSettings.fields).filter((name) => name !== 'fullName');
+  const fields: MetadataFields = Object.fromEntries(
+    names.filter((name) => name in state.settings).map((name) => [name, String(state.settings[name])])
+  );
+  const admin = state.adminUserId;
+  const created = state.admin.CreatedDate;
+  return {
+    type: 'ExternalClientAppSettings',
+    fullName: ECA_SETTINGS_NAME,
+    id: '',
+    fields,
+    createdDate: created,
+    lastModifiedDate: created,
+    createdById: admin,
+    lastModifiedById: admin,
+  };
+}
+
 /** Every component of a type as the org shows it (Profile: every profile record of the org). */
 export function componentsOfType(state: OrgState, type: string): ShownComponent[] {
+  if (type === 'ExternalClientAppSettings') return [ecaSettings(state)];
   if (type !== 'Profile') return state.listComponents(type).map((c) => fromStored(state, c));
   return [...state.profiles.values()].map((record) => {
     const fullName = profileFullName(record.Name);
@@ -116,7 +137,7 @@ export function readMetadata(state: OrgState, type: string, fullNames: string[],
   const records = fullNames.map((fullName): XmlOutObject => {
     const c = findShown(state, type, fullName);
     if (!c) return { '@xsi:type': type };
-    const fields = fieldsAtVersion(c.fields, SCHEMAS[type]?.fields, version);
+    const fields = fieldsAtVersion(c.fields, SCHEMAS[type].fields, version);
     return { '@xsi:type': type, fullName: c.fullName, ...(toXmlOut(fields) as XmlOutObject) };
   });
   return { records };

@@ -293,6 +293,21 @@ const ExtlClntAppConfigurablePolicies: TypeSchema = {
   },
 };
 
+// --- section 7 ---------------------------------------------------------------------------------------------------
+/** The org's ECA settings, one component named `ExternalClientApp` (settings/ExternalClientApp.settings). */
+export const ECA_SETTINGS_NAME = 'ExternalClientApp';
+const ExternalClientAppSettings: TypeSchema = {
+  name: 'ExternalClientAppSettings',
+  minApi: 58,
+  fields: {
+    ...BASE,
+    enableClientSecretInRestApiAccess: { type: bool, since: 62 },
+    enableConsumerSecretApiAccess: { type: bool, conf: 'D (deprecated; version not stated)' },
+    enableExternalClientApps: { type: bool },
+    enablePackageEcaOauthFromDevOrg: { type: bool, since: 62 },
+  },
+};
+
 // --- section 8 ---------------------------------------------------------------------------------------------------
 const opaque: FieldSpec = { type: { kind: 'opaque' }, repeated: true };
 const Profile: TypeSchema = {
@@ -376,6 +391,7 @@ export const SCHEMAS: Readonly<Record<string, TypeSchema>> = {
   ExtlClntAppOauthSettings,
   ExtlClntAppOauthConfigurablePolicies,
   ExtlClntAppConfigurablePolicies,
+  ExternalClientAppSettings,
   Profile,
 };
 
@@ -410,5 +426,6 @@ export const TYPE_FILES: Readonly<Record<string, { folder: string; suffix: strin
   ExtlClntAppOauthSettings: { folder: 'extlClntAppOauthSettings', suffix: 'ecaOauth' },
   ExtlClntAppOauthConfigurablePolicies: { folder: 'extlClntAppOauthPolicies', suffix: 'ecaOauthPlcy' },
   ExtlClntAppConfigurablePolicies: { folder: 'extlClntAppPolicies', suffix: 'ecaPlcy' },
+  ExternalClientAppSettings: { folder: 'settings', suffix: 'settings' },
   Profile: { folder: 'profiles', suffix: 'profile' },
 };
