@@ -95,7 +95,7 @@ export async function readConsumerCredentials(
   }
   if (!consumer.secret) {
     // The key came back but not the secret: the answer of an org that hides secrets from this user.
-    throw permissionError('secret', 'no secret in the answer');
+    throw permissionError('secret', messages.getMessage('fragment.noSecretInAnswer'));
   }
   return {
     appId,

@@ -114,7 +114,7 @@ export const OAUTH_ERROR_TABLE: readonly OAuthErrorRow[] = [
     cause: 'Permitted users is "Admin approved users are pre-authorized" and the Run As user has none of the listed profiles/permission sets.',
     diagnose: (a, ctx) => ({
       key: 'NotAdminApproved',
-      tokens: [ctx.settings?.runAsUser ?? 'The Run As user', appLabel(ctx)],
+      tokens: [runAsLabel(ctx), appLabel(ctx)],
       actionTokens: [
         joinOrDash(ctx.settings?.policyProfiles),
         joinOrDash(ctx.settings?.policyPermissionSets),
@@ -125,7 +125,7 @@ export const OAUTH_ERROR_TABLE: readonly OAuthErrorRow[] = [
     error: 'invalid_grant',
     description: /no valid scopes/i,
     cause: 'The app has only scopes the flow drops (Full, Web, RefreshToken) and not Api.',
-    diagnose: (a, ctx) => ({ key: 'NoValidScopes', tokens: [appLabel(ctx), ctx.settings?.scopes?.join(', ') ?? 'unknown'] }),
+    diagnose: (a, ctx) => ({ key: 'NoValidScopes', tokens: [appLabel(ctx), ctx.settings?.scopes?.join(', ') ?? fragment('unknown')] }),
   },
   {
     error: 'oauth_flow_disabled',
@@ -147,18 +147,18 @@ export const OAUTH_ERROR_TABLE: readonly OAuthErrorRow[] = [
     error: 'invalid_grant',
     description: /ip restricted|login hours/i,
     cause: 'The Run As user profile login IP ranges/hours, or the policy IP relaxation "Enforce", exclude this caller.',
-    diagnose: (a, ctx) => ({ key: 'IpRestricted', tokens: [ctx.settings?.runAsUser ?? 'the Run As user'] }),
+    diagnose: (a, ctx) => ({ key: 'IpRestricted', tokens: [runAsLabel(ctx)] }),
   },
   {
     error: ['inactive_user', 'invalid_grant'],
     description: /inactive|frozen/i,
     cause: 'The Run As user is inactive (or frozen).',
-    diagnose: (a, ctx) => ({ key: 'InactiveUser', tokens: [ctx.runAsLookup?.value ?? ctx.settings?.runAsUser ?? 'The Run As user'] }),
+    diagnose: (a, ctx) => ({ key: 'InactiveUser', tokens: [runAsLabel(ctx)] }),
   },
   {
     error: 'inactive_user',
     cause: 'The Run As user is inactive.',
-    diagnose: (a, ctx) => ({ key: 'InactiveUser', tokens: [ctx.settings?.runAsUser ?? 'The Run As user'] }),
+    diagnose: (a, ctx) => ({ key: 'InactiveUser', tokens: [runAsLabel(ctx)] }),
   },
   {
     error: 'inactive_org',
@@ -188,7 +188,7 @@ export const OAUTH_ERROR_TABLE: readonly OAuthErrorRow[] = [
   {
     status: (s) => s >= 300 && s < 400,
     cause: 'The host redirects token requests (a renamed My Domain, a proxy); redirects are not followed with a secret.',
-    diagnose: (a, ctx) => ({ key: 'TokenEndpointRedirected', tokens: [ctx.tokenHost, a.location ?? 'an unknown location'] }),
+    diagnose: (a, ctx) => ({ key: 'TokenEndpointRedirected', tokens: [ctx.tokenHost, a.location ?? fragment('unknownLocation')] }),
   },
 ];
 
@@ -204,7 +204,7 @@ export function diagnoseOAuthError(answer: OAuthErrorResponse, ctx: DiagnosisCon
     ? row.diagnose(answer, ctx)
     : answer.error
     ? { key: 'UnknownOAuthError', tokens: [String(answer.status), answer.error, answer.errorDescription ?? ''] }
-    : { key: 'UnexpectedTokenResponse', tokens: [String(answer.status), answer.bodySnippet ?? '(empty body)'] };
+    : { key: 'UnexpectedTokenResponse', tokens: [String(answer.status), answer.bodySnippet ?? fragment('emptyBody')] };
   return {
     key: verdict.key,
     tokens: verdict.tokens ?? [],
@@ -265,8 +265,18 @@ function joinOrDash(values: string[] | undefined): string {
   return values && values.length > 0 ? values.join(', ') : '-';
 }
 
+/** A piece of text that goes into a message token (also from the messages file). */
+function fragment(name: string, ...tokens: string[]): string {
+  return messages.getMessage(`fragment.${name}`, tokens);
+}
+
+/** The Run As username when known (looked up in the org, or from the policy), else a neutral phrase. */
+function runAsLabel(ctx: DiagnosisContext): string {
+  return ctx.runAsLookup?.value ?? ctx.settings?.runAsUser ?? fragment('runAsUser');
+}
+
 function appLabel(ctx: DiagnosisContext): string {
-  return ctx.appName ?? 'the app';
+  return ctx.appName ?? fragment('app');
 }
 
 /** Where to fix a type: the project file (relative to the current folder) or the org component name. */
@@ -277,11 +287,11 @@ function location(ctx: DiagnosisContext, type: keyof AppOauthSettings['locations
 }
 
 function policyLocation(ctx: DiagnosisContext): string {
-  return location(ctx, 'ExtlClntAppOauthConfigurablePolicies', `the OAuth policy of ${appLabel(ctx)}`);
+  return location(ctx, 'ExtlClntAppOauthConfigurablePolicies', fragment('policyOf', appLabel(ctx)));
 }
 
 function globalLocation(ctx: DiagnosisContext): string {
-  return location(ctx, 'ExtlClntAppGlobalOauthSettings', `the global OAuth settings of ${appLabel(ctx)}`);
+  return location(ctx, 'ExtlClntAppGlobalOauthSettings', fragment('globalOf', appLabel(ctx)));
 }
 
 function runAsVerdict(ctx: DiagnosisContext): Verdict {
@@ -318,7 +328,7 @@ function flowDisabledVerdict(ctx: DiagnosisContext): Verdict {
   const s = ctx.settings;
   const globalOff = s?.globalCcEnabled === false;
   const policyOff = s?.policyCcEnabled === false;
-  const source = s?.source === 'org' ? 'org' : 'project files';
+  const source = fragment(s?.source === 'org' ? 'sourceOrg' : 'sourceProject');
   if (globalOff && policyOff) {
     return { key: 'FlowDisabledInBoth', tokens: [appLabel(ctx), source], actionTokens: [globalLocation(ctx), policyLocation(ctx)] };
   }
@@ -333,13 +343,13 @@ function flowDisabledVerdict(ctx: DiagnosisContext): Verdict {
 
 function appDisabledVerdict(ctx: DiagnosisContext): Verdict {
   const s = ctx.settings;
-  const where = location(ctx, 'ExtlClntAppConfigurablePolicies', `the app policies of ${appLabel(ctx)}`);
+  const where = location(ctx, 'ExtlClntAppConfigurablePolicies', fragment('appPoliciesOf', appLabel(ctx)));
   const off = [s?.appEnabled === false ? 'isEnabled' : undefined, s?.oauthPluginEnabled === false ? 'isOauthPluginEnabled' : undefined].filter(
     (v): v is string => v !== undefined
   );
   return {
     key: 'AppDisabled',
-    tokens: [appLabel(ctx), off.length > 0 ? off.join(' and ') : 'isEnabled or isOauthPluginEnabled'],
+    tokens: [appLabel(ctx), off.length > 0 ? off.join(' + ') : 'isEnabled | isOauthPluginEnabled'],
     actionTokens: [where],
   };
 }

@@ -252,7 +252,7 @@ describe('oauth/oauthErrors', () => {
 
   it('says which app switch is off for oauth_flow_disabled', () => {
     const d = diagnoseOAuthError(answer('oauth_flow_disabled'), ctx({ settings: settings({ appEnabled: false, oauthPluginEnabled: false }) }));
-    expect(d.tokens[1]).to.equal('isEnabled and isOauthPluginEnabled');
+    expect(d.tokens[1]).to.equal('isEnabled + isOauthPluginEnabled');
   });
 
   it('shows an unknown error verbatim with its HTTP status', () => {
