@@ -178,6 +178,7 @@ export async function startServers(
           method: emuReq.method,
           path,
           ...(soapMethod ? { soapMethod } : {}),
+          ...(emuReq.query.has('q') ? { soql: emuReq.query.get('q') ?? '' } : {}),
           status,
           listener,
           time: new Date().toISOString(),

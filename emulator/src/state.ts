@@ -182,6 +182,8 @@ export type RequestLogEntry = {
   method: string;
   path: string;
   soapMethod?: string;
+  /** The SOQL of a query request (the decoded `q` parameter). */
+  soql?: string;
   status: number;
   listener: 'instance' | 'login';
   time: string;

@@ -30,6 +30,14 @@ describe('emulator server and control API', () => {
     expect(log.at(-1)).to.include({ method: 'GET', path: '/services/data', status: 200, listener: 'instance' });
   });
 
+  it('logs the SOQL of query requests', async () => {
+    await connectionFor(emu).query(`SELECT Id FROM User WHERE Username = '${emu.admin.username}'`);
+    expect(emu.control.requestLog().at(-1)).to.include({
+      path: '/services/data/v66.0/query',
+      soql: `SELECT Id FROM User WHERE Username = '${emu.admin.username}'`,
+    });
+  });
+
   it('logs requests with the SOAP method and clears the log', async () => {
     await call(emu.instanceUrl, '/services/Soap/m/66.0', {
       method: 'POST',
