@@ -140,6 +140,15 @@ export async function createDeployJob(
   };
 }
 
+/** File names in a deploy zip are URL-encoded where the fullName has reserved characters (e.g. `%3A`). */
+function safeDecode(name: string): string {
+  try {
+    return decodeURIComponent(name);
+  } catch {
+    return name;
+  }
+}
+
 /** The components the manifest names, each with its file (or the failure of a missing file / unknown type). */
 function collectCandidates(
   files: ReadonlyMap<string, string>,
@@ -156,7 +165,7 @@ function collectCandidates(
     const { folder, suffix } = TYPE_FILES[type];
     const inFolder = [...files.keys()]
       .filter((path) => path.startsWith(`${manifest.prefix}${folder}/`) && path.endsWith(`.${suffix}`))
-      .map((path) => ({ path, fullName: decodeURIComponent(path.slice(manifest.prefix.length + folder.length + 1, -suffix.length - 1)) }));
+      .map((path) => ({ path, fullName: safeDecode(path.slice(manifest.prefix.length + folder.length + 1, -suffix.length - 1)) }));
     const names = members.includes('*') ? inFolder.map((f) => f.fullName) : members;
     for (const fullName of names) {
       const file = inFolder.find((f) => f.fullName === fullName);
