@@ -161,8 +161,11 @@ function planUser(files: AppFiles, org: OrgInventory, blockers: string[]): PlanS
         messages.getMessage('blocker.userProfileMismatch', [runAs, user.profileName, profileName, user.profileName])
       );
     }
-    const userProfile = user.profileName ? org.profiles[user.profileName] : undefined;
-    if (userProfile?.apiEnabled === false) blockers.push(messages.getMessage('blocker.userNoApi', [runAs, userProfile.name]));
+    // API access comes from the profile or a permission set; only a clear "no" from both blocks.
+    const profileApi = user.profileApiEnabled ?? (user.profileName ? org.profiles[user.profileName]?.apiEnabled : undefined);
+    if (profileApi === false && !user.apiEnabledByPermissionSet) {
+      blockers.push(messages.getMessage('blocker.userNoApi', [runAs, user.profileName ?? '']));
+    }
     return { step: 'user', action: 'unchanged', target: runAs, reason: messages.getMessage('reason.userReuse') };
   }
   if (files.userDef && profileName) {

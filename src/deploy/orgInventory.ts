@@ -13,7 +13,7 @@ import { type OrgApi, soqlString } from './orgApi.js';
  * - one SOQL query each for the Run As user, the profiles, the permission sets and the deploying user's permissions
  * (UserPermissionAccess: effective permissions from profile and permission sets), and one readMetadata of the org's
  * ExternalClientAppSettings, sent in parallel;
- * - the Run As user's permission set assignments, only when the user exists and permission sets are wanted.
+ * - the Run As user's permission set assignments, only when the user exists.
  */
 
 export type InventoryRequest = {
@@ -35,6 +35,10 @@ export type OrgUser = {
   isActive: boolean;
   profileId?: string;
   profileName?: string;
+  /** "API Enabled" on the user's profile (undefined when the org did not say). */
+  profileApiEnabled?: boolean;
+  /** "API Enabled" granted by one of the user's permission sets. */
+  apiEnabledByPermissionSet: boolean;
 };
 
 export type OrgProfile = { id: string; name: string; apiEnabled?: boolean; apiUserOnly?: boolean };
@@ -88,8 +92,16 @@ export async function readOrgInventory(api: OrgApi, request: InventoryRequest): 
   const [listed, users, profiles, permissionSets, permissions, ecaSetting] = await Promise.all([
     listAll(api, count),
     count(
-      api.query<{ Id: string; Username: string; IsActive: boolean; ProfileId?: string; Profile?: { Name?: string } | null }>(
-        `SELECT Id, Username, IsActive, ProfileId, Profile.Name FROM User WHERE Username = ${soqlString(request.runAsUsername)}`
+      api.query<{
+        Id: string;
+        Username: string;
+        IsActive: boolean;
+        ProfileId?: string;
+        Profile?: { Name?: string; PermissionsApiEnabled?: boolean } | null;
+      }>(
+        `SELECT Id, Username, IsActive, ProfileId, Profile.Name, Profile.PermissionsApiEnabled FROM User WHERE Username = ${soqlString(
+          request.runAsUsername
+        )}`
       )
     ),
     profileNames.length
@@ -120,6 +132,8 @@ export async function readOrgInventory(api: OrgApi, request: InventoryRequest): 
         isActive: user.IsActive === true || String(user.IsActive) === 'true',
         profileId: user.ProfileId,
         profileName: user.Profile?.Name,
+        profileApiEnabled: asBoolean(user.Profile?.PermissionsApiEnabled),
+        apiEnabledByPermissionSet: false,
       }
     : undefined;
 
@@ -137,19 +151,22 @@ export async function readOrgInventory(api: OrgApi, request: InventoryRequest): 
   }
   const permissionSetMap: Record<string, string> = Object.fromEntries(permissionSets.map((p) => [p.Name, p.Id]));
 
-  const wantedPermsetIds = Object.values(permissionSetMap);
   const [components, assignments] = await Promise.all([
     listed.available && listed.names.ExternalClientApplication?.includes(request.appName)
       ? findAppComponents(api, request, listed.names, count)
       : Promise.resolve({}),
-    runAsUser && wantedPermsetIds.length
+    // An existing user's assignments: which wanted permission sets it has, and whether one grants API Enabled.
+    runAsUser
       ? count(
-          api.query<{ PermissionSetId: string }>(
-            `SELECT PermissionSetId FROM PermissionSetAssignment WHERE AssigneeId = ${soqlString(runAsUser.id)}`
+          api.query<{ PermissionSetId: string; PermissionSet?: { PermissionsApiEnabled?: boolean } | null }>(
+            `SELECT PermissionSetId, PermissionSet.PermissionsApiEnabled FROM PermissionSetAssignment WHERE AssigneeId = ${soqlString(
+              runAsUser.id
+            )}`
           )
         )
       : Promise.resolve([]),
   ]);
+  if (runAsUser) runAsUser.apiEnabledByPermissionSet = assignments.some((a) => asBoolean(a.PermissionSet?.PermissionsApiEnabled) === true);
 
   return {
     ecaAvailable: listed.available && ecaSetting !== false,

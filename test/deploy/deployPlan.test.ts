@@ -43,7 +43,15 @@ function deployedOrg(extra: Partial<OrgInventory> = {}): OrgInventory {
       ExtlClntAppConfigurablePolicies: { fullName: `${APP}_plcy`, matchedBy: 'name' },
     },
     profiles: { [PROFILE]: { id: PROFILE_ID, name: PROFILE, apiEnabled: true } },
-    runAsUser: { id: USER_ID, username: RUN_AS, isActive: true, profileId: PROFILE_ID, profileName: PROFILE },
+    runAsUser: {
+      id: USER_ID,
+      username: RUN_AS,
+      isActive: true,
+      profileId: PROFILE_ID,
+      profileName: PROFILE,
+      profileApiEnabled: true,
+      apiEnabledByPermissionSet: false,
+    },
     assignedPermissionSetIds: ['0PS000000000001AAA'],
     ...extra,
   });
@@ -154,10 +162,14 @@ describe('deploy deployPlan', () => {
     expect(plan.phases.some((p) => p.kind === 'createUser')).to.equal(false);
   });
 
-  it('a Run As user whose profile lacks API Enabled is reported', () => {
-    const org = deployedOrg({ profiles: { [PROFILE]: { id: PROFILE_ID, name: PROFILE, apiEnabled: false } } });
-    const plan = makePlan(files, org, { dryRun: false });
-    expect(plan.blockers).to.deep.equal([messages.getMessage('blocker.userNoApi', [RUN_AS, PROFILE])]);
+  it('a Run As user without API Enabled (profile or permission set) is reported; a permission set granting it is enough', () => {
+    const org = deployedOrg();
+    const noApi = { ...org, runAsUser: { ...org.runAsUser!, profileApiEnabled: false } };
+    expect(makePlan(files, noApi, { dryRun: false }).blockers).to.deep.equal([messages.getMessage('blocker.userNoApi', [RUN_AS, PROFILE])]);
+    const viaPermset = { ...org, runAsUser: { ...org.runAsUser!, profileApiEnabled: false, apiEnabledByPermissionSet: true } };
+    expect(makePlan(files, viaPermset, { dryRun: false }).blockers).to.deep.equal([]);
+    const unknown = { ...org, runAsUser: { ...org.runAsUser!, profileApiEnabled: undefined } };
+    expect(makePlan(files, unknown, { dryRun: false }).blockers).to.deep.equal([]);
   });
 
   it('no user and no user definition: stops and says how to get one', async () => {

@@ -18,7 +18,7 @@ export type FakeOrg = {
   components: FakeComponent[];
   users: FakeUser[];
   profiles: FakeProfile[];
-  permissionSets: Array<{ Id: string; Name: string }>;
+  permissionSets: Array<{ Id: string; Name: string; PermissionsApiEnabled?: boolean }>;
   assignments: Array<{ AssigneeId: string; PermissionSetId: string }>;
   /** Row of UserPermissionAccess, or 'unsupported' for an INVALID_TYPE answer. */
   permissions?: Record<string, boolean> | 'unsupported';
@@ -65,13 +65,21 @@ export function fakeApi(org: FakeOrg): OrgApi & { calls: Call[] } {
       if (from === 'User') {
         rows = org.users
           .filter((u) => values.includes(u.Username))
-          .map((u) => ({ ...u, Profile: { Name: org.profiles.find((p) => p.Id === u.ProfileId)?.Name } }));
+          .map((u) => {
+            const profile = org.profiles.find((p) => p.Id === u.ProfileId);
+            return { ...u, Profile: profile ? { Name: profile.Name, PermissionsApiEnabled: profile.PermissionsApiEnabled } : null };
+          });
       } else if (from === 'Profile') {
         rows = org.profiles.filter((p) => values.includes(p.Name));
       } else if (from === 'PermissionSet') {
         rows = org.permissionSets.filter((p) => values.includes(p.Name));
       } else if (from === 'PermissionSetAssignment') {
-        rows = org.assignments.filter((a) => values.includes(a.AssigneeId));
+        rows = org.assignments
+          .filter((a) => values.includes(a.AssigneeId))
+          .map((a) => ({
+            ...a,
+            PermissionSet: { PermissionsApiEnabled: org.permissionSets.find((p) => p.Id === a.PermissionSetId)?.PermissionsApiEnabled },
+          }));
       } else if (from === 'UserPermissionAccess') {
         if (org.permissions === 'unsupported') return Promise.reject(orgError('INVALID_TYPE', "sObject type 'UserPermissionAccess' is not supported."));
         rows = org.permissions ? [org.permissions] : [];

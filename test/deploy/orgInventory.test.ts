@@ -138,14 +138,20 @@ describe('deploy orgInventory', () => {
         users: [{ Id: '005000000000009AAA', Username: RUN_AS, IsActive: false, ProfileId: '00e000000000002AAA' }],
         profiles: [{ Id: '00e000000000002AAA', Name: 'My Integration Profile', PermissionsApiEnabled: true }],
         permissionSets: [
-          { Id: '0PS000000000001AAA', Name: 'A' },
+          { Id: '0PS000000000001AAA', Name: 'A', PermissionsApiEnabled: true },
           { Id: '0PS000000000002AAA', Name: 'B' },
         ],
         assignments: [{ AssigneeId: '005000000000009AAA', PermissionSetId: '0PS000000000001AAA' }],
       })
     );
     const inventory = await readOrgInventory(api, request({ permissionSetNames: ['A', 'B', 'Missing'] }));
-    expect(inventory.runAsUser).to.deep.include({ id: '005000000000009AAA', isActive: false, profileName: 'My Integration Profile' });
+    expect(inventory.runAsUser).to.deep.include({
+      id: '005000000000009AAA',
+      isActive: false,
+      profileName: 'My Integration Profile',
+      profileApiEnabled: true,
+      apiEnabledByPermissionSet: true,
+    });
     expect(inventory.profiles['My Integration Profile']).to.deep.include({ id: '00e000000000002AAA', apiEnabled: true });
     expect(inventory.permissionSets).to.deep.equal({ A: '0PS000000000001AAA', B: '0PS000000000002AAA' });
     expect(inventory.assignedPermissionSetIds).to.deep.equal(['0PS000000000001AAA']);

@@ -360,6 +360,21 @@ describe('e2e: sf eca clientcreds deploy', function () {
     expect(ctx.emu.state.listComponents()).to.have.length(0);
   });
 
+  it('a Run As user without API access is reported before anything is deployed; a permission set granting it is enough', async () => {
+    ctx = await setup();
+    ctx.emu.control.seedProfile({ name: PROFILE, permissions: { ApiEnabled: false } });
+    ctx.emu.control.seedUser({ Username: RUN_AS, LastName: 'Integration', Email: 'admin@example.com', profileName: PROFILE });
+    const result = await deploy(ctx);
+    expect(result.exitCode).to.equal(1);
+    expect(result.json?.message).to.include(messages.getMessage('blocker.userNoApi', [RUN_AS, PROFILE]));
+    expect(ctx.emu.state.listComponents()).to.have.length(0);
+    ctx.emu.control.seedPermissionSet({ name: 'Api_Access', permissions: { ApiEnabled: true } });
+    ctx.emu.control.assignPermissionSet({ username: RUN_AS, permissionSet: 'Api_Access' });
+    const rerun = await deploy(ctx);
+    expect(rerun.exitCode, rerun.stderr).to.equal(0);
+    expectDeployed(ctx);
+  });
+
   it('bad project files stop it before any request, with the file and the fix', async () => {
     ctx = await setup();
     await ctx.app.write(`force-app/main/default/extlClntAppOauthPolicies/${APP}_oauthPlcy.ecaOauthPlcy-meta.xml`, policyXml('Other_App', RUN_AS));

@@ -72,6 +72,8 @@ describe('eca clientcreds deploy (command)', () => {
       listCalls++;
       return Promise.resolve([]);
     });
+    // readMetadata of the org's ExternalClientAppSettings: a record without fullName (the org doesn't say).
+    $$.SANDBOX.stub(MetadataApi.prototype, 'read').resolves([{}] as never);
   });
 
   afterEach(async () => {
