@@ -74,7 +74,7 @@ export async function executePlan(plan: Plan, ctx: ExecutionContext): Promise<Ex
     localFullName: c.localFullName,
     filePath: relative(ctx.projectRoot, c.filePath),
     adopted: c.adopted,
-    state: 'NotDeployed',
+    state: plan.dryRun ? 'NotValidated' : 'NotDeployed',
   }));
   const result: ExecutionResult = { steps, components, deployIds: [], runAsUserId: ctx.inventory.runAsUser?.id };
   // Profile Ids the inventory found. A profile deployed by this run is queried by name: the deploy's componentSuccess

@@ -18,8 +18,19 @@ import type { PlannedComponent } from './deployPlan.js';
  * files.
  */
 
-/** Deployed = succeeded without per-component details from the org. */
-export type ComponentState = 'Created' | 'Changed' | 'Unchanged' | 'Deployed' | 'Failed' | 'Validated' | 'NotDeployed';
+/**
+ * Deployed = succeeded without per-component details from the org; NotDeployed = a failure (or an earlier stop)
+ * kept it from being deployed; NotValidated = a dry run could not validate it (its Run As user doesn't exist yet).
+ */
+export type ComponentState =
+  | 'Created'
+  | 'Changed'
+  | 'Unchanged'
+  | 'Deployed'
+  | 'Failed'
+  | 'Validated'
+  | 'NotDeployed'
+  | 'NotValidated';
 
 export type ComponentOutcome = {
   type: string;

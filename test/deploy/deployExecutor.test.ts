@@ -217,6 +217,7 @@ describe('deploy deployExecutor', () => {
       'app:validated',
       'oauthPolicy:wouldRun',
     ]);
+    expect(result.components.find((c) => c.type === POLICY)?.state).to.equal('NotValidated');
   });
 
   it('a dry run failure says nothing was changed and does not suggest a rerun', async () => {
