@@ -3,7 +3,7 @@
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
 /* eslint-disable camelcase -- OAuth wire names */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { makeProject, type TempProject } from '../../test/e2e/harness.js';
@@ -11,9 +11,11 @@ import { ensureSfCli, runSf } from '../../test/sf-cli/sfCli.js';
 import { startEmulator, type Emulator } from '../src/index.js';
 
 /**
- * The unmodified, pinned `sf` CLI against the emulator (issue 3 "Done when"): `sf org login access-token`,
- * `sf project deploy start` (success, an injected component failure, --dry-run), `sf project retrieve start`,
- * `sf data query`. The ECA files are written here by hand, independently of the plugin.
+ * The unmodified, pinned `sf` CLI against the emulator (issue 3 "Done when"): `sf org login access-token`, then
+ * `sf project deploy start` and a client credentials token from the deployed app, an injected component failure,
+ * `sf data query` (with its columns call), and a deploy to an emulator posing as a scratch org (source tracking).
+ * metadataProjectDeploy.sfcli.ts covers the org's own deploy failures, --dry-run and retrieve. The ECA files are
+ * written here by hand, independently of the plugin. Slow suite: `npm run test:emulator:sf-cli`.
  */
 
 const APP = 'Cli_Eca';
@@ -112,15 +114,6 @@ describe('the real sf CLI against the emulator', function () {
     await project?.cleanup();
   });
 
-  it('fails a deploy whose Run As user does not exist yet, and changes nothing', async () => {
-    const out = await sf<DeployJson>(['project', 'deploy', 'start', '--source-dir', 'force-app', '--target-org', 'emu', '--wait', '5', '--json']);
-    expect(out.exitCode, out.stdout).to.equal(1);
-    const failed = (out.json?.result?.files ?? []).filter((f) => f.state === 'Failed');
-    expect(failed.map((f) => f.type)).to.include('ExtlClntAppOauthConfigurablePolicies');
-    expect(failed.map((f) => f.error).join(' ')).to.contain('Enter a valid execution user for the OAuth client credentials flow.');
-    expect(emu.state.getComponent('ExternalClientApplication', APP)).to.equal(undefined);
-  });
-
   it('deploys the five ECA components, then the app issues client credentials tokens as the Run As user', async () => {
     emu.control.seedUser({ Username: RUN_AS, LastName: 'Integration', Email: 'cli@example.com', profileName: 'Minimum Access - API Only Integrations' });
     emu.control.clearRequestLog();
@@ -162,25 +155,6 @@ describe('the real sf CLI against the emulator', function () {
     }
   });
 
-  it('validates with --dry-run without changing the org', async () => {
-    const before = emu.state.getComponent('ExternalClientApplication', APP)?.lastModifiedDate;
-    const out = await sf<DeployJson>(['project', 'deploy', 'start', '--source-dir', 'force-app', '--target-org', 'emu', '--dry-run', '--wait', '5', '--json']);
-    expect(out.exitCode, out.stdout).to.equal(0);
-    expect(emu.state.getComponent('ExternalClientApplication', APP)?.lastModifiedDate).to.equal(before);
-  });
-
-  it('retrieves the deployed app into the project, with the org-generated orgScopedExternalApp added', async () => {
-    const file = join(sourceDir(), 'externalClientApps', `${APP}.eca-meta.xml`);
-    const original = await readFile(file, 'utf8');
-    const out = await sf(['project', 'retrieve', 'start', '--metadata', `ExternalClientApplication:${APP}`, '--target-org', 'emu', '--json']);
-    expect(out.exitCode, out.stdout + out.stderr).to.equal(0);
-    const retrieved = await readFile(file, 'utf8');
-    // eca-metadata.md section 2: orgScopedExternalApp `<OrgId>:<EcaName>` is generated on first deploy and retrieved.
-    const scoped = /\n {4}<orgScopedExternalApp>(00D\w+):Cli_Eca<\/orgScopedExternalApp>/.exec(retrieved);
-    expect(scoped?.[1].slice(0, 15)).to.equal(emu.orgId.slice(0, 15));
-    expect(retrieved.replace(scoped?.[0] ?? '', '')).to.equal(original);
-  });
-
   it('answers sf data query (with the columns call) for the integration user', async () => {
     const out = await sf<{ records: Array<{ Username: string; IsActive: boolean }> }>([
       'data', 'query', '--query', `SELECT Username, IsActive FROM User WHERE Username = '${RUN_AS}'`, '--target-org', 'emu', '--json',
@@ -192,8 +166,6 @@ describe('the real sf CLI against the emulator', function () {
 
   it('deploys to an emulator posing as a scratch org, answering the source tracking queries', async () => {
     const scratch = await startEmulator({ orgKind: 'scratch' });
-    // The retrieve above wrote the first org's orgScopedExternalApp into the file; another org rejects it.
-    await writeSources();
     try {
       scratch.control.seedUser({ Username: RUN_AS, LastName: 'Integration', Email: 'cli@example.com', profileName: 'Minimum Access - API Only Integrations' });
       const login = await sf(
