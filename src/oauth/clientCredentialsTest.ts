@@ -154,6 +154,8 @@ async function obtainToken(run: RunState): Promise<TokenSuccess> {
   const sleep = deps.sleep ?? realSleep;
   const redact = (text: string): string => redactor.redact(text);
   const log = (message: string): void => deps.log?.(redact(message));
+  /** What the org says about the app: read once, at the first OAuth error, and reused for every retry. */
+  let orgContext: Partial<DiagnosisContext> | undefined;
   for (;;) {
     result.attempts++;
     log(`token request ${result.attempts} to ${input.endpoint.tokenUrl} (${input.basicAuth ? 'basic' : 'body'} credentials)`);
@@ -170,20 +172,20 @@ async function obtainToken(run: RunState): Promise<TokenSuccess> {
       log(`token issued: ${outcome.tokenType} ${outcome.tokenFormat ?? ''} scopes [${outcome.scopes.join(' ')}] id ${outcome.id}`);
       return outcome;
     }
-    const ctx = baseContext(input, now);
     log(`token request failed: ${outcome.outcome === 'transport-error' ? outcome.message : describeAnswer(outcome)}`);
     if (outcome.outcome === 'transport-error') {
-      throw fail(diagnosisError(diagnoseTransportFailure(outcome, ctx), redact));
+      throw fail(diagnosisError(diagnoseTransportFailure(outcome, baseContext(input, now)), redact));
     }
-    const quick = diagnoseOAuthError(outcome, ctx);
+    // eslint-disable-next-line no-await-in-loop
+    orgContext ??= await readOrgContext(input, outcome);
+    const ctx = { ...baseContext(input, now), ...orgContext };
+    const diagnosis = diagnoseOAuthError(outcome, ctx);
     const elapsed = now() - started;
-    const delay = quick.retryable && input.waitMs > 0 ? nextDelay(result.attempts, elapsed, input.waitMs) : undefined;
+    const delay = diagnosis.retryable && input.waitMs > 0 ? nextDelay(result.attempts, elapsed, input.waitMs) : undefined;
     if (delay === undefined) {
-      // eslint-disable-next-line no-await-in-loop
-      const fullCtx = await enrichContext(ctx, input, outcome);
-      throw fail(diagnosisError(diagnoseOAuthError(outcome, fullCtx), redact));
+      throw fail(diagnosisError(diagnosis, redact));
     }
-    deps.onRetry?.({ attempt: result.attempts, answer: redact(quick.answer), delayMs: delay, waitedMs: elapsed });
+    deps.onRetry?.({ attempt: result.attempts, answer: redact(diagnosis.answer), delayMs: delay, waitedMs: elapsed });
     // eslint-disable-next-line no-await-in-loop
     await sleep(delay);
     result.waitedMs = now() - started;
@@ -275,29 +277,33 @@ const SETTINGS_ERRORS = new Set([
   'inactive_user',
 ]);
 
-async function enrichContext(
-  ctx: DiagnosisContext,
-  input: TestInput,
-  answer: OAuthErrorResponse
-): Promise<DiagnosisContext> {
-  if (!input.org || !input.appName || !answer.error || !SETTINGS_ERRORS.has(answer.error)) return ctx;
-  let settings = ctx.settings;
-  try {
-    const org = await input.org.readAppSettings(input.appName);
-    // The org's values decide; the project's file paths are what the user edits, so they name the fix.
-    settings = { ...org, locations: { ...org.locations, ...(ctx.settings?.locations ?? {}) } };
-  } catch {
-    // Best effort: fall back to the project files.
-  }
+/**
+ * For answers that depend on the app's settings, reads the org (when --target-org and --name allow) to say exactly
+ * what is wrong: its settings (which switch is off; project file paths kept, as they are what the user edits), the
+ * Run As value (email vs Username), and whether a --client-id key is one of the app's keys. Best effort: a failed
+ * read leaves the diagnosis less precise, never wrong.
+ */
+async function readOrgContext(input: TestInput, answer: OAuthErrorResponse): Promise<Partial<DiagnosisContext>> {
+  if (!input.org || !input.appName || !answer.error || !SETTINGS_ERRORS.has(answer.error)) return {};
+  const { org, appName } = input;
+  const [orgSettings, keys] = await Promise.all([
+    org.readAppSettings(appName).catch(() => undefined),
+    answer.error === 'invalid_client_id' && !input.credentialsFromOrg
+      ? org.readConsumerKeys(appName).catch(() => undefined)
+      : Promise.resolve(undefined),
+  ]);
+  const settings = orgSettings
+    ? { ...orgSettings, locations: { ...orgSettings.locations, ...(input.projectSettings?.locations ?? {}) } }
+    : input.projectSettings;
   let runAsLookup: RunAsLookup | undefined;
   if (settings?.runAsUser && /no client credentials user/i.test(answer.errorDescription ?? '')) {
-    try {
-      runAsLookup = await input.org.lookupRunAs(settings.runAsUser);
-    } catch {
-      runAsLookup = undefined;
-    }
+    runAsLookup = await org.lookupRunAs(settings.runAsUser).catch(() => undefined);
   }
-  return { ...ctx, settings, runAsLookup };
+  return {
+    settings,
+    runAsLookup,
+    clientIdKnown: keys && keys.length > 0 ? keys.includes(input.clientId) : undefined,
+  };
 }
 
 async function expectedRunAs(input: TestInput, deps: TestDeps): Promise<ExpectedRunAs | undefined> {

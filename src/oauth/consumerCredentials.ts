@@ -56,25 +56,16 @@ export function classifyCredentialsError(error: { errorCode?: string; message?: 
   return 'other';
 }
 
-export async function readConsumerCredentials(
-  conn: RestRequester,
-  apiVersion: string,
-  appName: string
-): Promise<ConsumerCredentials> {
-  const base = `/services/data/v${apiVersion}/apps/oauth`;
-  const call = async <T>(url: string, step: Step): Promise<T> => {
-    try {
-      return await conn.request<T>(url);
-    } catch (error) {
-      throw credentialsError(error, step);
-    }
-  };
+type ConsumerRef = { appId: string; consumerId: string; keys: string[]; count: number };
 
+/** Finds the app's OAuth consumer: usage (paged) -> credentials/{appId}. Needs External Client App Developer/Admin. */
+async function findConsumer(conn: RestRequester, apiVersion: string, appName: string): Promise<ConsumerRef> {
+  const base = `/services/data/v${apiVersion}/apps/oauth`;
   let appId: string | undefined;
   const seen: string[] = [];
   for (let page = 0; page < MAX_PAGES && !appId; page++) {
     // eslint-disable-next-line no-await-in-loop
-    const usage = await call<UsagePage>(`${base}/usage?page=${page}&pageSize=${PAGE_SIZE}`, 'list');
+    const usage = await call<UsagePage>(conn, `${base}/usage?page=${page}&pageSize=${PAGE_SIZE}`, 'list');
     const apps = usage.apps ?? [];
     appId = apps.find((app) => (app.developerName ?? app.name ?? '').toLowerCase() === appName.toLowerCase())?.identifier;
     seen.push(...apps.map((app) => app.developerName ?? app.name ?? '').filter(Boolean));
@@ -83,13 +74,35 @@ export async function readConsumerCredentials(
   if (!appId) {
     throw messages.createError('error.AppNotFoundInOrg', [appName, seen.slice(0, 10).join(', ') || '-']);
   }
-
-  const credentials = await call<CredentialsList>(`${base}/credentials/${appId}`, 'list');
-  const consumerId = credentials.consumers?.find((c) => c.id)?.id;
-  if (!consumerId) {
+  const credentials = await call<CredentialsList>(conn, `${base}/credentials/${appId}`, 'list');
+  const consumers = (credentials.consumers ?? []).filter((c) => c.id);
+  if (consumers.length === 0) {
     throw messages.createError('error.NoConsumerInOrg', [appName]);
   }
-  const consumer = await call<Consumer>(`${base}/credentials/${appId}/${consumerId}?part=keyandsecret`, 'secret');
+  return {
+    appId,
+    consumerId: consumers[0].id as string,
+    keys: consumers.map((c) => c.key).filter((k): k is string => typeof k === 'string' && k.length > 0),
+    count: consumers.length,
+  };
+}
+
+/** The consumer keys of an app (no secret; needs only External Client App Developer/Admin). */
+export async function readConsumerKeys(conn: RestRequester, apiVersion: string, appName: string): Promise<string[]> {
+  return (await findConsumer(conn, apiVersion, appName)).keys;
+}
+
+export async function readConsumerCredentials(
+  conn: RestRequester,
+  apiVersion: string,
+  appName: string
+): Promise<ConsumerCredentials> {
+  const { appId, consumerId, count } = await findConsumer(conn, apiVersion, appName);
+  const consumer = await call<Consumer>(
+    conn,
+    `/services/data/v${apiVersion}/apps/oauth/credentials/${appId}/${consumerId}?part=keyandsecret`,
+    'secret'
+  );
   if (!consumer.key) {
     throw messages.createError('error.NoConsumerInOrg', [appName]);
   }
@@ -97,13 +110,15 @@ export async function readConsumerCredentials(
     // The key came back but not the secret: the answer of an org that hides secrets from this user.
     throw permissionError('secret', messages.getMessage('fragment.noSecretInAnswer'));
   }
-  return {
-    appId,
-    consumerId,
-    consumerKey: consumer.key,
-    consumerSecret: consumer.secret,
-    consumerCount: credentials.consumers?.length ?? 1,
-  };
+  return { appId, consumerId, consumerKey: consumer.key, consumerSecret: consumer.secret, consumerCount: count };
+}
+
+async function call<T>(conn: RestRequester, url: string, step: Step): Promise<T> {
+  try {
+    return await conn.request<T>(url);
+  } catch (error) {
+    throw credentialsError(error, step);
+  }
 }
 
 /** Which call failed: listing apps and keys needs External Client App Developer; the secret needs View Client Secret. */

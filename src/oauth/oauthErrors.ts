@@ -31,6 +31,11 @@ export type DiagnosisContext = {
   waitMinutes?: number;
   /** The app's settings, from the org (preferred) or the project files. */
   settings?: AppOauthSettings;
+  /**
+   * With --client-id and --target-org: whether the key given is one of the app's consumer keys in the org
+   * (true: the key is right, so invalid_client_id means propagation; false: wrong key).
+   */
+  clientIdKnown?: boolean;
   /** The policy's Run As value looked up in the org (only with --target-org). */
   runAsLookup?: RunAsLookup;
   /** Clock for the "deployed recently" check. */
@@ -309,6 +314,9 @@ function runAsVerdict(ctx: DiagnosisContext): Verdict {
 }
 
 function clientIdVerdict(ctx: DiagnosisContext): Verdict {
+  if (ctx.clientIdKnown === false) {
+    return { key: 'ClientIdMismatch', tokens: [appLabel(ctx)] };
+  }
   if (ctx.waitMinutes && ctx.waitMinutes > 0) {
     return { key: 'PropagationTimeout', tokens: [String(ctx.waitMinutes), ctx.tokenHost], retryable: true };
   }
@@ -318,7 +326,7 @@ function clientIdVerdict(ctx: DiagnosisContext): Verdict {
   }
   const modified = settings?.appLastModified ? Date.parse(settings.appLastModified) : NaN;
   const recent = !Number.isNaN(modified) && (ctx.now ?? Date.now()) - modified < PROPAGATION_WINDOW_MS;
-  if (ctx.credentialsFromOrg === true || recent) {
+  if (ctx.credentialsFromOrg === true || ctx.clientIdKnown === true || recent) {
     return { key: 'PropagationDelay', tokens: [appLabel(ctx), ctx.tokenHost], retryable: true };
   }
   return { key: 'UnknownClientId', tokens: [ctx.tokenHost], retryable: true };

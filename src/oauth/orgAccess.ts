@@ -4,7 +4,7 @@
  */
 import type { Connection } from '@salesforce/core';
 import { type AppOauthSettings, type MetadataReader, readOrgAppSettings } from './appSettings.js';
-import { type ConsumerCredentials, readConsumerCredentials } from './consumerCredentials.js';
+import { type ConsumerCredentials, readConsumerCredentials, readConsumerKeys } from './consumerCredentials.js';
 import type { RunAsLookup } from './oauthErrors.js';
 
 /**
@@ -16,6 +16,8 @@ export type OrgAccess = {
   instanceUrl: string;
   apiVersion: string;
   readCredentials(appName: string): Promise<ConsumerCredentials>;
+  /** The app's consumer keys (no secret), to tell a wrong key from propagation delay. */
+  readConsumerKeys(appName: string): Promise<string[]>;
   readAppSettings(appName: string): Promise<AppOauthSettings>;
   lookupRunAs(value: string): Promise<RunAsLookup>;
 };
@@ -32,6 +34,7 @@ export function createOrgAccess(conn: Connection, orgId: string): OrgAccess {
   // jsforce types readMetadata by its own list of type names, which lacks the ECA types.
   const readMetadata = (type: string, fullNames: string[]): Promise<unknown> =>
     (conn.metadata.read as (t: string, names: string[]) => Promise<unknown>).call(conn.metadata, type, fullNames);
+  const rest = { request: <T>(url: string): Promise<T> => conn.request<T>(url) };
   const metadata: MetadataReader = {
     list: async (queries) => {
       const result = await conn.metadata.list(queries, apiVersion);
@@ -46,7 +49,8 @@ export function createOrgAccess(conn: Connection, orgId: string): OrgAccess {
     orgId,
     instanceUrl: conn.instanceUrl,
     apiVersion,
-    readCredentials: (appName) => readConsumerCredentials({ request: (url) => conn.request(url) }, apiVersion, appName),
+    readCredentials: (appName) => readConsumerCredentials(rest, apiVersion, appName),
+    readConsumerKeys: (appName) => readConsumerKeys(rest, apiVersion, appName),
     readAppSettings: (appName) => readOrgAppSettings(metadata, appName),
     lookupRunAs: async (value): Promise<RunAsLookup> => {
       const byUsername = await conn.query<UserRow>(

@@ -44,12 +44,16 @@ function orgSettings(overrides: Partial<AppOauthSettings> = {}): AppOauthSetting
   };
 }
 
-function fakeOrg(settings: AppOauthSettings, calls: string[] = [], orgId = ORG_ID): OrgAccess {
+function fakeOrg(settings: AppOauthSettings, calls: string[] = [], orgId = ORG_ID, keys: string[] = ['3MVG9key']): OrgAccess {
   return {
     orgId,
     instanceUrl: BASE,
     apiVersion: '66.0',
     readCredentials: () => Promise.reject(new Error('not used')),
+    readConsumerKeys: (name): Promise<string[]> => {
+      calls.push(`keys:${name}`);
+      return Promise.resolve(keys);
+    },
     readAppSettings: (name): Promise<AppOauthSettings> => {
       calls.push(`settings:${name}`);
       return Promise.resolve(settings);
@@ -198,6 +202,35 @@ describe('oauth/clientCredentialsTest', () => {
     expect(error.name).to.equal('PropagationDelayError');
     expect(error.actions?.[0]).to.include('--wait 10');
     expect(d.sleeps).to.deep.equal([]);
+  });
+
+  it('tells a wrong --client-id from propagation by comparing with the org keys, and does not wait for it', async () => {
+    const calls: string[] = [];
+    const fake = new FakeFetch().on('POST', TOKEN_PATH, { status: 400, json: { error: 'invalid_client_id', error_description: 'client identifier invalid' } });
+    const d = deps(fake);
+    const org = fakeOrg(orgSettings({ appLastModified: '2020-01-01T00:00:00.000Z' }), calls, ORG_ID, ['3MVG9otherKey']);
+    const error = await failure(runClientCredentialsTest(input({ org, waitMs: 10 * 60_000 }), d));
+    expect(error.name).to.equal('ClientIdMismatchError');
+    expect(d.sleeps).to.deep.equal([]);
+    expect(calls).to.have.members(['settings:My_App', 'keys:My_App']);
+  });
+
+  it('calls invalid_client_id propagation when the --client-id key is the org key, reading the org only once', async () => {
+    const calls: string[] = [];
+    let attempts = 0;
+    const fake = new FakeFetch()
+      .on('POST', TOKEN_PATH, () =>
+        ++attempts < 3 ? { status: 400, json: { error: 'invalid_client_id', error_description: 'client identifier invalid' } } : { status: 200, json: tokenBody() }
+      )
+      .on('GET', USER_PATH, { status: 200, json: { Username: 'integration@acme.com' } });
+    const org = fakeOrg(orgSettings({ appLastModified: '2020-01-01T00:00:00.000Z' }), calls);
+    const noWait = await failure(runClientCredentialsTest(input({ org }), deps(fake)));
+    expect(noWait.name).to.equal('PropagationDelayError');
+    attempts = 0;
+    calls.length = 0;
+    const result = await runClientCredentialsTest(input({ org, waitMs: 60_000 }), deps(fake));
+    expect(result.attempts).to.equal(3);
+    expect(calls.filter((c) => c.startsWith('keys:'))).to.have.length(1);
   });
 
   it('does not retry a wrong secret under --wait', async () => {

@@ -8,6 +8,7 @@ import {
   type RestRequester,
   classifyCredentialsError,
   readConsumerCredentials,
+  readConsumerKeys,
 } from '../../src/oauth/consumerCredentials.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -57,6 +58,13 @@ describe('oauth/consumerCredentials', () => {
       `/services/data/v66.0/apps/oauth/credentials/${APP_ID}`,
       `/services/data/v66.0/apps/oauth/credentials/${APP_ID}/${CONSUMER_ID}?part=keyandsecret`,
     ]);
+  });
+
+  it('reads only the keys (no secret call) for the key check', async () => {
+    const urls: string[] = [];
+    const keys = await readConsumerKeys(requester(HAPPY, urls), '66.0', 'My_App');
+    expect(keys).to.deep.equal(['3MVG9key']);
+    expect(urls.some((u) => u.includes('part='))).to.equal(false);
   });
 
   it('says which apps exist when the app is not there', async () => {

@@ -115,6 +115,19 @@ const CASES: Array<{ name: string; answer: OAuthErrorResponse; ctx?: Partial<Dia
     key: 'PropagationTimeout',
     retryable: true,
   },
+  {
+    name: 'unknown key that is not the app key in the org',
+    answer: answer('invalid_client_id', 'client identifier invalid'),
+    ctx: { clientIdKnown: false, waitMinutes: 5 },
+    key: 'ClientIdMismatch',
+  },
+  {
+    name: 'unknown key that is the app key in the org (propagation)',
+    answer: answer('invalid_client_id', 'client identifier invalid'),
+    ctx: { clientIdKnown: true },
+    key: 'PropagationDelay',
+    retryable: true,
+  },
   { name: 'wrong secret', answer: answer('invalid_client', 'invalid client credentials'), key: 'WrongSecret' },
   {
     name: 'secret from the org rejected (rotation not propagated)',
