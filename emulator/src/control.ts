@@ -106,14 +106,22 @@ export class EmulatorControl {
     return [...this.state.effectivePermissions(user.Id)];
   }
 
-  /** Removes a permission from the user: direct grant, and (as an override) from what profile/permission sets give. */
+  /**
+   * Removes a permission granted directly (grantPermission / seedUser permissions). A permission that still comes
+   * from the user's profile or an assigned permission set is an error naming that source.
+   */
   public revokePermission(args: { username: string; permission: string }): string[] {
     const user = this.user(args.username);
     user.grantedPermissions = user.grantedPermissions.filter((p) => p !== args.permission);
     const profile = this.state.profiles.get(user.ProfileId);
-    if (profile?.permissions[args.permission]) {
-      throw new ControlError(`${args.permission} comes from profile ${profile.Name}; seed a user with another profile`);
-    }
+    const sources = [
+      ...(profile?.permissions[args.permission] ? [`profile ${profile.Name}`] : []),
+      ...this.state
+        .permissionSetsOf(user.Id)
+        .filter((ps) => ps.permissions[args.permission])
+        .map((ps) => `permission set ${ps.Name}`),
+    ];
+    if (sources.length > 0) throw new ControlError(`${args.permission} still comes from ${sources.join(', ')}`);
     return [...this.state.effectivePermissions(user.Id)];
   }
 

@@ -114,6 +114,13 @@ describe('emulator server and control API', () => {
       'ApiEnabled',
       'ViewClientSecret',
     ]);
+    expect(() => emu.control.revokePermission({ username: 's@example.com.emu', permission: 'ViewClientSecret' })).to.throw(
+      'ViewClientSecret still comes from permission set My_PS'
+    );
+    emu.control.grantPermission({ username: 's@example.com.emu', permission: 'ExternalClientAppDeveloper' });
+    expect(emu.control.revokePermission({ username: 's@example.com.emu', permission: 'ExternalClientAppDeveloper' })).to.not.include(
+      'ExternalClientAppDeveloper'
+    );
     expect(emu.control.setSetting({ name: 'enableClientSecretInRestApiAccess', value: true })).to.include({
       enableClientSecretInRestApiAccess: true,
       enableExternalClientApps: true,
