@@ -160,6 +160,25 @@ describe('e2e: sf eca clientcreds deploy', function () {
     ctx = undefined;
   });
 
+  it('loading the command does not load source-deploy-retrieve or the progress renderer (lazy imports)', async () => {
+    const home = await makeProject();
+    try {
+      const script = `
+import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
+await import('./lib/commands/eca/clientcreds/deploy.js');
+const loaded = Object.keys(require.cache);
+process.stdout.write(JSON.stringify({
+  sdr: loaded.some((k) => k.includes('source-deploy-retrieve')),
+  mso: loaded.some((k) => k.includes('multi-stage-output')),
+}));`;
+      const result = await runNode<never>(['--input-type=module', '-e', script], { cwd: REPO_ROOT, home: home.home });
+      expect(result.json, result.stderr).to.deep.equal({ sdr: false, mso: false });
+    } finally {
+      await home.cleanup();
+    }
+  });
+
   it('fresh org: profile, Run As user, app and policy, in the request budget; no secret printed', async () => {
     ctx = await setup();
     const result = await deploy(ctx, [], false);
