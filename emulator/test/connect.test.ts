@@ -41,6 +41,18 @@ describe('emulator Connect REST OAuth credentials', () => {
     expect(keyOnly).to.not.have.property('secret');
   });
 
+  it('pages the usage list (pageSize <= 100)', async () => {
+    seedCcApp(emu, { app: 'Second_App', runAs: 'integration.user@example.com.emu' });
+    const first = await call(emu.instanceUrl, `${base}/usage?pageSize=1`, { token: emu.admin.accessToken });
+    const body = first.body as { apps: unknown[]; nextPageUrl: string | null; totalSize: number };
+    expect(body.apps).to.have.length(1);
+    expect(body.totalSize).to.equal(2);
+    expect(body.nextPageUrl).to.equal(`${base}/usage?page=1&pageSize=1`);
+    const last = await call(emu.instanceUrl, body.nextPageUrl ?? '', { token: emu.admin.accessToken });
+    expect(last.body).to.include({ nextPageUrl: null });
+    expect((await call(emu.instanceUrl, `${base}/usage?pageSize=101`, { token: emu.admin.accessToken })).status).to.equal(400);
+  });
+
   it('refuses the secret while the org setting is off, then without ViewClientSecret', async () => {
     const consumerId = emu.state.credentials.get(app.app)?.consumerId ?? '';
     const url = `${base}/credentials/${app.appId}/${consumerId}?part=keyandsecret`;

@@ -98,6 +98,22 @@ describe('emulator server and control API', () => {
     expect(log.body).to.deep.equal({ result: [] }); // control calls are not logged
   });
 
+  it('sets and clears faults over HTTP, and rejects bad fault requests', async () => {
+    const post = (method: string, body: unknown): ReturnType<typeof call> => call(emu.instanceUrl, `/__emulator/${method}`, { body });
+    expect((await post('failNext', { kind: 'explode', path: '/x' })).body).to.deep.equal({ error: 'kind must be http500 or drop, not explode' });
+    expect((await post('failNext', { kind: 'http500' })).status).to.equal(400);
+    expect((await post('failNext', { kind: 'drop', soapMethod: 'deploy', times: 3 })).body).to.deep.equal({ result: { pending: 1 } });
+    await post('setDeployStuck', { stuck: true });
+    await post('injectComponentFailure', { type: 'ExternalClientApplication', fullName: 'App', problem: 'Nope.' });
+    await post('setLatency', { ms: 5 });
+    expect(emu.state.faults).to.deep.include({ deployStuckInProgress: true, extraLatencyMs: 5 });
+    expect(emu.state.faults.componentFailures).to.deep.equal([{ type: 'ExternalClientApplication', fullName: 'App', problem: 'Nope.' }]);
+    await post('clearFaults', {});
+    expect(emu.state.faults).to.deep.equal({ http: [], deployStuckInProgress: false, componentFailures: [], extraLatencyMs: 0 });
+    expect((await call(emu.instanceUrl, '/__emulator/seedUser', { body: 'not json', headers: { 'content-type': 'application/json' } })).status).to.equal(400);
+    expect((await post('getAppCredentials', { app: 'Nope' })).body).to.deep.equal({ result: null });
+  });
+
   it('answers only token requests on the login listener', async () => {
     const data = await call(emu.loginUrl, '/services/data', {});
     expect(data.status).to.equal(404);
