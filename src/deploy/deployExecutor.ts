@@ -161,8 +161,10 @@ async function runPhase(
   record(phase.components, outcome.components);
   if (outcome.success) return undefined;
 
-  // One-deploy fallback (deployPlan.ts): the org generated its default OAuth policy during the deploy and refused
-  // ours as a second one. Deploy the app first, find the generated policy's name, deploy ours under it.
+  // One-deploy fallback (deployPlan.ts): whether an org accepts a new app and its OAuth policy in one deploy is [U]
+  // (it may generate its default policy during the deploy and refuse ours as a duplicate, or want the app deployed
+  // first). When the new policy is the only failure and its problem is not about the policy's content, deploy the
+  // app first, find the policy name the org generated, and deploy ours under it.
   const policy = phase.components.find((c) => c.type === 'ExtlClntAppOauthConfigurablePolicies');
   const failed = outcome.components.filter((c) => c.state === 'Failed');
   if (
@@ -171,7 +173,8 @@ async function runPhase(
     !phase.checkOnly &&
     failed.length === 1 &&
     failed[0].type === policy.type &&
-    (failed[0].problem ?? '').includes('DUPLICATE_VALUE')
+    outcome.otherFailures.length === 0 &&
+    !isContentProblem(failed[0].problem ?? '')
   ) {
     const rest = phase.components.filter((c) => c !== policy);
     const first = await deployOnce(ctx, deployIds, rest, false);
@@ -223,6 +226,11 @@ function componentFailure(outcome: MetadataDeployOutcome, planned: PlannedCompon
     });
   lines.push(...outcome.otherFailures.map((f) => `- ${f}`));
   return messages.createError('error.ComponentFailures', [outcome.id, outcome.status, lines.join('\n')]);
+}
+
+/** Problems in the policy's own content: a second phase would fail the same way. */
+function isContentProblem(problem: string): boolean {
+  return /valid execution user|permission sets? called|profiles? called|invalid at this location|not a valid value|bad value/i.test(problem);
 }
 
 /** What to do about a component failure, for the problems the reference knows (eca-metadata.md section 11). */

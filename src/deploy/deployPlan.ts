@@ -21,8 +21,9 @@ const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcred
  * then deploy the app header, both OAuth settings, the app policies AND the OAuth policy in ONE deploy. The Help
  * deploys header + settings + policies in one manifest [D] and sfdx-hardis deploys all five at once [T]; one deploy
  * is atomic (rollbackOnError), so a failure leaves nothing half-deployed, and it costs one deploy instead of two.
- * Should an org generate its default OAuth policy during that deploy and refuse ours (DUPLICATE_VALUE, [U]), the
- * executor falls back to two phases (app first, then the policy under the generated name).
+ * Should an org refuse the new policy in that deploy (a DUPLICATE_VALUE with the default policy it generated, or
+ * wanting the app deployed first: [U]), the executor falls back to two phases (app first, then the policy under
+ * the name the org generated); the fallback costs requests only in that failure case.
  * - Run As user exists (rerun, or a user made by hand): everything, the profile included, in one deploy.
  * - --dry-run: one check-only deploy of everything that can be validated now; the OAuth policy only when its Run As
  * user already exists (a check-only deploy cannot see a user that is not created yet).

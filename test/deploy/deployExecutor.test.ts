@@ -203,6 +203,38 @@ describe('deploy deployExecutor', () => {
     });
   });
 
+  it('also falls back when the org wants the app deployed first, but not for a problem in the policy itself', async () => {
+    const run = async (problem: string): Promise<{ requests: number; error?: SfError }> => {
+      const org = fakeOrg();
+      const deployer = fakeDeployer(org, (request) => {
+        const policy = request.components.find((c) => c.type === POLICY);
+        if (policy && request.components.length > 1) {
+          return {
+            success: false,
+            components: request.components.map((c) =>
+              c === policy
+                ? { type: c.type, fullName: c.fullName, state: 'Failed' as const, problem }
+                : { type: c.type, fullName: c.fullName, state: 'NotDeployed' as const }
+            ),
+          };
+        }
+        return {};
+      });
+      try {
+        await executePlan(makePlan(files, freshInventory(), { dryRun: false }), context(org, deployer));
+        return { requests: deployer.requests.length };
+      } catch (e) {
+        return { requests: deployer.requests.length, error: e as SfError };
+      }
+    };
+    const appFirst = await run(`Deploy the external client application ${APP} before its policies.`);
+    expect(appFirst.error).to.equal(undefined);
+    expect(appFirst.requests).to.equal(4);
+    const runAs = await run('Enter a valid execution user for the OAuth client credentials flow.');
+    expect(runAs.error?.name).to.equal('ComponentFailuresError');
+    expect(runAs.requests).to.equal(2);
+  });
+
   it('dry run: one check-only deploy, no user or assignment, steps validated or would run', async () => {
     const org = fakeOrg();
     const deployer = fakeDeployer(org);
