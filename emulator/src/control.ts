@@ -219,6 +219,26 @@ export class EmulatorControl {
     return { expired: this.state.expireSession(args.token) };
   }
 
+  /** A summary of the org for out-of-process users (no keys, secrets or tokens: use getAppCredentials). */
+  public snapshot(): Record<string, unknown> {
+    const { state } = this;
+    return {
+      org: state.org,
+      settings: { ...state.settings },
+      users: [...state.users.values()].map((u) => ({
+        Id: u.Id,
+        Username: u.Username,
+        IsActive: u.IsActive,
+        Profile: state.profiles.get(u.ProfileId)?.Name,
+        PermissionSets: state.permissionSetsOf(u.Id).map((ps) => ps.Name),
+      })),
+      profiles: [...state.profiles.values()].map((p) => ({ Id: p.Id, Name: p.Name, License: state.licenses.get(p.UserLicenseId)?.Name })),
+      permissionSets: [...state.permissionSets.values()].map((ps) => ({ Id: ps.Id, Name: ps.Name })),
+      components: state.listComponents().map((c) => ({ type: c.type, fullName: c.fullName, id: c.id })),
+      apps: [...state.credentials.values()].map((c) => ({ appName: c.appName, appId: c.appId, consumerId: c.consumerId })),
+    };
+  }
+
   public requestLog(): RequestLogEntry[] {
     return [...this.state.requestLog];
   }

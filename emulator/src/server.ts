@@ -204,7 +204,10 @@ export async function startServers(
         try {
           response = listener === 'instance' ? await routeInstance(ctx, emuReq) : routeLogin(ctx, emuReq);
         } catch (error) {
-          response = restError(500, 'UNKNOWN_EXCEPTION', `emulator error: ${(error as Error).message}`);
+          const message = `emulator error: ${(error as Error).message}`;
+          response = path.startsWith('/services/Soap/')
+            ? { ...soapFault('UNKNOWN_EXCEPTION', message), headers: { 'content-type': 'text/xml; charset=utf-8' } }
+            : restError(500, 'UNKNOWN_EXCEPTION', message);
         }
       }
       if (response.drop) {

@@ -114,6 +114,16 @@ describe('emulator server and control API', () => {
     expect((await post('getAppCredentials', { app: 'Nope' })).body).to.deep.equal({ result: null });
   });
 
+  it('summarises the org over HTTP without secrets', async () => {
+    emu.state.putComponent('ExternalClientApplication', 'Snap_App', { label: 'Snap' });
+    const creds = emu.state.ensureAppCredentials('Snap_App');
+    const { body, text } = await call(emu.instanceUrl, '/__emulator/snapshot', { body: {} });
+    const result = (body as { result: { users: Array<{ Username: string; Profile: string }>; components: unknown[] } }).result;
+    expect(result.users).to.deep.include({ Id: emu.admin.userId, Username: emu.admin.username, IsActive: true, Profile: 'System Administrator', PermissionSets: [] });
+    expect(result.components).to.deep.equal([{ type: 'ExternalClientApplication', fullName: 'Snap_App', id: creds.appId }]);
+    expect(text).to.not.contain(creds.consumerSecret).and.to.not.contain(creds.consumerKey).and.to.not.contain(emu.admin.accessToken);
+  });
+
   it('answers only token requests on the login listener', async () => {
     const data = await call(emu.loginUrl, '/services/data', {});
     expect(data.status).to.equal(404);
