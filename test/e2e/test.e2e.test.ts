@@ -279,6 +279,17 @@ describe('eca clientcreds test (e2e, emulator)', function () {
       });
     });
 
+    it('a --client-id that is not the app key in --target-org: says so, without waiting', async () => {
+      const app = await newApp();
+      const { secret } = credentials(app.name);
+      const json = await expectFailure(
+        ['--client-id', '3MVG9NotAKeyOfThisOrg', '--target-org', ALIAS, '--name', app.name, '--wait', '10'],
+        'ClientIdMismatchError',
+        { SF_CLIENT_SECRET: secret }
+      );
+      expect((json.data as { attempts: number }).attempts).to.equal(1);
+    });
+
     it('wrong secret', async () => {
       const app = await newApp();
       const { key } = credentials(app.name);
