@@ -27,7 +27,7 @@ export type DiagnosisContext = {
   appName?: string;
   /** The consumer key/secret were read from the org (so the key is the app's real key). */
   credentialsFromOrg?: boolean;
-  /** --wait in minutes; > 0 means retries already ran out. */
+  /** --wait in minutes; when > 0, an invalid_client_id that is still there at the deadline is a PropagationTimeout. */
   waitMinutes?: number;
   /** The app's settings, from the org (preferred) or the project files. */
   settings?: AppOauthSettings;
