@@ -137,6 +137,13 @@ export class EmulatorControl {
     return user;
   }
 
+  /** Active users allowed with a license (null = unlimited); default: 5 for Salesforce Integration. */
+  public setLicenseLimit(args: { license: string; limit: number | null }): Record<string, number> {
+    if (args.limit === null) delete this.state.licenseLimits[args.license];
+    else this.state.licenseLimits[args.license] = args.limit;
+    return { ...this.state.licenseLimits };
+  }
+
   public reserveUsername(args: { username: string }): { reserved: string } {
     this.state.foreignUsernames.add(args.username.toLowerCase());
     return { reserved: args.username };

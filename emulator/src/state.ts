@@ -221,6 +221,8 @@ export class OrgState {
   /** OAuth credentials keyed by app (ExternalClientApplication fullName). */
   public readonly credentials = new Map<string, AppCredentials>();
   public readonly sessions = new Map<string, Session>();
+  /** Active users allowed per license name (unlisted = unlimited); "five licenses included" (oauth section 6). */
+  public readonly licenseLimits: Record<string, number> = { 'Salesforce Integration': 5 };
   /** Usernames taken in other orgs (Usernames are unique across all Salesforce orgs). */
   public readonly foreignUsernames = new Set<string>();
   /** Deploy and retrieve jobs, owned by the metadata module, keyed by their 0Af / 09S id. */

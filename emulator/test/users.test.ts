@@ -5,7 +5,6 @@
 /* eslint-disable camelcase -- OAuth, identity and sObject wire names */
 import { expect } from 'chai';
 import { startEmulator, type Emulator } from '../src/index.js';
-import { INTEGRATION_LICENSE_LIMIT } from '../src/rest/userValidation.js';
 import { call, connectionFor, rejection } from './helpers.js';
 
 type ApiError = { errorCode: string; message: string; fields?: string[] };
@@ -98,13 +97,17 @@ describe('emulator users and permission set assignments', () => {
     expect(unknownField.errors).to.deep.equal([{ message: "No such column 'Nope__c' on sobject of type User", errorCode: 'INVALID_FIELD' }]);
   });
 
-  it(`enforces the ${INTEGRATION_LICENSE_LIMIT} Salesforce Integration licenses`, async () => {
-    for (let i = 0; i < INTEGRATION_LICENSE_LIMIT; i++) {
+  it('enforces the five Salesforce Integration licenses (adjustable with setLicenseLimit)', async () => {
+    for (let i = 0; i < 5; i++) {
       // eslint-disable-next-line no-await-in-loop
       expect((await insert(validUser({ Username: `int${i}@example.com.emu` }))).status).to.equal(201);
     }
     const over = await insert(validUser({ Username: 'one.too.many@example.com.emu' }));
-    expect(over.errors[0]).to.include({ errorCode: 'LICENSE_LIMIT_EXCEEDED' });
+    expect(over.errors).to.deep.equal([{ message: 'License Limit Exceeded', errorCode: 'LICENSE_LIMIT_EXCEEDED', fields: ['ProfileId'] }]);
+    // An inactive user needs no license.
+    expect((await insert(validUser({ Username: 'inactive@example.com.emu', IsActive: false }))).status).to.equal(201);
+    emu.control.setLicenseLimit({ license: 'Salesforce Integration', limit: null });
+    expect((await insert(validUser({ Username: 'one.too.many@example.com.emu' }))).status).to.equal(201);
   });
 
   it('updates a user (PATCH 204) and validates the update', async () => {

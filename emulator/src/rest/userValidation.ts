@@ -53,8 +53,6 @@ const LANGUAGES = ['en_US', 'en_GB', 'de', 'es', 'es_MX', 'fr', 'it', 'ja', 'ko'
 const LOCALE_PATTERN = /^[a-z]{2,3}(_[A-Z]{2})?(_[A-Za-z0-9]+)?$/;
 const EMAIL_PATTERN = /^[^\s@<>()[\]\\,;:"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/;
 
-/** Licenses of the Salesforce Integration kind per org ("five licenses included", oauth section 6 [D, T]). */
-export const INTEGRATION_LICENSE_LIMIT = 5;
 
 function isTimeZone(value: string): boolean {
   if (value === 'GMT') return true;
@@ -192,7 +190,7 @@ export function validateUser(state: OrgState, input: UserInput, existing?: UserR
     (): RestError[] => duplicateUsernameErrors(state, value('Username'), existing),
     (): RestError[] => {
       const profileId = merged('ProfileId');
-      const limit = typeof profileId === 'string' ? integrationLicenseLimit(state, profileId, merged('IsActive') !== false, existing) : undefined;
+      const limit = typeof profileId === 'string' ? licenseLimit(state, profileId, merged('IsActive') !== false, existing) : undefined;
       return limit ? [limit] : [];
     },
   ];
@@ -203,16 +201,17 @@ export function validateUser(state: OrgState, input: UserInput, existing?: UserR
   return [];
 }
 
-function integrationLicenseLimit(state: OrgState, profileId: string, active: boolean, existing?: UserRecord): RestError | undefined {
+function licenseLimit(state: OrgState, profileId: string, active: boolean, existing?: UserRecord): RestError | undefined {
   if (!active) return undefined;
   const licenseOf = (pid: string): string | undefined => {
     const profile = findProfile(state, pid);
     return profile ? state.licenses.get(profile.UserLicenseId)?.Name : undefined;
   };
-  if (licenseOf(profileId) !== 'Salesforce Integration') return undefined;
-  const used = [...state.users.values()].filter(
-    (u) => u.IsActive && u.Id !== existing?.Id && licenseOf(u.ProfileId) === 'Salesforce Integration'
-  ).length;
-  if (used < INTEGRATION_LICENSE_LIMIT) return undefined;
+  const license = licenseOf(profileId);
+  const limit = license === undefined ? undefined : state.licenseLimits[license];
+  if (limit === undefined) return undefined;
+  const used = [...state.users.values()].filter((u) => u.IsActive && u.Id !== existing?.Id && licenseOf(u.ProfileId) === license).length;
+  if (used < limit) return undefined;
+  // Text [U].
   return { message: 'License Limit Exceeded', errorCode: 'LICENSE_LIMIT_EXCEEDED', fields: ['ProfileId'] };
 }
