@@ -164,6 +164,13 @@ describe('the real sf CLI against the emulator', function () {
     expect(out.json?.result?.records[0]).to.include({ Username: RUN_AS, IsActive: true });
   });
 
+  it('shows the org as Connected with sf org display', async () => {
+    const out = await sf<{ connectedStatus: string; instanceUrl: string; username: string; id: string }>(['org', 'display', '--target-org', 'emu', '--json']);
+    expect(out.exitCode, out.stdout + out.stderr).to.equal(0);
+    // sf stores --instance-url with a trailing slash (org-wire-protocol.md section 1).
+    expect(out.json?.result).to.include({ connectedStatus: 'Connected', instanceUrl: `${emu.instanceUrl}/`, username: emu.admin.username, id: emu.orgId });
+  });
+
   it('deploys to an emulator posing as a scratch org, answering the source tracking queries', async () => {
     const scratch = await startEmulator({ orgKind: 'scratch' });
     try {
