@@ -67,10 +67,13 @@ export function parseJsonBody(body: string): unknown {
   return JSON.parse(body) as unknown;
 }
 
-/** The Bearer (or 'OAuth') token of a request, or the `oauth_token` query parameter (jsforce identity() sends it). */
-export function bearerToken(req: EmuRequest): string | undefined {
+/**
+ * The Bearer (or 'OAuth') token of a request. The identity URL also takes an `oauth_token` query parameter (jsforce
+ * `identity()` sends it); other endpoints only read the header.
+ */
+export function bearerToken(req: EmuRequest, allowQueryToken = false): string | undefined {
   const header = req.headers.authorization;
-  if (!header) return req.query.get('oauth_token') ?? undefined;
+  if (!header) return allowQueryToken ? req.query.get('oauth_token') ?? undefined : undefined;
   const match = /^(?:Bearer|OAuth)\s+(.+)$/i.exec(header.trim());
   return match ? match[1].trim() : undefined;
 }

@@ -30,6 +30,8 @@ describe('emulator identity and discovery', () => {
     const conn = connectionFor(emu);
     const viaJsforce = await conn.request<{ username: string }>(`${emu.instanceUrl}/id/${emu.orgId}/${emu.admin.userId}`);
     expect(viaJsforce.username).to.equal(emu.admin.username);
+    const viaQuery = await call(emu.instanceUrl, `/services/data/v66.0/limits?oauth_token=${encodeURIComponent(emu.admin.accessToken)}`);
+    expect(viaQuery.status).to.equal(401); // only the identity URL reads oauth_token
     const unknownUser = await call(emu.instanceUrl, `/id/${emu.orgId}/005000000000000AAA`, { token: emu.admin.accessToken });
     expect(unknownUser.status).to.equal(404);
   });

@@ -113,7 +113,7 @@ export function userinfo(ctx: RouteContext, req: EmuRequest): EmuResponse {
 
 /** GET /id/<orgId>/<userId>: the identity service; the token must belong to that org (the user may differ, as in Salesforce). */
 export function identity(ctx: RouteContext, req: EmuRequest, orgId: string, userId: string): EmuResponse {
-  const auth = authenticate(ctx.state, req);
+  const auth = authenticate(ctx.state, req, true);
   if (!isAuthenticated(auth)) return { status: 403, headers: { 'content-type': 'text/plain' }, body: 'Bad_OAuth_Token' };
   const { state } = ctx;
   const user = [...state.users.values()].find((u) => u.Id === userId || to15(u.Id) === userId);

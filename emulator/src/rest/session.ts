@@ -18,8 +18,8 @@ export function invalidSession(): EmuResponse {
 }
 
 /** The session of a request, or the 401 response to send. */
-export function authenticate(state: OrgState, req: EmuRequest): Authenticated | EmuResponse {
-  const session = state.resolveSession(bearerToken(req));
+export function authenticate(state: OrgState, req: EmuRequest, allowQueryToken = false): Authenticated | EmuResponse {
+  const session = state.resolveSession(bearerToken(req, allowQueryToken));
   const user = session ? state.users.get(session.userId) : undefined;
   if (!session || !user?.IsActive) return invalidSession();
   return { session, user };
