@@ -234,6 +234,16 @@ describe('emulator metadata deploy', () => {
       });
     });
 
+    it('shows each API version only its fields (readMetadata at the endpoint version, retrieve at the request version)', async () => {
+      await driver.deploy([header('Ver'), globalSettings('Ver'), oauthSettings('Ver')]);
+      const names = '<type>ExtlClntAppOauthConfigurablePolicies</type><fullNames>Ver_oauth_defaultPolicy</fullNames>';
+      const at66 = (await driver.result('readMetadata', names, '66.0')).records as Array<Record<string, string>>;
+      const at60 = (await driver.result('readMetadata', names, '60.0')).records as Array<Record<string, string>>;
+      expect(at66[0]).to.have.property('isGuestCodeCredFlowEnabled', 'false');
+      expect(at60[0]).to.not.have.property('isGuestCodeCredFlowEnabled');
+      expect(at60[0]).to.include({ fullName: 'Ver_oauth_defaultPolicy', refreshTokenValidityPeriod: '365' });
+    });
+
     it('fails a second policy name with DUPLICATE_VALUE and accepts the policy under the existing name', async () => {
       await driver.deploy([header('Dup'), globalSettings('Dup'), oauthSettings('Dup'), appPolicy('Dup')]);
       const second = await driver.deploy([oauthPolicy('Dup', oauthPolicyXml('Dup', { runAs: RUN_AS }))]);
