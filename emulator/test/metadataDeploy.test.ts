@@ -108,6 +108,14 @@ describe('emulator metadata deploy', () => {
     expect(driver.state.profileByName('System Administrator')?.permissions).to.include({ ViewClientSecret: true, ModifyAllData: true });
   });
 
+  it('finishes a deploy nobody polls (--async) before answering later Metadata API calls', async () => {
+    const id = await driver.startDeploy([header('Unpolled')]);
+    expect(driver.state.getComponent('ExternalClientApplication', 'Unpolled')).to.equal(undefined);
+    const listed = await driver.result('listMetadata', '<queries><type>ExternalClientApplication</type></queries>');
+    expect(listed).to.include({ fullName: 'Unpolled' });
+    expect(await driver.status(id)).to.include({ status: 'Succeeded', done: 'true' });
+  });
+
   it('reports a redeploy of the same file as unchanged', async () => {
     await driver.deploy([header('Same')]);
     const again = await driver.deploy([header('Same')]);

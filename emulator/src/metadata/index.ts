@@ -112,6 +112,32 @@ function deployJob(ctx: Resolved, id: string): DeployJob | undefined {
   return job?.kind === 'deploy' ? job : undefined;
 }
 
+/** Evaluates and applies a deploy whose InProgress polls are used up (or that the org finishes unpolled). */
+function finishDeploy(ctx: Resolved, job: DeployJob): void {
+  const result = completeDeploy(
+    {
+      state: ctx.state,
+      maxApiVersion: ctx.maxApiVersion,
+      now: ctx.now,
+      componentFailures: [...(ctx.faults.componentFailures ?? [])],
+    },
+    job
+  );
+  Object.assign(job, { result, status: result.status, completedDate: ctx.now().toISOString() });
+}
+
+/**
+ * A real org finishes a deploy whether or not anyone polls (`sf project deploy start --async`): before answering any
+ * other Metadata API call, the emulator finishes the deploys still pending (not those stuck by the control API).
+ */
+function finishPendingDeploys(ctx: Resolved): void {
+  for (const job of ctx.state.asyncJobs.values() as Iterable<DeployJob | RetrieveJob>) {
+    if (job.kind === 'deploy' && !job.stuck && (job.status === 'Queued' || job.status === 'InProgress')) {
+      finishDeploy(ctx, job);
+    }
+  }
+}
+
 function checkDeployStatus(ctx: Resolved, req: SoapRequest): SoapResponse {
   const id = param(req.params, 'asyncProcessId');
   const job = deployJob(ctx, id);
@@ -121,17 +147,7 @@ function checkDeployStatus(ctx: Resolved, req: SoapRequest): SoapResponse {
       if (!job.stuck) job.pollsBeforeDone -= 1;
       job.status = 'InProgress';
     } else {
-      job.result = completeDeploy(
-        {
-          state: ctx.state,
-          maxApiVersion: ctx.maxApiVersion,
-          now: ctx.now,
-          componentFailures: [...(ctx.faults.componentFailures ?? [])],
-        },
-        job
-      );
-      job.status = job.result.status;
-      job.completedDate = ctx.now().toISOString();
+      finishDeploy(ctx, job);
     }
   }
   return soapResult(req.method, deployResultXml(job, paramBoolean(req.params, 'includeDetails', false)));
@@ -230,6 +246,7 @@ export async function handleMetadataSoap(body: string, context: MetadataSoapCont
     return soapFault('UNSUPPORTED_API_VERSION', `Invalid Api version specified on URL: ${ctx.apiVersionFromPath}`);
   }
   try {
+    if (req.method !== 'checkDeployStatus' && req.method !== 'cancelDeploy') finishPendingDeploys(ctx);
     switch (req.method) {
       case 'deploy':
         return await deploy(ctx, req, user);
