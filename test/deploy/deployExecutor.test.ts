@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { Messages, type SfError } from '@salesforce/core';
 import { Duration } from '@salesforce/kit';
 import { makePlan } from '../../src/deploy/deployPlan.js';
-import { executePlan, type ExecutionContext, type ProgressEvent } from '../../src/deploy/deployExecutor.js';
+import { advice, executePlan, type ExecutionContext, type ProgressEvent } from '../../src/deploy/deployExecutor.js';
 import type { MetadataDeployer, MetadataDeployOutcome, MetadataDeployRequest } from '../../src/deploy/metadataDeploy.js';
 import type { OrgInventory } from '../../src/deploy/orgInventory.js';
 import { type AppFiles, readAppFiles } from '../../src/deploy/projectFiles.js';
@@ -233,6 +233,20 @@ describe('deploy deployExecutor', () => {
     const runAs = await run('Enter a valid execution user for the OAuth client credentials flow.');
     expect(runAs.error?.name).to.equal('ComponentFailuresError');
     expect(runAs.requests).to.equal(2);
+  });
+
+  it('says what to do for each component problem the reference knows', () => {
+    const say = (problem: string): string => advice({ type: POLICY, fullName: 'x', state: 'Failed', problem });
+    expect(say('Enter a valid execution user for the OAuth client credentials flow.')).to.equal(messages.getMessage('advice.executionUser'));
+    expect(say('DUPLICATE_VALUE: ExtlClntAppOauthSettingsId duplicates value on X')).to.equal(messages.getMessage('advice.duplicatePolicy'));
+    expect(say("INVALID_FIELD: We couldn't find permission sets called Foo")).to.equal(messages.getMessage('advice.permissionSets'));
+    expect(say("External client apps aren't enabled in this org. Turn on enableExternalClientApps")).to.equal(
+      messages.getMessage('advice.ecaDisabled')
+    );
+    expect(say('Element {http://soap.sforce.com/2006/04/metadata}foo invalid at this location in type X')).to.equal(
+      messages.getMessage('advice.unknownElement')
+    );
+    expect(say('Something else')).to.equal(messages.getMessage('advice.generic'));
   });
 
   it('dry run: one check-only deploy, no user or assignment, steps validated or would run', async () => {

@@ -474,14 +474,16 @@ process.stdout.write(JSON.stringify({
       expectDeployed(ctx);
     });
 
-    it('External Client Apps turned off: the app deploy fails with how to turn them on; rerun after enabling', async () => {
+    it('External Client Apps turned off: stops before anything changes, with how to turn them on; rerun after enabling', async () => {
       ctx = await setup();
       ctx.emu.control.setSetting({ name: 'enableExternalClientApps', value: false });
       const result = await deploy(ctx);
       expect(result.exitCode).to.equal(1);
-      expect(result.json?.name).to.equal('ComponentFailuresError');
-      expect(result.json?.message).to.include(messages.getMessage('advice.ecaDisabled'));
-      expect(ctx.emu.state.getComponent('ExternalClientApplication', APP)).to.equal(undefined);
+      expect(result.json?.name).to.equal('OrgNotReadyError');
+      expect(result.json?.message).to.include(messages.getMessage('blocker.ecaUnavailable'));
+      expect(log(ctx).filter((e) => e.soapMethod === 'deploy' || e.method === 'POST' && e.path.includes('/sobjects/'))).to.have.length(0);
+      expect(ctx.emu.state.listComponents()).to.have.length(0);
+      expect(ctx.emu.state.findUserByUsername(RUN_AS)).to.equal(undefined);
       ctx.emu.control.setSetting({ name: 'enableExternalClientApps', value: true });
       const rerun = await deploy(ctx);
       expect(rerun.exitCode, rerun.stderr).to.equal(0);
