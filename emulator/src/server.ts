@@ -228,7 +228,14 @@ export async function startServers(
   const instanceServer = createServer(serve('instance'));
   const loginServer = createServer(serve('login'));
   const instancePort = await listen(instanceServer, ports.port ?? 0);
-  const loginPort = await listen(loginServer, ports.loginPort ?? 0);
+  let loginPort: number;
+  try {
+    loginPort = await listen(loginServer, ports.loginPort ?? 0);
+  } catch (error) {
+    // Leave nothing listening when the second port is taken.
+    await closeServer(instanceServer);
+    throw error;
+  }
   ctx.instanceUrl = `http://127.0.0.1:${instancePort}`;
   ctx.loginUrl = `http://127.0.0.1:${loginPort}`;
   return {

@@ -3,7 +3,8 @@
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
 /* eslint-disable camelcase -- OAuth, identity and sObject wire names */
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { startEmulator, type Emulator } from '../src/index.js';
 import { call, connectionFor, rejection } from './helpers.js';
@@ -187,6 +188,27 @@ describe('emulator server and control API', () => {
     await emu.stop();
     expect(await delayed).to.equal('closed');
     expect(emu.control.requestLog()).to.deep.equal([]);
+  });
+
+  it('fails to start on a port in use, leaving nothing listening', async () => {
+    const instancePort = Number(new URL(emu.instanceUrl).port);
+    const error = await rejection(startEmulator({ port: instancePort }));
+    expect(error.message).to.contain('EADDRINUSE');
+    // The login port is taken: the instance listener the second emulator opened first is closed again.
+    const loginPort = Number(new URL(emu.loginUrl).port);
+    const freePort = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    expect((await rejection(startEmulator({ port: freePort, loginPort }))).message).to.contain('EADDRINUSE');
+    const stillFree = createServer();
+    await new Promise<void>((resolve, reject) => {
+      stillFree.once('error', reject);
+      stillFree.listen(freePort, '127.0.0.1', () => resolve());
+    });
+    await new Promise((resolve) => stillFree.close(resolve));
   });
 
   it('stops both listeners', async () => {
