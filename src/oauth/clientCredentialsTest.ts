@@ -16,7 +16,13 @@ import {
 } from './oauthErrors.js';
 import type { OrgAccess } from './orgAccess.js';
 import { nextDelay, sleep as realSleep } from './retry.js';
-import { type FetchLike, type OAuthErrorResponse, type TokenSuccess, requestClientCredentialsToken } from './tokenClient.js';
+import {
+  type FetchLike,
+  type OAuthErrorResponse,
+  type TokenSuccess,
+  requestClientCredentialsToken,
+  revokeToken,
+} from './tokenClient.js';
 import { type TokenEndpoint, isSafeForSecrets } from './tokenEndpoint.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -55,6 +61,8 @@ export type TestResult = {
   waitedMs: number;
   /** Total time from the first token request to the verdict. */
   elapsedMs: number;
+  /** The token was revoked after the check (always, unless --show-token asked to keep and show it). */
+  tokenRevoked?: boolean;
   /** Only with --show-token. */
   accessToken?: string;
 };
@@ -131,10 +139,30 @@ export async function runClientCredentialsTest(input: TestInput, deps: TestDeps)
   result.issuedAt = toIso(token.issuedAt);
   if (input.showToken) result.accessToken = token.accessToken;
 
-  await verifyToken(run, token);
+  let failure: unknown;
+  try {
+    await verifyToken(run, token);
+  } catch (error) {
+    failure = error;
+  }
+  // A test token has done its job: revoke it (also when the check failed, e.g. a token for the wrong user),
+  // unless the user asked to see and keep it.
+  if (!input.showToken) await revoke(run, token);
+  if (failure !== undefined) {
+    if (failure instanceof SfError) failure.setData({ ...(failure.data as object | undefined), tokenRevoked: result.tokenRevoked });
+    throw failure;
+  }
   result.success = true;
   result.elapsedMs = now() - started;
   return result;
+}
+
+async function revoke(run: RunState, token: TokenSuccess): Promise<void> {
+  const { input, deps, result, redactor } = run;
+  const outcome = await revokeToken({ baseUrl: input.endpoint.baseUrl, accessToken: token.accessToken, fetch: deps.fetch });
+  result.tokenRevoked = outcome.revoked;
+  deps.log?.(redactor.redact(`token revoke: HTTP ${outcome.status}`));
+  if (!outcome.revoked) deps.onWarning?.(messages.getMessage('warning.RevokeFailed', [String(outcome.status)]));
 }
 
 type RunState = {

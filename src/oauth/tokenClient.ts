@@ -164,3 +164,33 @@ function transportFailure(error: unknown): TransportFailure {
   const detail = cause ? `${code ? code + ': ' : ''}${cause.message}` : err.message;
   return { outcome: 'transport-error', kind: 'network', message: detail };
 }
+
+export const REVOKE_PATH = '/services/oauth2/revoke';
+
+/**
+ * Revokes an access token (oauth-client-credentials.md section 5): POST {My Domain}/services/oauth2/revoke,
+ * form token=<access token>; 200 when revoked. Never throws: returns the HTTP status (0 when unreachable).
+ */
+export async function revokeToken(request: {
+  baseUrl: string;
+  accessToken: string;
+  fetch?: FetchLike;
+  timeoutMs?: number;
+}): Promise<{ revoked: boolean; status: number }> {
+  const doFetch = request.fetch ?? globalThis.fetch;
+  const body = new URLSearchParams();
+  body.set('token', request.accessToken);
+  try {
+    const response = await doFetch(request.baseUrl.replace(/\/+$/, '') + REVOKE_PATH, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: body.toString(),
+      redirect: 'manual',
+      signal: AbortSignal.timeout(request.timeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS),
+    });
+    await response.text().catch(() => '');
+    return { revoked: response.status === 200, status: response.status };
+  } catch {
+    return { revoked: false, status: 0 };
+  }
+}

@@ -79,6 +79,12 @@ describe('eca clientcreds test (e2e, emulator)', function () {
     return { key: creds.consumerKey, secret: creds.consumerSecret };
   }
 
+  /** Live sessions (access tokens) of a user in the org. */
+  function sessionsOf(username: string): string[] {
+    const userId = emu.state.findUserByUsername(username)?.Id;
+    return [...emu.state.sessions.values()].filter((session) => session.userId === userId).map((session) => session.token);
+  }
+
   function run(args: string[], env: Record<string, string> = {}): Promise<CliResult<TestResult>> {
     return runCli<TestResult>(['eca', 'clientcreds', 'test', ...args], { cwd: project.dir, home: project.home, env, timeoutMs: 120_000 });
   }
@@ -115,6 +121,9 @@ describe('eca clientcreds test (e2e, emulator)', function () {
       expect(r?.apiCheck).to.include({ ok: true, status: 200 });
       expect(r?.accessToken).to.equal(undefined);
       expect(result.stdout).to.not.include(credentials(app.name).secret);
+      // The test token was revoked: the Run As user has no live session left.
+      expect(r?.tokenRevoked).to.equal(true);
+      expect(sessionsOf(app.runAsUsername)).to.have.length(0);
     });
 
     it('makes one token request and one REST call with the token (plus three Connect REST reads for the credentials)', async () => {
@@ -153,6 +162,8 @@ describe('eca clientcreds test (e2e, emulator)', function () {
       expect(result.exitCode).to.equal(0);
       // Assert the format, not the value, so a failure diff does not print a token.
       expect(/^00D\w{12,15}!/.test(result.json?.result?.accessToken ?? '')).to.equal(true);
+      // Shown tokens are kept valid.
+      expect(sessionsOf(app.runAsUsername)).to.have.length(1);
       expect(result.json?.warnings).to.deep.include(messages.getMessage('warning.ShowToken'));
     });
   });
@@ -383,20 +394,35 @@ describe('eca clientcreds test (e2e, emulator)', function () {
     it('keeps secret and token out of stdout, stderr, --json and the trace log files', async () => {
       const app = await newApp();
       const { key, secret } = credentials(app.name);
+      // Record every token the org issues (the command revokes them, so they are gone from the org afterwards).
+      const issued: string[] = [];
+      const createSession = emu.state.createSession.bind(emu.state);
+      emu.state.createSession = (...args: Parameters<typeof createSession>): ReturnType<typeof createSession> => {
+        const session = createSession(...args);
+        issued.push(session.token);
+        return session;
+      };
       const env = { SF_LOG_LEVEL: 'trace' };
-      const runs = [
-        await run(['--target-org', ALIAS, '--name', app.name, '--json'], env),
-        await run(['--target-org', ALIAS, '--name', app.name], env),
-        await run(['--client-id', key, '--instance-url', emu.instanceUrl, '--json'], { ...env, SF_CLIENT_SECRET: secret }),
-        await run(['--client-id', key, '--client-secret', secret, '--instance-url', emu.instanceUrl, '--basic-auth'], env),
-        // A failing run too: the error path must be as tight as the success path.
-        await run(['--client-id', key, '--instance-url', emu.loginUrl, '--json'], { ...env, SF_CLIENT_SECRET: secret }),
-      ];
-      expect(runs.map((r) => r.exitCode)).to.deep.equal([0, 0, 0, 0, 1]);
-      // Tokens issued to the Run As user during these runs (the emulator knows them; the CLI must not show them).
-      const runAsId = emu.state.findUserByUsername(app.runAsUsername)?.Id;
-      const tokens = [...emu.state.sessions.values()].filter((s) => s.userId === runAsId).map((s) => s.token);
-      expect(tokens.length).to.be.greaterThan(0);
+      let runs: Array<CliResult<TestResult>>;
+      try {
+        runs = [
+          await run(['--target-org', ALIAS, '--name', app.name, '--json'], env),
+          await run(['--target-org', ALIAS, '--name', app.name], env),
+          await run(['--client-id', key, '--instance-url', emu.instanceUrl, '--json'], { ...env, SF_CLIENT_SECRET: secret }),
+          await run(['--client-id', key, '--client-secret', secret, '--instance-url', emu.instanceUrl, '--basic-auth'], env),
+          // Failing runs too: the error path must be as tight as the success path.
+          await run(['--client-id', key, '--instance-url', emu.loginUrl, '--json'], { ...env, SF_CLIENT_SECRET: secret }),
+          await run(['--target-org', ALIAS, '--name', app.name, '--run-as-username', adminUsername, '--json'], env),
+        ];
+      } finally {
+        emu.state.createSession = createSession;
+      }
+      expect(runs.map((r) => r.exitCode)).to.deep.equal([0, 0, 0, 0, 1, 1]);
+      // Every token issued during these runs (five runs got one): the CLI must never show them.
+      const tokens = issued;
+      expect(tokens).to.have.length(5);
+      // ...and each was revoked after its check, also the one for the wrong user.
+      expect(tokens.filter((token) => emu.state.sessions.has(token))).to.have.length(0);
 
       const logDir = join(project.home, '.sf');
       const logFiles = (await readdir(logDir)).filter((f) => /^sf-.*\.log$/.test(f));

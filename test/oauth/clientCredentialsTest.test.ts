@@ -5,6 +5,7 @@
 /* eslint-disable camelcase -- OAuth wire fields are snake_case */
 import { SfError } from '@salesforce/core';
 import { expect } from 'chai';
+import { Messages } from '@salesforce/core';
 import type { AppOauthSettings } from '../../src/oauth/appSettings.js';
 import { type TestInput, type TestDeps, runClientCredentialsTest } from '../../src/oauth/clientCredentialsTest.js';
 import type { OrgAccess } from '../../src/oauth/orgAccess.js';
@@ -12,9 +13,13 @@ import { resolveTokenEndpoint } from '../../src/oauth/tokenEndpoint.js';
 import { SecretRedactor } from '../../src/security/redact.js';
 import { ACCESS_TOKEN, BASE, FakeFetch, ORG_ID, USER_ID, tokenBody } from './fakeFetch.js';
 
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.test');
+
 const SECRET = 'TheConsumerSecret0123456789';
 const USER_PATH = `/services/data/v66.0/sobjects/User/${USER_ID}`;
 const TOKEN_PATH = '/services/oauth2/token';
+const REVOKE_PATH = '/services/oauth2/revoke';
 
 function input(overrides: Partial<TestInput> = {}): TestInput {
   return {
@@ -68,6 +73,7 @@ function fakeOrg(settings: AppOauthSettings, calls: string[] = [], orgId = ORG_I
 function okOrg(fake: FakeFetch, username = 'integration@acme.com'): FakeFetch {
   return fake
     .on('POST', TOKEN_PATH, { status: 200, json: tokenBody() })
+    .on('POST', REVOKE_PATH, { status: 200 })
     .on('GET', USER_PATH, { status: 200, json: { Username: username, IsActive: true } });
 }
 
@@ -125,15 +131,32 @@ describe('oauth/clientCredentialsTest', () => {
     });
     expect(result.accessToken).to.equal(undefined);
     expect(result.apiCheck).to.deep.equal({ request: `GET ${USER_PATH}`, status: 200, ok: true });
-    expect(fake.requests.map((r) => `${r.method} ${r.path}`)).to.deep.equal([`POST ${TOKEN_PATH}`, `GET ${USER_PATH}`]);
+    // One token request, one REST call with the token, then the test token is revoked.
+    expect(fake.requests.map((r) => `${r.method} ${r.path}`)).to.deep.equal([`POST ${TOKEN_PATH}`, `GET ${USER_PATH}`, `POST ${REVOKE_PATH}`]);
+    expect(new URLSearchParams(fake.requests[2].body).get('token')).to.equal(ACCESS_TOKEN);
+    expect(result.tokenRevoked).to.equal(true);
     // Without --target-org the org can't be compared: said as a warning, not hidden.
     expect(d.warnings).to.have.length(1);
     expect(JSON.stringify(result)).to.not.include(SECRET).and.to.not.include(ACCESS_TOKEN);
   });
 
-  it('returns the token only with showToken', async () => {
-    const result = await runClientCredentialsTest(input({ showToken: true, runAsUsernameFlag: 'integration@acme.com' }), deps(okOrg(new FakeFetch())));
+  it('returns the token only with showToken, and then keeps it valid', async () => {
+    const fake = okOrg(new FakeFetch());
+    const result = await runClientCredentialsTest(input({ showToken: true, runAsUsernameFlag: 'integration@acme.com' }), deps(fake));
     expect(result.accessToken).to.equal(ACCESS_TOKEN);
+    expect(result.tokenRevoked).to.equal(undefined);
+    expect(fake.requests.map((r) => r.path)).to.not.include(REVOKE_PATH);
+  });
+
+  it('warns when the revoke fails, without failing the test', async () => {
+    const fake = new FakeFetch()
+      .on('POST', TOKEN_PATH, { status: 200, json: tokenBody() })
+      .on('POST', REVOKE_PATH, { status: 400, json: { error: 'unsupported_token_type' } })
+      .on('GET', USER_PATH, { status: 200, json: { Username: 'integration@acme.com' } });
+    const d = deps(fake);
+    const result = await runClientCredentialsTest(input({ runAsUsernameFlag: 'integration@acme.com' }), d);
+    expect(result).to.include({ success: true, tokenRevoked: false });
+    expect(d.warnings).to.include(messages.getMessage('warning.RevokeFailed', ['400']));
   });
 
   it('takes the expected Run As user from the project policy, then from the org', async () => {
@@ -153,6 +176,8 @@ describe('oauth/clientCredentialsTest', () => {
     );
     expect(error.name).to.equal('WrongRunAsUserError');
     expect(error.message).to.include('admin@acme.com').and.to.include('integration@acme.com');
+    // The token for the wrong user is revoked too.
+    expect(error.data).to.deep.include({ tokenRevoked: true });
     expect(error.data).to.deep.include({ success: false, runAsUsername: 'admin@acme.com', expectedRunAsUsername: 'integration@acme.com' });
   });
 
@@ -276,7 +301,7 @@ describe('oauth/clientCredentialsTest', () => {
       .on('POST', TOKEN_PATH, { status: 200, json: tokenBody({ scope: `api ${SECRET}` }) })
       .on('GET', USER_PATH, { status: 200, json: { Username: 'integration@acme.com' } });
     await runClientCredentialsTest(input({ runAsUsernameFlag: 'integration@acme.com' }), deps(fake, { log: (m) => lines.push(m) }));
-    expect(lines).to.have.length(3);
+    expect(lines).to.have.length(4);
     expect(lines[0]).to.include('token request 1');
     expect(lines[2]).to.include(`identity: org ${ORG_ID} user ${USER_ID}`);
     expect(lines.join('\n')).to.not.include(SECRET).and.to.not.include(ACCESS_TOKEN);
@@ -293,7 +318,8 @@ describe('oauth/clientCredentialsTest', () => {
     const fake = new FakeFetch().on('POST', TOKEN_PATH, { status: 200, json: tokenBody({ instance_url: 'http://acme.my.salesforce.com' }) });
     const error = await failure(runClientCredentialsTest(input({ runAsUsernameFlag: 'integration@acme.com' }), deps(fake)));
     expect(error.name).to.equal('InsecureInstanceUrlError');
-    expect(fake.requests).to.have.length(1);
+    // Only the token request and the revoke, both to the https token host.
+    expect(fake.requests.map((r) => r.url)).to.deep.equal([`${BASE}${TOKEN_PATH}`, `${BASE}${REVOKE_PATH}`]);
   });
 
   it('sends HTTP Basic when asked', async () => {

@@ -52,7 +52,8 @@ describe('eca clientcreds test (command)', () => {
           token_format: 'opaque',
         },
       })
-      .on('GET', /\/sobjects\/User\//, { status: 200, json: { Username: 'integration@acme.com', IsActive: true } });
+      .on('GET', /\/sobjects\/User\//, { status: 200, json: { Username: 'integration@acme.com', IsActive: true } })
+      .on('POST', '/services/oauth2/revoke', { status: 200 });
     // Plain fetch (the token client) is not covered by $$.fakeConnectionRequest: route it to the current fake.
     $$.SANDBOX.stub(globalThis, 'fetch').callsFake(((input: string, init?: RequestInit) => fake.fetch(input, init)) as typeof fetch);
     delete process.env.SF_CLIENT_SECRET;
