@@ -209,6 +209,10 @@ export default class Test extends SfCommand<TestResult> {
         value: result.apiCheck ? `${result.apiCheck.request} -> ${result.apiCheck.status}` : '-',
       },
       { key: messages.getMessage('label.attempts'), value: String(result.attempts) },
+      {
+        key: messages.getMessage('label.tokenRevoked'),
+        value: messages.getMessage(result.tokenRevoked ? 'label.yes' : 'label.no'),
+      },
       { key: messages.getMessage('label.elapsed'), value: `${(result.elapsedMs / 1000).toFixed(1)} s` },
     ];
     if (result.accessToken) rows.push({ key: messages.getMessage('label.accessToken'), value: result.accessToken });
