@@ -3,13 +3,13 @@
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
 /**
- * SOAP helpers of the server (the Metadata API itself is emulator/src/metadata/): fault shapes, the SessionHeader
- * session id and the SOAP method of a request (org-wire-protocol.md sections 1 and 2).
+ * SOAP helpers of the server (the Metadata API itself is emulator/src/metadata/, which checks the SessionHeader
+ * through ctx.authenticate): the fault shape and the SOAP method of a request (org-wire-protocol.md section 1).
  */
 
 export type SoapResponse = { status: number; body: string };
 
-export function xmlEscape(text: string): string {
+function xmlEscape(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
@@ -23,17 +23,6 @@ export function soapFault(code: string, message: string): SoapResponse {
       `<faultcode>sf:${xmlEscape(code)}</faultcode><faultstring>${xmlEscape(`${code}: ${message}`)}</faultstring>` +
       '</soapenv:Fault></soapenv:Body></soapenv:Envelope>',
   };
-}
-
-/** The fault for a missing, unknown or expired session. */
-export function invalidSessionFault(): SoapResponse {
-  return soapFault('INVALID_SESSION_ID', 'Invalid Session ID found in SessionHeader: Illegal Session');
-}
-
-/** The <sessionId> of a SOAP envelope's SessionHeader (any namespace prefix), or undefined. */
-export function extractSessionId(body: string): string | undefined {
-  const match = /<(?:\w+:)?sessionId\b[^>]*>([^<]*)<\/(?:\w+:)?sessionId>/.exec(body);
-  return match ? match[1].trim() : undefined;
 }
 
 /** The first element inside <soapenv:Body> (the SOAP method, e.g. 'deploy'), or undefined. */
