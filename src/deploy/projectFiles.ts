@@ -3,7 +3,7 @@
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
 import { readdir, readFile } from 'node:fs/promises';
-import { basename, join, relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { Messages, SfError } from '@salesforce/core';
 import {
   componentName,
@@ -465,9 +465,4 @@ function filesError(appName: string, problems: FileProblem[]): SfError {
   const error = messages.createError('error.InvalidProjectFiles', [appName, problems.length, list]);
   error.setData({ problems });
   return error;
-}
-
-/** Display helper: a file path relative to the project root. */
-export function shownPath(files: Pick<AppFiles, 'projectRoot'>, path: string): string {
-  return relative(files.projectRoot, path) || basename(path);
 }

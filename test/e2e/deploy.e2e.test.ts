@@ -310,6 +310,31 @@ process.stdout.write(JSON.stringify({
     expect(policyOf(ctx)?.isClientCredentialsFlowEnabled).to.equal('true');
   });
 
+  it('with `generate --existing-profile`: no profile deploy, the user gets the org profile', async () => {
+    const emu = await startEmulator({ deployInProgressPolls: 1 });
+    const project = await makeProject();
+    ctx = { emu, project, app: undefined as unknown as AppProject };
+    await loginToEmulator(emu, project.home, 'emu');
+    const existing = 'Minimum Access - API Only Integrations';
+    const generated = await runCli(
+      [
+        'eca', 'clientcreds', 'generate', '--name', APP, '--contact-email', 'admin@example.com',
+        '--run-as-username', RUN_AS, '--existing-profile', existing, '--json',
+      ],
+      { cwd: project.dir, home: project.home }
+    );
+    expect(generated.exitCode, generated.stderr).to.equal(0);
+    emu.control.clearRequestLog();
+    const result = await deploy(ctx);
+    expect(result.exitCode, result.stderr).to.equal(0);
+    expect(result.json?.result?.steps[0]).to.deep.include({ step: 'profile', action: 'skip', target: existing });
+    expect(result.json?.result?.components.map((c) => c.type)).not.to.include('Profile');
+    expect(log(ctx).filter((e) => e.soapMethod === 'deploy')).to.have.length(1);
+    const user = emu.state.findUserByUsername(RUN_AS);
+    expect(user?.ProfileId).to.equal(emu.state.profileByName(existing)?.Id);
+    expect(policyOf(ctx)?.clientCredentialsFlowUser).to.equal(RUN_AS);
+  });
+
   it('SF_LOG_LEVEL=trace: no consumer key, secret or token in output or ~/.sf logs, also when reading org settings', async () => {
     ctx = await setup();
     const first = await deploy(ctx);
