@@ -249,14 +249,17 @@ function planComponents(
 
 /**
  * Deploying user's permissions (undefined = the org did not say; then the org itself refuses). Customize
- * Application for the metadata, Manage Users to create the user and assign permission sets; Modify All Data covers both.
+ * Application for the metadata, Manage Internal Users (or Manage Users) to create the user and assign permission sets;
+ * Modify All Data covers both.
  */
 function permissionBlockers(org: OrgInventory, needsUserAdmin: boolean): string[] {
   const perms = org.permissions;
   if (!perms || perms.modifyAllData) return [];
   const blockers: string[] = [];
   if (!perms.customizeApplication) blockers.push(messages.getMessage('blocker.missingPermission', ['Customize Application']));
-  if (!perms.manageUsers && needsUserAdmin) blockers.push(messages.getMessage('blocker.missingPermission', ['Manage Users']));
+  if (!perms.manageUsers && needsUserAdmin) {
+    blockers.push(messages.getMessage('blocker.missingPermission', ['Manage Internal Users']));
+  }
   return blockers;
 }
 

@@ -207,14 +207,19 @@ async function readPermissions(api: OrgApi, count: Counter): Promise<DeployingUs
       api.query<{
         PermissionsCustomizeApplication?: boolean;
         PermissionsManageUsers?: boolean;
+        PermissionsManageInternalUsers?: boolean;
         PermissionsModifyAllData?: boolean;
-      }>('SELECT PermissionsCustomizeApplication, PermissionsManageUsers, PermissionsModifyAllData FROM UserPermissionAccess')
+      }>(
+        'SELECT PermissionsCustomizeApplication, PermissionsManageUsers, PermissionsManageInternalUsers, PermissionsModifyAllData FROM UserPermissionAccess'
+      )
     );
     const row = rows[0];
     if (!row) return undefined;
     return {
       customizeApplication: asBoolean(row.PermissionsCustomizeApplication) ?? false,
-      manageUsers: asBoolean(row.PermissionsManageUsers) ?? false,
+      // Creating an internal user needs "Manage Internal Users" (oauth-client-credentials.md section 6); "Manage Users"
+      // includes it.
+      manageUsers: asBoolean(row.PermissionsManageUsers) === true || asBoolean(row.PermissionsManageInternalUsers) === true,
       modifyAllData: asBoolean(row.PermissionsModifyAllData) ?? false,
     };
   } catch (e) {

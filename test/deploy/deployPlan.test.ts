@@ -204,7 +204,7 @@ describe('deploy deployPlan', () => {
     expect((plan.phases[0] as Extract<Phase, { kind: 'assignPermissionSets' }>).names).to.deep.equal(['Integration_Access']);
   });
 
-  it('checks the deploying user permissions: Customize Application always, Manage Users to create the user', () => {
+  it('checks the deploying user permissions: Customize Application always, Manage Internal Users to create the user', () => {
     const noCustomize = makePlan(
       files,
       deployedOrg({ permissions: { customizeApplication: false, manageUsers: true, modifyAllData: false } }),
@@ -222,7 +222,7 @@ describe('deploy deployPlan', () => {
       freshOrg({ permissions: { customizeApplication: true, manageUsers: false, modifyAllData: false } }),
       { dryRun: false }
     );
-    expect(noManageUsersFresh.blockers).to.deep.equal([messages.getMessage('blocker.missingPermission', ['Manage Users'])]);
+    expect(noManageUsersFresh.blockers).to.deep.equal([messages.getMessage('blocker.missingPermission', ['Manage Internal Users'])]);
     const modifyAll = makePlan(
       files,
       freshOrg({ permissions: { customizeApplication: false, manageUsers: false, modifyAllData: true } }),

@@ -124,6 +124,14 @@ describe('deploy orgInventory', () => {
     expect(inventory.permissions).to.equal(undefined);
   });
 
+  it('counts Manage Internal Users as enough to create the user', async () => {
+    const inventory = await readOrgInventory(
+      fakeApi(fakeOrg({ permissions: { PermissionsCustomizeApplication: true, PermissionsManageInternalUsers: true } })),
+      request()
+    );
+    expect(inventory.permissions).to.deep.equal({ customizeApplication: true, manageUsers: true, modifyAllData: false });
+  });
+
   it('reads the deploying user permissions', async () => {
     const inventory = await readOrgInventory(
       fakeApi(fakeOrg({ permissions: { PermissionsCustomizeApplication: true, PermissionsManageUsers: false, PermissionsModifyAllData: false } })),
