@@ -4,7 +4,7 @@
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Connection } from '@salesforce/core';
 import type { Duration } from '@salesforce/kit';
 import { sourceFilePath } from '../metadata/ecaTypes.js';
@@ -12,9 +12,8 @@ import { buildMetadataXml, parseMetadataXml, type XmlNode } from '../metadata/xm
 import type { PlannedComponent } from './deployPlan.js';
 
 /**
- * Metadata deploys through source-deploy-retrieve (lazy-imported: only the deploy path pays for it). Components
- * deployed under another name (adopted) or with another Run As user (--run-as-username) are deployed from a renamed
- * or edited copy in a temporary folder; the user's files are never changed. Results are mapped back to the user's
+ * Metadata deploys through source-deploy-retrieve (lazy-imported: only the deploy path pays for it), from copies of
+ * the planned files (see stageFiles); the user's files are never changed. Results are mapped back to the user's
  * files.
  */
 
@@ -176,30 +175,28 @@ export function mapDetails(
 }
 
 /**
- * The paths SDR deploys: the user's file, or a copy in a temp folder when it is deployed under another name or with
- * another Run As user.
+ * The paths SDR deploys: a copy of each planned file in a temporary folder, renamed when it is deployed under the
+ * org's name (adoption) and edited when --run-as-username replaces the Run As user. Always a copy, outside the
+ * project: SDR's source resolution honours the project's .forceignore, which may list these files (the Help says
+ * global OAuth settings must not go to source control) and would silently drop them from the deploy.
  */
 export async function stageFiles(components: PlannedComponent[]): Promise<{ paths: string[]; cleanup: () => Promise<void> }> {
-  let dir: string | undefined;
-  const paths: string[] = [];
-  for (const c of components) {
-    if (c.fullName === c.localFullName && !c.runAsUsername) {
-      paths.push(c.filePath);
-      continue;
-    }
-    // eslint-disable-next-line no-await-in-loop
-    dir ??= await mkdtemp(join(tmpdir(), 'eca-deploy-'));
-    const target = join(dir, sourceFilePath(c.type, c.fullName));
-    // eslint-disable-next-line no-await-in-loop
-    await mkdir(join(target, '..'), { recursive: true });
-    // eslint-disable-next-line no-await-in-loop
-    const xml = await readFile(c.filePath, 'utf8');
-    // eslint-disable-next-line no-await-in-loop
-    await writeFile(target, c.runAsUsername ? withRunAsUser(xml, c.runAsUsername) : xml);
-    paths.push(target);
+  const dir = await mkdtemp(join(tmpdir(), 'eca-deploy-'));
+  try {
+    const paths = await Promise.all(
+      components.map(async (c) => {
+        const target = join(dir, sourceFilePath(c.type, c.fullName));
+        await mkdir(dirname(target), { recursive: true });
+        const xml = await readFile(c.filePath, 'utf8');
+        await writeFile(target, c.runAsUsername ? withRunAsUser(xml, c.runAsUsername) : xml);
+        return target;
+      })
+    );
+    return { paths, cleanup: () => rm(dir, { recursive: true, force: true }) };
+  } catch (e) {
+    await rm(dir, { recursive: true, force: true });
+    throw e;
   }
-  const tempDir = dir;
-  return { paths, cleanup: async () => (tempDir ? rm(tempDir, { recursive: true, force: true }) : undefined) };
 }
 
 const escapeXml = (s: string): string =>

@@ -47,10 +47,17 @@ describe('deploy metadataDeploy', () => {
       ...extra,
     });
 
-    it('deploys the user file itself when nothing changes', async () => {
+    it('deploys an identical copy outside the project, so .forceignore cannot drop it', async () => {
+      await project.write('.forceignore', '**/extlClntAppOauthPolicies/**\n');
       const staged = await stageFiles([component({})]);
-      expect(staged.paths).to.deep.equal([project.files.extlClntAppOauthPolicies]);
+      expect(staged.paths).to.have.length(1);
+      expect(staged.paths[0].startsWith(project.root)).to.equal(false);
+      expect(basename(staged.paths[0])).to.equal('My_Integration_oauthPlcy.ecaOauthPlcy-meta.xml');
+      expect(await readFile(staged.paths[0], 'utf8')).to.equal(await readFile(project.files.extlClntAppOauthPolicies, 'utf8'));
+      const { ComponentSet } = await import('@salesforce/source-deploy-retrieve');
+      expect(ComponentSet.fromSource(staged.paths).size).to.equal(1);
       await staged.cleanup();
+      expect(existsSync(staged.paths[0])).to.equal(false);
       expect(existsSync(project.files.extlClntAppOauthPolicies)).to.equal(true);
     });
 

@@ -392,6 +392,15 @@ process.stdout.write(JSON.stringify({
     expect(await readFile(ctx.app.files.extlClntAppOauthPolicies, 'utf8')).to.equal(before);
   });
 
+  it('deploys files the project lists in .forceignore (global OAuth settings kept out of source control)', async () => {
+    ctx = await setup();
+    await ctx.app.write('.forceignore', '**/extlClntAppGlobalOauthSets/**\n');
+    const result = await deploy(ctx);
+    expect(result.exitCode, result.stderr).to.equal(0);
+    expectDeployed(ctx);
+    expect(result.json?.result?.components.find((c) => c.type === 'ExtlClntAppGlobalOauthSettings')?.state).to.equal('Created');
+  });
+
   it('an inactive Run As user is reported before anything is deployed', async () => {
     ctx = await setup();
     ctx.emu.control.seedProfile({ name: PROFILE, permissions: { ApiEnabled: true } });
