@@ -238,7 +238,8 @@ function checkUsernameMatch(
   projectRoot: string,
   problems: FileProblem[]
 ): void {
-  if (!policyRunAsUsername || userDef.definition.Username === policyRunAsUsername) return;
+  // Usernames are case-insensitive in Salesforce.
+  if (!policyRunAsUsername || userDef.definition.Username.toLowerCase() === policyRunAsUsername.toLowerCase()) return;
   problems.push({
     file: relative(projectRoot, userDef.path),
     message: messages.getMessage('problem.usernameMismatch', [

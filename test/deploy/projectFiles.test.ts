@@ -153,6 +153,15 @@ describe('deploy projectFiles', () => {
     expect(files.runAsUsername).to.equal('sandbox.user@example.com.uat');
   });
 
+  it('compares the user definition and policy usernames case-insensitively, like Salesforce', async () => {
+    await project.write(
+      'force-app/main/default/extlClntAppOauthPolicies/My_Integration_oauthPlcy.ecaOauthPlcy-meta.xml',
+      policyXml(project.app, project.runAs.toUpperCase())
+    );
+    const files = await readAppFiles(options(project));
+    expect(files.runAsUsername).to.equal(project.runAs.toUpperCase());
+  });
+
   it('stops on an element newer than the deploy API version, naming the version that has it', async () => {
     await project.write(
       'force-app/main/default/extlClntAppGlobalOauthSets/My_Integration_glbloauth.ecaGlblOauth-meta.xml',
