@@ -93,7 +93,7 @@ export function makePlan(files: AppFiles, org: OrgInventory, options: PlanOption
   const appStep: PlanStep = {
     step: 'app',
     action: org.appExists ? 'update' : 'create',
-    target: appComponents.map((c) => c.fullName).join(', '),
+    target: files.appName,
     reason: messages.getMessage(org.appExists ? 'reason.appUpdate' : 'reason.appCreate'),
   };
   const policyInOrg = Boolean(org.components.ExtlClntAppOauthConfigurablePolicies);
