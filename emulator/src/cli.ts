@@ -91,51 +91,63 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
-  const emu = await startEmulator(parsed.options);
-  const command = loginCommand(emu.instanceUrl, emu.admin.accessToken);
-  if (parsed.json) {
-    process.stdout.write(
-      JSON.stringify({
-        instanceUrl: emu.instanceUrl,
-        loginUrl: emu.loginUrl,
-        orgId: emu.orgId,
-        username: emu.admin.username,
-        userId: emu.admin.userId,
-        accessToken: emu.admin.accessToken,
-        loginCommand: command,
-      }) + '\n'
-    );
-  } else {
-    process.stdout.write(
-      [
-        'Salesforce org emulator running (local test infrastructure, not a real org).',
-        `  Instance URL (My Domain): ${emu.instanceUrl}`,
-        `  Login URL (generic):      ${emu.loginUrl}`,
-        `  Org Id:                   ${emu.orgId}`,
-        `  Admin username:           ${emu.admin.username}`,
-        `  Admin access token:       ${emu.admin.accessToken}`,
-        '  (The token is a fake local test credential of this emulator; it is valid only here.)',
-        '',
-        'Connect the sf CLI:',
-        `  ${command}`,
-        '',
-        'Control API: POST <instance URL>/__emulator/<method> (see emulator/README.md). Ctrl-C stops.',
-        '',
-      ].join('\n')
-    );
-  }
-  let stopping = false;
+  // Handlers first: a signal that arrives between printing and registering would otherwise kill the process
+  // without a clean stop. `on`, not `once`: a loader such as tsx exits when it is the only listener left.
+  const running: { emu?: Started } = {};
+  let stopSignal: string | undefined;
   const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    void emu.stop().then(() => {
+    if (stopSignal) return;
+    stopSignal = signal;
+    if (!running.emu) return; // still starting: main() stops it once it is up
+    void running.emu.stop().then(() => {
       if (!parsed.json) process.stdout.write(`Emulator stopped (${signal}).\n`);
       process.exit(0);
     });
   };
-  // `on`, not `once`: a loader such as tsx re-raises SIGINT when it is the only listener left.
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+
+  const emu = await startEmulator(parsed.options);
+  running.emu = emu;
+  if (stopSignal) {
+    await emu.stop();
+    process.exit(0);
+  }
+  process.stdout.write(parsed.json ? jsonBanner(emu) : textBanner(emu));
+}
+
+type Started = Awaited<ReturnType<typeof startEmulator>>;
+
+function jsonBanner(emu: Started): string {
+  return (
+    JSON.stringify({
+      instanceUrl: emu.instanceUrl,
+      loginUrl: emu.loginUrl,
+      orgId: emu.orgId,
+      username: emu.admin.username,
+      userId: emu.admin.userId,
+      accessToken: emu.admin.accessToken,
+      loginCommand: loginCommand(emu.instanceUrl, emu.admin.accessToken),
+    }) + '\n'
+  );
+}
+
+function textBanner(emu: Started): string {
+  return [
+    'Salesforce org emulator running (local test infrastructure, not a real org).',
+    `  Instance URL (My Domain): ${emu.instanceUrl}`,
+    `  Login URL (generic):      ${emu.loginUrl}`,
+    `  Org Id:                   ${emu.orgId}`,
+    `  Admin username:           ${emu.admin.username}`,
+    `  Admin access token:       ${emu.admin.accessToken}`,
+    '  (The token is a fake local test credential of this emulator; it is valid only here.)',
+    '',
+    'Connect the sf CLI:',
+    `  ${loginCommand(emu.instanceUrl, emu.admin.accessToken)}`,
+    '',
+    'Control API: POST <instance URL>/__emulator/<method> (see emulator/README.md). Ctrl-C stops.',
+    '',
+  ].join('\n');
 }
 
 const invokedDirectly = process.argv[1]?.endsWith('cli.ts') === true || process.argv[1]?.endsWith('cli.js') === true;
