@@ -372,7 +372,9 @@ describe('eca clientcreds test (e2e, emulator)', function () {
 
     it('with --wait: retries until the key propagates and says how long it took', async () => {
       const app = await newApp();
-      emu.control.setPropagationDelay({ ms: 4000 });
+      // The key stays unknown until 8 s from now: longer than the CLI's start-up, far shorter than --wait 1.
+      const createdAt = emu.state.credentials.get(app.name)?.createdAt ?? emu.state.now();
+      emu.control.setPropagationDelay({ ms: emu.state.now() - createdAt + 8000 });
       const result = await run(['--target-org', ALIAS, '--name', app.name, '--wait', '1']);
       expect(result.exitCode, result.stdout + result.stderr).to.equal(0);
       const attempts = /accepted after (\d+) attempts/.exec(result.stdout)?.[1];
