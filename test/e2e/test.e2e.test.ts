@@ -224,8 +224,9 @@ describe('eca clientcreds test (e2e, emulator)', function () {
     });
 
     it('lists the apps it found when --name is not in the org', async () => {
+      const app = await newApp();
       const json = await expectFailure(['--target-org', ALIAS, '--name', 'No_Such_App'], 'AppNotFoundInOrgError');
-      expect(json.message).to.include('E2E_App_1');
+      expect(json.message).to.include(app.name);
     });
   });
 
