@@ -72,7 +72,7 @@ async function findConsumer(conn: RestRequester, apiVersion: string, appName: st
     if (apps.length < PAGE_SIZE && !usage.nextPageUrl) break;
   }
   if (!appId) {
-    throw messages.createError('error.AppNotFoundInOrg', [appName, seen.slice(0, 10).join(', ') || '-']);
+    throw messages.createError('error.AppNotFoundInOrg', [appName, closestNames(appName, seen)]);
   }
   const credentials = await call<CredentialsList>(conn, `${base}/credentials/${appId}`, 'list');
   const consumers = (credentials.consumers ?? []).filter((c) => c.id);
@@ -119,6 +119,21 @@ async function call<T>(conn: RestRequester, url: string, step: Step): Promise<T>
   } catch (error) {
     throw credentialsError(error, step);
   }
+}
+
+/** Up to 10 app names, most similar to the one asked for first (longest common prefix), with the total. */
+export function closestNames(wanted: string, names: string[], max = 10): string {
+  if (names.length === 0) return '-';
+  const target = wanted.toLowerCase();
+  const prefix = (name: string): number => {
+    const lower = name.toLowerCase();
+    let i = 0;
+    while (i < lower.length && i < target.length && lower[i] === target[i]) i++;
+    return i;
+  };
+  const sorted = [...names].sort((a, b) => prefix(b) - prefix(a) || a.localeCompare(b));
+  const shown = sorted.slice(0, max).join(', ');
+  return names.length > max ? `${shown}, ... (${names.length})` : shown;
 }
 
 /** Which call failed: listing apps and keys needs External Client App Developer; the secret needs View Client Secret. */

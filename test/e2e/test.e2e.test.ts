@@ -225,7 +225,7 @@ describe('eca clientcreds test (e2e, emulator)', function () {
 
     it('lists the apps it found when --name is not in the org', async () => {
       const app = await newApp();
-      const json = await expectFailure(['--target-org', ALIAS, '--name', 'No_Such_App'], 'AppNotFoundInOrgError');
+      const json = await expectFailure(['--target-org', ALIAS, '--name', `${app.name}_Typo`], 'AppNotFoundInOrgError');
       expect(json.message).to.include(app.name);
     });
   });

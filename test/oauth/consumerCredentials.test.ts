@@ -7,6 +7,7 @@ import { expect } from 'chai';
 import {
   type RestRequester,
   classifyCredentialsError,
+  closestNames,
   readConsumerCredentials,
   readConsumerKeys,
 } from '../../src/oauth/consumerCredentials.js';
@@ -71,6 +72,15 @@ describe('oauth/consumerCredentials', () => {
     const error = await failure({ '/apps/oauth/usage': { apps: [{ developerName: 'Other', identifier: 'x' }] } });
     expect(error.name).to.equal('AppNotFoundInOrgError');
     expect(error.message).to.equal(messages.getMessage('error.AppNotFoundInOrg', ['My_App', 'Other']));
+  });
+
+  it('lists the most similar app names first when there are many', () => {
+    const names = Array.from({ length: 30 }, (_, i) => `App_${i}`);
+    expect(closestNames('My_App_Sync', [...names, 'My_App'])).to.equal(
+      'My_App, App_0, App_1, App_10, App_11, App_12, App_13, App_14, App_15, App_16, ... (31)'
+    );
+    expect(closestNames('x', [])).to.equal('-');
+    expect(closestNames('x', ['b', 'a'])).to.equal('a, b');
   });
 
   it('reports an app without consumer', async () => {
