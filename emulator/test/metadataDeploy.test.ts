@@ -3,10 +3,11 @@
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
 import { expect } from 'chai';
-import { OrgState } from '../src/state.js';
+import type { OrgState } from '../src/state.js';
 import { EXECUTION_USER_PROBLEM } from '../src/metadata/validate.js';
+import { rejection } from './helpers.js';
 import { appPolicyXml, ecaXml, globalOauthXml, oauthPolicyXml, oauthSettingsXml, profileXml } from './metadataFixtures.js';
-import { failuresOf, MetadataDriver, parseResponse, successesOf, type Component } from './metadataHarness.js';
+import { asArray, failuresOf, faultOf, MetadataDriver, successesOf, type Component } from './metadataHarness.js';
 
 const NS = 'http://soap.sforce.com/2006/04/metadata';
 const RUN_AS = 'integration.user@example.com.emu';
@@ -39,18 +40,21 @@ function allFive(app: string, policyOptions: Parameters<typeof oauthPolicyXml>[1
   return [header(app), globalSettings(app), oauthSettings(app), appPolicy(app), oauthPolicy(app, oauthPolicyXml(app, policyOptions))];
 }
 
-describe('emulator metadata deploy', () => {
+describe('emulator metadata deploy (jsforce metadata API over HTTP)', () => {
   let driver: MetadataDriver;
-  beforeEach(() => {
-    driver = new MetadataDriver();
+  beforeEach(async () => {
+    driver = await MetadataDriver.start();
     seedRunAsUser(driver.state);
+  });
+  afterEach(async () => {
+    await driver.stop();
   });
 
   it('deploys the five ECA components and a profile, with a success per component and one for package.xml', async () => {
     const result = await driver.deploy([...allFive('My_App'), profile('My_Integration_Profile')]);
     expect(result.status).to.equal('Succeeded');
-    expect(result.success).to.equal('true');
-    expect(result.numberComponentsDeployed).to.equal('6');
+    expect(result.success).to.equal(true);
+    expect(result.numberComponentsDeployed).to.equal(6);
     expect(successesOf(result)).to.have.deep.members([
       ['ExternalClientApplication', 'My_App'],
       ['ExtlClntAppGlobalOauthSettings', 'My_App_glbloauth'],
@@ -60,8 +64,8 @@ describe('emulator metadata deploy', () => {
       ['Profile', 'My_Integration_Profile'],
       ['', 'package.xml'],
     ]);
-    const eca = result.details?.componentSuccesses?.find((s) => s.fullName === 'My_App');
-    expect(eca).to.include({ created: 'true', changed: 'true', fileName: 'externalClientApps/My_App.eca' });
+    const eca = asArray(result.details?.componentSuccesses).find((s) => s.fullName === 'My_App');
+    expect(eca).to.include({ created: true, changed: true, fileName: 'externalClientApps/My_App.eca' });
     const state = driver.state;
     expect(state.getComponent('ExtlClntAppOauthConfigurablePolicies', 'My_App_oauthPlcy')?.fields).to.include({
       clientCredentialsFlowUser: RUN_AS,
@@ -80,21 +84,29 @@ describe('emulator metadata deploy', () => {
   });
 
   it('answers Queued, then InProgress deployInProgressPolls times, then the final status', async () => {
-    const state = new OrgState({ deployInProgressPolls: 2 });
-    const d = new MetadataDriver(state);
+    const d = await MetadataDriver.start({ deployInProgressPolls: 2 });
+    const state = d.state;
     const id = await d.startDeploy([header('Polled')]);
     expect((await d.status(id)).status).to.equal('InProgress');
     expect((await d.status(id)).status).to.equal('InProgress');
     expect(state.getComponent('ExternalClientApplication', 'Polled')).to.equal(undefined);
     const done = await d.status(id);
-    expect(done).to.include({ status: 'Succeeded', done: 'true' });
+    expect(done).to.include({ status: 'Succeeded', done: true });
     expect(state.getComponent('ExternalClientApplication', 'Polled')).to.not.equal(undefined);
+    await d.stop();
+  });
+
+  it('answers the legacy checkStatus (jsforce locator.check) with done/state', async () => {
+    const id = await driver.startDeploy([header('Legacy')]);
+    expect(await driver.conn.metadata.checkStatus(id)).to.include({ id, done: false, state: 'InProgress' });
+    expect(await driver.conn.metadata.checkStatus(id)).to.include({ id, done: true, state: 'Completed' });
+    expect(await driver.status(id)).to.include({ status: 'Succeeded' });
   });
 
   it('deploys a zip with its files under unpackaged/ (singlePackage=false)', async () => {
     const result = await driver.deploy([header('Wrapped')], { unpackaged: true });
     expect(result.status).to.equal('Succeeded');
-    expect(result.details?.componentSuccesses?.map((s) => s.fileName)).to.deep.equal([
+    expect(asArray(result.details?.componentSuccesses).map((s) => s.fileName)).to.deep.equal([
       'unpackaged/externalClientApps/Wrapped.eca',
       'unpackaged/package.xml',
     ]);
@@ -111,21 +123,24 @@ describe('emulator metadata deploy', () => {
   it('finishes a deploy nobody polls (--async) before answering later Metadata API calls', async () => {
     const id = await driver.startDeploy([header('Unpolled')]);
     expect(driver.state.getComponent('ExternalClientApplication', 'Unpolled')).to.equal(undefined);
-    const listed = await driver.result('listMetadata', '<queries><type>ExternalClientApplication</type></queries>');
-    expect(listed).to.include({ fullName: 'Unpolled' });
-    expect(await driver.status(id)).to.include({ status: 'Succeeded', done: 'true' });
+    const listed = await driver.list(['ExternalClientApplication']);
+    expect(listed.map((p) => p.fullName)).to.deep.equal(['Unpolled']);
+    expect(await driver.status(id)).to.include({ status: 'Succeeded', done: true });
   });
 
   it('reports a redeploy of the same file as unchanged', async () => {
     await driver.deploy([header('Same')]);
     const again = await driver.deploy([header('Same')]);
-    expect(again.details?.componentSuccesses?.find((s) => s.fullName === 'Same')).to.include({ created: 'false', changed: 'false' });
+    expect(asArray(again.details?.componentSuccesses).find((s) => s.fullName === 'Same')).to.include({
+      created: false,
+      changed: false,
+    });
   });
 
   it('check-only validates everything and changes nothing', async () => {
     const result = await driver.deploy(allFive('Checked'), { checkOnly: true });
     expect(result.status).to.equal('Succeeded');
-    expect(result.checkOnly).to.equal('true');
+    expect(result.checkOnly).to.equal(true);
     expect(successesOf(result)).to.have.length(6);
     expect(driver.state.listComponents()).to.deep.equal([]);
     expect(driver.state.credentials.size).to.equal(0);
@@ -139,16 +154,16 @@ describe('emulator metadata deploy', () => {
     const bad = oauthSettingsXml('Bad', [['isClientCredentialEnabled', 'true']]);
     const result = await driver.deploy([header('Bad'), globalSettings('Bad'), oauthSettings('Bad', bad)]);
     expect(result.status).to.equal('Failed');
-    expect(result.numberComponentsDeployed).to.equal('0');
-    expect(result.details?.componentSuccesses ?? []).to.deep.equal([]);
-    const failure = result.details?.componentFailures?.[0];
+    expect(result.numberComponentsDeployed).to.equal(0);
+    expect(asArray(result.details?.componentSuccesses)).to.deep.equal([]);
+    const failure = asArray(result.details?.componentFailures)[0];
     expect(failure).to.include({
       componentType: 'ExtlClntAppOauthSettings',
       fullName: 'Bad_oauth',
       fileName: 'extlClntAppOauthSettings/Bad_oauth.ecaOauth',
       problemType: 'Error',
       problem: `Error parsing file: Element {${NS}}isClientCredentialEnabled invalid at this location in type ExtlClntAppOauthSettings`,
-      lineNumber: '7',
+      lineNumber: 7,
     });
     expect(driver.state.listComponents()).to.deep.equal([]);
   });
@@ -244,9 +259,8 @@ describe('emulator metadata deploy', () => {
 
     it('shows each API version only its fields (readMetadata at the endpoint version, retrieve at the request version)', async () => {
       await driver.deploy([header('Ver'), globalSettings('Ver'), oauthSettings('Ver')]);
-      const names = '<type>ExtlClntAppOauthConfigurablePolicies</type><fullNames>Ver_oauth_defaultPolicy</fullNames>';
-      const at66 = (await driver.result('readMetadata', names, '66.0')).records as Array<Record<string, string>>;
-      const at60 = (await driver.result('readMetadata', names, '60.0')).records as Array<Record<string, string>>;
+      const at66 = await driver.read('ExtlClntAppOauthConfigurablePolicies', ['Ver_oauth_defaultPolicy']);
+      const at60 = await driver.read('ExtlClntAppOauthConfigurablePolicies', ['Ver_oauth_defaultPolicy'], driver.connectionAt('60.0'));
       expect(at66[0]).to.have.property('isGuestCodeCredFlowEnabled', 'false');
       expect(at60[0]).to.not.have.property('isGuestCodeCredFlowEnabled');
       expect(at60[0]).to.include({ fullName: 'Ver_oauth_defaultPolicy', refreshTokenValidityPeriod: '365' });
@@ -323,7 +337,7 @@ describe('emulator metadata deploy', () => {
       const rotate = globalSettings('Keys', globalOauthXml('Keys').replace('<shouldRotateConsumerKey>false', '<shouldRotateConsumerKey>true'));
       const warned = await driver.deploy([rotate]);
       expect(warned.status).to.equal('Failed');
-      expect(warned.details?.componentFailures?.[0].problemType).to.equal('Warning');
+      expect(asArray(warned.details?.componentFailures)[0].problemType).to.equal('Warning');
       expect((await driver.deploy([rotate], { ignoreWarnings: true })).status).to.equal('Succeeded');
       expect(driver.state.credentials.get('Keys')?.consumerKey).to.not.equal(first.consumerKey);
       expect(driver.state.credentials.get('Keys')?.consumerSecret).to.equal(first.consumerSecret);
@@ -368,9 +382,9 @@ describe('emulator metadata deploy', () => {
       // eslint-disable-next-line no-await-in-loop
       expect((await driver.status(id)).status).to.equal('InProgress');
     }
-    const cancel = await driver.result('cancelDeploy', `<id>${id}</id>`);
-    expect(cancel).to.include({ done: 'true', id });
-    expect(await driver.status(id)).to.include({ status: 'Canceled', done: 'true', success: 'false' });
+    const cancel = await driver.conn.metadata.cancelDeploy(id);
+    expect(cancel).to.include({ done: 'true', id }); // jsforce has no schema for cancelDeploy: strings
+    expect(await driver.status(id)).to.include({ status: 'Canceled', done: true, success: false });
     expect(driver.state.getComponent('ExternalClientApplication', 'Stuck')).to.equal(undefined);
   });
 
@@ -396,8 +410,8 @@ describe('emulator metadata deploy', () => {
     });
 
     it('reads and deploys the settings (only the fields in the file change), under their one name', async () => {
-      const read = await driver.result('readMetadata', '<type>ExternalClientAppSettings</type><fullNames>ExternalClientApp</fullNames>');
-      expect((read.records as Array<Record<string, string>>)[0]).to.include({
+      const [read] = await driver.read('ExternalClientAppSettings', ['ExternalClientApp']);
+      expect(read).to.include({
         fullName: 'ExternalClientApp',
         enableExternalClientApps: 'true',
         enableClientSecretInRestApiAccess: 'false',
@@ -414,11 +428,14 @@ describe('emulator metadata deploy', () => {
     it('answers INVALID_SESSION_ID for an unknown or expired session', async () => {
       const response = await driver.call('checkDeployStatus', '<asyncProcessId>0Af</asyncProcessId>', '66.0', 'nope');
       expect(response.status).to.equal(500);
-      expect(parseResponse(response)).to.deep.equal({
-        Fault: { faultcode: 'sf:INVALID_SESSION_ID', faultstring: 'INVALID_SESSION_ID: Invalid Session ID found in SessionHeader: Illegal Session' },
+      expect(faultOf(response)).to.deep.equal({
+        faultcode: 'sf:INVALID_SESSION_ID',
+        faultstring: 'INVALID_SESSION_ID: Invalid Session ID found in SessionHeader: Illegal Session',
       });
       driver.state.expireSession(driver.token);
       expect((await driver.call('listMetadata', '')).status).to.equal(500);
+      const err = await rejection(driver.list(['ExternalClientApplication']));
+      expect(err.name).to.equal('sf:INVALID_SESSION_ID');
     });
     it('limits listMetadata to 3 queries and readMetadata to 10 names', async () => {
       const queries = '<queries><type>Profile</type></queries>'.repeat(4);
@@ -427,8 +444,8 @@ describe('emulator metadata deploy', () => {
       expect((await driver.call('readMetadata', `<type>Profile</type>${names}`)).body).to.contain('LIMIT_EXCEEDED');
     });
     it('describes the emulated types', async () => {
-      const result = await driver.result('describeMetadata', '<asOfVersion>66.0</asOfVersion>');
-      const objects = result.metadataObjects as Array<Record<string, string>>;
+      const result = await driver.conn.metadata.describe('66.0');
+      const objects = asArray(result.metadataObjects);
       expect(objects.map((o) => [o.xmlName, o.directoryName, o.suffix])).to.deep.include.members([
         ['ExternalClientApplication', 'externalClientApps', 'eca'],
         ['ExtlClntAppOauthConfigurablePolicies', 'extlClntAppOauthPolicies', 'ecaOauthPlcy'],

@@ -2,29 +2,32 @@
  * Copyright 2026, the plugin-eca-clientcreds contributors.
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
+import type { Connection } from '@jsforce/jsforce-node';
+import type { DeployResult, FileProperties } from '@jsforce/jsforce-node/lib/api/metadata.js';
 import { XMLParser } from 'fast-xml-parser';
 import JSZip from 'jszip';
-import { handleMetadataSoap, type SoapResponse } from '../src/metadata/index.js';
-import { OrgState } from '../src/state.js';
+import { startEmulator, type Emulator, type EmulatorOptions } from '../src/index.js';
 import { TYPE_FILES } from '../src/metadata/schema.js';
+import type { OrgState } from '../src/state.js';
+import { API_VERSION, connectionFor } from './helpers.js';
 
 /**
- * Drives handleMetadataSoap in process with envelopes shaped like jsforce's (org-wire-protocol.md section 3.2), for
- * the rule tests; the client-library tests (metadataClients.test.ts) cover the wire.
+ * Drives the emulator's SOAP Metadata API over HTTP with jsforce's metadata API (deploy + checkDeployStatus,
+ * cancelDeploy, list, read, describe), the way SDR and the plugin call it. `call` posts a hand-built envelope for the
+ * fault cases jsforce turns into exceptions.
  */
 
 export type Component = { type: string; fullName: string; xml: string };
 
-const responseParser = new XMLParser({
-  removeNSPrefix: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: '@',
-  parseTagValue: false,
-  isArray: (name): boolean =>
-    ['componentSuccesses', 'componentFailures', 'result', 'records', 'fileProperties', 'messages'].includes(name),
-});
-
-export type Json = Record<string, unknown>;
+export type DeployOptionsInput = {
+  version?: string;
+  checkOnly?: boolean;
+  rollbackOnError?: boolean;
+  ignoreWarnings?: boolean;
+  manifest?: string;
+  /** Zip as a non-singlePackage deploy: everything under `unpackaged/`. */
+  unpackaged?: boolean;
+};
 
 export function envelope(sessionId: string, method: string, inner: string): string {
   return (
@@ -57,97 +60,106 @@ export async function deployZip(components: Component[], version: string, manife
   return (await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' })).toString('base64');
 }
 
-export function parseResponse(response: SoapResponse): Json {
-  const doc = responseParser.parse(response.body) as { Envelope: { Body: Json } };
-  return doc.Envelope.Body;
+const faultParser = new XMLParser({ removeNSPrefix: true, parseTagValue: false });
+
+export type RawResponse = { status: number; body: string };
+
+/** The fault of a raw SOAP response, or undefined. */
+export function faultOf(response: RawResponse): { faultcode: string; faultstring: string } | undefined {
+  const doc = faultParser.parse(response.body) as { Envelope?: { Body?: { Fault?: { faultcode: string; faultstring: string } } } };
+  return doc.Envelope?.Body?.Fault;
 }
 
 export class MetadataDriver {
-  public readonly state: OrgState;
-  public readonly token: string;
+  private constructor(public readonly emu: Emulator, public readonly conn: Connection) {}
 
-  public constructor(state = new OrgState({ deployInProgressPolls: 1 })) {
-    this.state = state;
-    this.token = state.createSession(state.adminUserId).token;
+  public get state(): OrgState {
+    return this.emu.state;
   }
 
-  public async call(method: string, inner: string, apiVersion = '66.0', token = this.token): Promise<SoapResponse> {
-    return handleMetadataSoap(envelope(token, method, inner), { state: this.state, apiVersionFromPath: apiVersion });
+  public get token(): string {
+    return this.emu.admin.accessToken;
   }
 
-  /** The `result` of a call (the first one), failing on a SOAP fault. */
-  public async result(method: string, inner: string, apiVersion = '66.0'): Promise<Json> {
-    const response = await this.call(method, inner, apiVersion);
-    const body = parseResponse(response);
-    if (response.status !== 200) throw new Error(`SOAP fault: ${JSON.stringify(body)}`);
-    const results = (body[`${method}Response`] as { result?: Json[] } | '').valueOf() as { result?: Json[] };
-    return results.result?.[0] ?? {};
+  public static async start(options: EmulatorOptions = {}): Promise<MetadataDriver> {
+    const emu = await startEmulator({ deployInProgressPolls: 1, ...options });
+    const conn = connectionFor(emu);
+    conn.metadata.pollInterval = 5;
+    return new MetadataDriver(emu, conn);
   }
 
-  public async startDeploy(
-    components: Component[],
-    options: {
-      version?: string;
-      checkOnly?: boolean;
-      rollbackOnError?: boolean;
-      ignoreWarnings?: boolean;
-      manifest?: string;
-      /** Zip as a non-singlePackage deploy: everything under `unpackaged/`. */
-      unpackaged?: boolean;
-    } = {}
-  ): Promise<string> {
-    const version = options.version ?? '66.0';
+  public async stop(): Promise<void> {
+    await this.emu.stop();
+  }
+
+  /** Posts a hand-built envelope (org-wire-protocol.md section 3.2 shape) and returns the raw answer. */
+  public async call(method: string, inner: string, apiVersion = API_VERSION, token = this.token): Promise<RawResponse> {
+    const response = await fetch(`${this.emu.instanceUrl}/services/Soap/m/${apiVersion}`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/xml', SOAPAction: '""' },
+      body: envelope(token, method, inner),
+    });
+    return { status: response.status, body: await response.text() };
+  }
+
+  /** Starts a deploy (jsforce metadata.deploy) and returns its 0Af id. */
+  public async startDeploy(components: Component[], options: DeployOptionsInput = {}): Promise<string> {
+    const version = options.version ?? API_VERSION;
     const zip = await deployZip(components, version, options.manifest, options.unpackaged ? 'unpackaged/' : '');
-    const started = await this.result(
-      'deploy',
-      `<ZipFile>${zip}</ZipFile><DeployOptions><rollbackOnError>${String(options.rollbackOnError ?? true)}</rollbackOnError>` +
-        `<ignoreWarnings>${String(options.ignoreWarnings ?? false)}</ignoreWarnings><checkOnly>${String(options.checkOnly ?? false)}</checkOnly>` +
-        `<singlePackage>${String(!options.unpackaged)}</singlePackage><purgeOnDelete>false</purgeOnDelete></DeployOptions>`
-    );
-    return String(started.id);
+    const started = await this.conn.metadata.deploy(zip, {
+      rollbackOnError: options.rollbackOnError ?? true,
+      ignoreWarnings: options.ignoreWarnings ?? false,
+      checkOnly: options.checkOnly ?? false,
+      singlePackage: !options.unpackaged,
+    });
+    return started.id;
   }
 
-  public async status(id: string): Promise<Json> {
-    return this.result('checkDeployStatus', `<asyncProcessId>${id}</asyncProcessId><includeDetails>true</includeDetails>`);
+  public async status(id: string): Promise<DeployResult> {
+    return this.conn.metadata.checkDeployStatus(id, true);
   }
 
-  /** Deploys and polls until done; returns the final DeployResult. */
-  public async deploy(components: Component[], options: Parameters<MetadataDriver['startDeploy']>[1] = {}): Promise<DeployResultJson> {
+  /** Deploys and polls (jsforce complete) until done; returns the final DeployResult. */
+  public async deploy(components: Component[], options: DeployOptionsInput = {}): Promise<DeployResult> {
     const id = await this.startDeploy(components, options);
-    for (let i = 0; i < 20; i++) {
+    let result = await this.status(id);
+    for (let i = 0; i < 20 && !result.done; i++) {
       // eslint-disable-next-line no-await-in-loop
-      const result = await this.status(id);
-      if (result.done === 'true') return result as DeployResultJson;
+      result = await this.status(id);
     }
-    throw new Error('deploy never finished');
+    return result;
+  }
+
+  public async list(types: string[], version = API_VERSION): Promise<FileProperties[]> {
+    return this.conn.metadata.list(
+      types.map((type) => ({ type })),
+      version
+    );
+  }
+
+  /** readMetadata through jsforce's untyped signature (its 3.12 schema lacks the ECA types, wire section 4). */
+  public async read(type: string, fullNames: string[], conn = this.conn): Promise<Array<Record<string, unknown>>> {
+    const read = conn.metadata.read.bind(conn.metadata) as unknown as (t: string, names: string[]) => Promise<unknown>;
+    return (await read(type, fullNames)) as Array<Record<string, unknown>>;
+  }
+
+  /** A connection at another API version (the SOAP endpoint version). */
+  public connectionAt(version: string): Connection {
+    const conn = connectionFor(this.emu, this.token, version);
+    conn.metadata.pollInterval = 5;
+    return conn;
   }
 }
 
-export type DeployMessageJson = {
-  componentType: string;
-  fullName: string;
-  fileName: string;
-  problem?: string;
-  problemType?: string;
-  success: string;
-  created: string;
-  changed: string;
-  lineNumber?: string;
-};
-
-export type DeployResultJson = Json & {
-  status: string;
-  success: string;
-  done: string;
-  numberComponentsDeployed: string;
-  numberComponentErrors: string;
-  details?: { componentSuccesses?: DeployMessageJson[]; componentFailures?: DeployMessageJson[] };
-};
-
-export function failuresOf(result: DeployResultJson): Array<[string, string, string]> {
-  return (result.details?.componentFailures ?? []).map((f) => [f.componentType, f.fullName, f.problem ?? '']);
+export function asArray<T>(value: T | T[] | undefined | null): T[] {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? value : [value];
 }
 
-export function successesOf(result: DeployResultJson): Array<[string, string]> {
-  return (result.details?.componentSuccesses ?? []).map((s) => [s.componentType, s.fullName]);
+export function failuresOf(result: DeployResult): Array<[string, string, string]> {
+  return asArray(result.details?.componentFailures).map((f) => [f.componentType ?? '', f.fullName, f.problem ?? '']);
+}
+
+export function successesOf(result: DeployResult): Array<[string, string]> {
+  return asArray(result.details?.componentSuccesses).map((s) => [s.componentType ?? '', s.fullName]);
 }

@@ -138,19 +138,34 @@ function finishPendingDeploys(ctx: Resolved): void {
   }
 }
 
+/** One poll of a deploy: InProgress while polls remain (or stuck), else finished. */
+function pollDeploy(ctx: Resolved, job: DeployJob): void {
+  if (job.status !== 'Queued' && job.status !== 'InProgress') return;
+  if (job.stuck || job.pollsBeforeDone > 0) {
+    Object.assign(job, { status: 'InProgress', pollsBeforeDone: job.stuck ? job.pollsBeforeDone : job.pollsBeforeDone - 1 });
+  } else {
+    finishDeploy(ctx, job);
+  }
+}
+
 function checkDeployStatus(ctx: Resolved, req: SoapRequest): SoapResponse {
   const id = param(req.params, 'asyncProcessId');
   const job = deployJob(ctx, id);
   if (!job) return invalidId(id);
-  if (job.status === 'Queued' || job.status === 'InProgress') {
-    if (job.stuck || job.pollsBeforeDone > 0) {
-      if (!job.stuck) job.pollsBeforeDone -= 1;
-      job.status = 'InProgress';
-    } else {
-      finishDeploy(ctx, job);
-    }
-  }
+  pollDeploy(ctx, job);
   return soapResult(req.method, deployResultXml(job, paramBoolean(req.params, 'includeDetails', false)));
+}
+
+/** The legacy checkStatus (AsyncResult: done, id, state), still used by jsforce's AsyncResultLocator.check(). */
+function checkStatus(ctx: Resolved, req: SoapRequest): SoapResponse {
+  const id = param(req.params, 'asyncProcessId');
+  const job = ctx.state.asyncJobs.get(id) as DeployJob | RetrieveJob | undefined;
+  if (!job) return invalidId(id);
+  if (job.kind === 'retrieve') return soapResult(req.method, { done: true, id, state: 'Completed' });
+  pollDeploy(ctx, job);
+  const done = job.status !== 'Queued' && job.status !== 'InProgress';
+  const state = !done ? job.status : job.status === 'Failed' || job.status === 'Canceled' ? 'Error' : 'Completed';
+  return soapResult(req.method, { done, id, state });
 }
 
 function cancelDeploy(ctx: Resolved, req: SoapRequest): SoapResponse {
@@ -246,12 +261,14 @@ export async function handleMetadataSoap(body: string, context: MetadataSoapCont
     return soapFault('UNSUPPORTED_API_VERSION', `Invalid Api version specified on URL: ${ctx.apiVersionFromPath}`);
   }
   try {
-    if (req.method !== 'checkDeployStatus' && req.method !== 'cancelDeploy') finishPendingDeploys(ctx);
+    if (!['checkDeployStatus', 'checkStatus', 'cancelDeploy'].includes(req.method)) finishPendingDeploys(ctx);
     switch (req.method) {
       case 'deploy':
         return await deploy(ctx, req, user);
       case 'checkDeployStatus':
         return checkDeployStatus(ctx, req);
+      case 'checkStatus':
+        return checkStatus(ctx, req);
       case 'cancelDeploy':
         return cancelDeploy(ctx, req);
       case 'listMetadata':
