@@ -15,7 +15,7 @@ import { startEmulator, type Emulator } from '../src/index.js';
  * `sf project deploy start` and a client credentials token from the deployed app, an injected component failure,
  * `sf data query` (with its columns call), and a deploy to an emulator posing as a scratch org (source tracking).
  * metadataProjectDeploy.sfcli.ts covers the org's own deploy failures, --dry-run and retrieve. The ECA files are
- * written here by hand, independently of the plugin. Slow suite: `npm run test:emulator:sf-cli`.
+ * written here by hand, independently of the plugin. Slow suite: `npm run test:sf-cli`.
  */
 
 const APP = 'Cli_Eca';
