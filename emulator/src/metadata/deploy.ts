@@ -2,21 +2,20 @@
  * Copyright 2026, the plugin-eca-clientcreds contributors.
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
-import { ID_PREFIX, to15 } from '../ids.js';
-import { newStagedCredential, type MetadataFields, type OrgState } from '../state.js';
-import { childText, isSyntaxError, parseComponentXml, type XmlElement } from './componentXml.js';
+import { ID_PREFIX } from '../ids.js';
+import type { OrgState } from '../state.js';
+import { childText, isSyntaxError, parseComponentXml } from './componentXml.js';
+import { applyComponent, APPLY_ORDER, existingFields, generateDefaultPolicies, newFields } from './deployApply.js';
 import { ORG_RULES, type DeployCandidate } from './deployRules.js';
 import { SCHEMAS, TYPE_FILES } from './schema.js';
-import { metadataFileName, profileFields, profileNameOf, schemaFields, toFields, withoutGenerated } from './store.js';
-import { findShown } from './readList.js';
+import { metadataFileName } from './store.js';
 import { isModelledType, unknownTypeProblem, validateComponent, type Problem } from './validate.js';
 import { readZip } from './zip.js';
-import type { XmlOutObject } from './soapEnvelope.js';
 
 /**
  * The Metadata API deploy (org-wire-protocol.md section 3, eca-metadata.md section 11): an async job per deploy()
  * call; checkDeployStatus answers InProgress `deployInProgressPolls` times, then evaluates every rule and applies the
- * deploy all-or-nothing (rollbackOnError) or per component, and answers the final DeployResult.
+ * deploy all-or-nothing (rollbackOnError) or per component (deployApply.ts); deployResult.ts writes the answer.
  */
 
 export type DeployOptions = {
@@ -212,120 +211,6 @@ function isFailed(c: DeployCandidate, options: DeployOptions): boolean {
   return c.problems.some((p) => p.problemType === 'Error' || !options.ignoreWarnings);
 }
 
-/** Profile deploys overlay what the org has (eca-metadata.md section 8): list entries merge by their key. */
-function overlayProfile(existing: MetadataFields | undefined, incoming: MetadataFields): MetadataFields {
-  if (!existing) return incoming;
-  const merged: MetadataFields = { ...existing };
-  const keyed: Record<string, string> = { userPermissions: 'name', objectPermissions: 'object' };
-  for (const [name, value] of Object.entries(incoming)) {
-    const key = keyed[name];
-    const before = merged[name];
-    if (key && Array.isArray(value) && Array.isArray(before)) {
-      const byKey = new Map<string, MetadataFields>();
-      for (const item of [...before, ...value]) {
-        if (typeof item === 'object' && !Array.isArray(item)) byKey.set(String(item[key]), item);
-      }
-      merged[name] = [...byKey.values()].sort((a, b) => String(a[key]).localeCompare(String(b[key])));
-    } else {
-      merged[name] = value;
-    }
-  }
-  return merged;
-}
-
-/** The fields a component will have after the deploy (Profile: overlaid on the org's profile). */
-function newFields(state: OrgState, c: DeployCandidate): MetadataFields {
-  const fields = withoutGenerated(c.type, toFields(c.elements, schemaFields(c.type)));
-  return c.type === 'Profile' ? overlayProfile(profileFields(state, c.fullName), fields) : fields;
-}
-
-/** The component as the org holds it before the deploy (for created/changed). */
-function existingFields(state: OrgState, c: DeployCandidate): MetadataFields | undefined {
-  if (c.type === 'ExternalClientAppSettings') {
-    return findShown(state, c.type, c.fullName)?.fields;
-  }
-  return state.getComponent(c.type, c.fullName)?.fields;
-}
-
-const APPLY_ORDER = [
-  'ExternalClientAppSettings',
-  'ExternalClientApplication',
-  'ExtlClntAppGlobalOauthSettings',
-  'ExtlClntAppOauthSettings',
-  'ExtlClntAppConfigurablePolicies',
-  'ExtlClntAppOauthConfigurablePolicies',
-  'Profile',
-];
-
-/** Writes one component into the org (and the records and credentials it drives). */
-function applyComponent(state: OrgState, c: DeployCandidate, fields: MetadataFields, userId: string): void {
-  if (c.type === 'ExternalClientAppSettings') {
-    // Settings live in OrgState.settings (what REST and the token endpoint read); only the fields in the file change.
-    for (const [name, value] of Object.entries(fields)) {
-      // eslint-disable-next-line no-param-reassign -- applying a deploy is changing the org
-      if (name !== 'fullName' && typeof value === 'string') state.settings[name] = value === 'true';
-    }
-    return;
-  }
-  state.putComponent(c.type, c.fullName, fields, userId);
-  if (c.type === 'Profile') {
-    state.upsertProfileFromMetadata(profileNameOf(c.fullName), fields);
-    return;
-  }
-  if (c.type !== 'ExtlClntAppGlobalOauthSettings') return;
-  const app = String(fields.externalClientApplication);
-  const isNew = !state.credentials.has(app);
-  const creds = state.ensureAppCredentials(app);
-  const presetKey = childText(c.elements, 'consumerKey');
-  // A preset consumer key is adopted when the app's credentials are created (eca-metadata.md section 12 [T, U]).
-  if (isNew && presetKey) creds.consumerKey = presetKey;
-  if (!isNew && fields.shouldRotateConsumerKey === 'true') {
-    creds.consumerKey = newStagedCredential(state).consumerKey;
-    creds.createdAt = state.now();
-  }
-  if (!isNew && fields.shouldRotateConsumerSecret === 'true') {
-    creds.consumerSecret = newStagedCredential(state).consumerSecret;
-  }
-}
-
-/** Default policies the org generates for apps that end a deploy without them (eca-metadata.md sections 5, 10, 11). */
-function generateDefaultPolicies(state: OrgState, apps: Iterable<string>, version: number, userId: string): void {
-  for (const app of apps) {
-    if (!state.getComponent('ExternalClientApplication', app)) continue;
-    const oauthSettings = state.satelliteOf(app, 'ExtlClntAppOauthSettings');
-    if (oauthSettings && !state.satelliteOf(app, 'ExtlClntAppOauthConfigurablePolicies')) {
-      const name = `${oauthSettings.fullName}_defaultPolicy`;
-      state.putComponent(
-        'ExtlClntAppOauthConfigurablePolicies',
-        name,
-        {
-          externalClientApplication: app,
-          ipRelaxationPolicyType: 'Enforce',
-          isClientCredentialsFlowEnabled: 'false',
-          ...(version >= 61 ? { isGuestCodeCredFlowEnabled: 'false' } : {}),
-          isTokenExchangeFlowEnabled: 'false',
-          label: name,
-          permittedUsersPolicyType: 'AllSelfAuthorized',
-          refreshTokenPolicyType: 'SpecificLifetime',
-          refreshTokenValidityPeriod: '365',
-          refreshTokenValidityUnit: 'Days',
-          requiredSessionLevel: 'STANDARD',
-        },
-        userId
-      );
-    }
-    if (version >= 60 && !state.satelliteOf(app, 'ExtlClntAppConfigurablePolicies')) {
-      const name = `${app}_defaultPolicy`;
-      state.putComponent(
-        'ExtlClntAppConfigurablePolicies',
-        name,
-        { externalClientApplication: app, isEnabled: 'true', isOauthPluginEnabled: 'true', label: name },
-        userId
-      );
-    }
-  }
-}
-
 function message(c: DeployCandidate, when: string, extra: Partial<DeployMessage>): DeployMessage {
   return {
     changed: false,
@@ -468,61 +353,3 @@ export function completeDeploy(ctx: DeployContext, job: DeployJob): DeployOutcom
   const status: DeployStatus = !anyFailure ? 'Succeeded' : apply && ok.length > 0 ? 'SucceededPartial' : 'Failed';
   return { successes, failures, numberComponentsTotal: candidates.length, numberComponentsDeployed: deployed, status };
 }
-
-/** The DeployResult as the SOAP API answers it (org-wire-protocol.md section 3.3; elements in WSDL order). */
-export function deployResultXml(job: DeployJob, includeDetails: boolean): XmlOutObject {
-  const outcome = job.result;
-  const done = job.status !== 'Queued' && job.status !== 'InProgress';
-  const result: XmlOutObject = {
-    checkOnly: job.options.checkOnly,
-    ...(done ? { completedDate: job.completedDate } : {}),
-    createdBy: to15(job.createdBy.userId),
-    createdByName: job.createdBy.name,
-    createdDate: job.createdDate,
-  };
-  if (includeDetails && outcome) {
-    result.details = {
-      componentFailures: outcome.failures.map(toXmlMessage),
-      componentSuccesses: outcome.successes.map(toXmlMessage),
-      runTestResult: { numFailures: 0, numTestsRun: 0, totalTime: 0 },
-    };
-  }
-  Object.assign(result, {
-    done,
-    ...(outcome?.errorMessage ? { errorMessage: outcome.errorMessage, errorStatusCode: outcome.errorStatusCode } : {}),
-    id: job.id,
-    ignoreWarnings: job.options.ignoreWarnings,
-    lastModifiedDate: job.completedDate ?? job.createdDate,
-    numberComponentErrors: outcome?.failures.length ?? 0,
-    numberComponentsDeployed: outcome?.numberComponentsDeployed ?? 0,
-    numberComponentsTotal: outcome?.numberComponentsTotal ?? job.numberComponentsTotal,
-    numberTestErrors: 0,
-    numberTestsCompleted: 0,
-    numberTestsTotal: 0,
-    rollbackOnError: job.options.rollbackOnError,
-    runTestsEnabled: false,
-    ...(job.status !== 'Queued' ? { startDate: job.createdDate } : {}),
-    status: job.status,
-    success: job.status === 'Succeeded' || job.status === 'SucceededPartial',
-  });
-  return result;
-}
-
-function toXmlMessage(m: DeployMessage): XmlOutObject {
-  return {
-    changed: m.changed,
-    ...(m.columnNumber !== undefined ? { columnNumber: m.columnNumber } : {}),
-    componentType: m.componentType,
-    created: m.created,
-    createdDate: m.createdDate,
-    deleted: m.deleted,
-    fileName: m.fileName,
-    fullName: m.fullName,
-    ...(m.id ? { id: m.id } : {}),
-    ...(m.lineNumber !== undefined ? { lineNumber: m.lineNumber } : {}),
-    ...(m.problem !== undefined ? { problem: m.problem, problemType: m.problemType } : {}),
-    success: m.success,
-  };
-}
-
-export type { XmlElement };

@@ -3,7 +3,8 @@
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
 import type { OrgState } from '../state.js';
-import { completeDeploy, createDeployJob, deployResultXml, type DeployJob } from './deploy.js';
+import { completeDeploy, createDeployJob, type DeployJob } from './deploy.js';
+import { deployResultXml } from './deployResult.js';
 import { describeMetadata, isListableType, listMetadata, readMetadata } from './readList.js';
 import { completeRetrieve, createRetrieveJob, type RetrieveJob } from './retrieve.js';
 import {
