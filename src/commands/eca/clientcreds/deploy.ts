@@ -133,7 +133,9 @@ export default class Deploy extends SfCommand<DeployResult> {
     }
     const plan = makePlan(files, inventory, { dryRun });
     if (plan.blockers.length) {
-      throw messages.createError('error.OrgNotReady', [targetOrg, plan.blockers.map((b) => `- ${b}`).join('\n')]);
+      const error = messages.createError('error.OrgNotReady', [targetOrg, plan.blockers.map((b) => `- ${b}`).join('\n')]);
+      error.setData({ blockers: plan.blockers, steps: plan.steps });
+      throw error;
     }
     plan.warnings.forEach((w) => this.warn(w));
 

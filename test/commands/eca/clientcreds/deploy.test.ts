@@ -125,6 +125,7 @@ describe('eca clientcreds deploy (command)', () => {
     expect(error.message).to.include(
       messages.getMessage('blocker.userProfileMismatch', [RUN_AS, 'Standard User', PROFILE, 'Standard User'])
     );
+    expect((error.data as { blockers: string[] }).blockers).to.have.length(2);
     expect(listCalls).to.equal(2);
     expect(queries.some((q) => q.includes('FROM User WHERE Username ='))).to.equal(true);
   });
