@@ -20,6 +20,7 @@ import {
   type FetchLike,
   type OAuthErrorResponse,
   type TokenSuccess,
+  introspectToken,
   requestClientCredentialsToken,
   revokeToken,
 } from './tokenClient.js';
@@ -61,6 +62,8 @@ export type TestResult = {
   waitedMs: number;
   /** Total time from the first token request to the verdict. */
   elapsedMs: number;
+  /** With --show-token: when the shown token expires (from token introspection), if the org says. */
+  expiresAt?: string;
   /** The token was revoked after the check (always, unless --show-token asked to keep and show it). */
   tokenRevoked?: boolean;
   /** Only with --show-token. */
@@ -148,6 +151,7 @@ export async function runClientCredentialsTest(input: TestInput, deps: TestDeps)
   // A test token has done its job: revoke it (also when the check failed, e.g. a token for the wrong user),
   // unless the user asked to see and keep it.
   if (!input.showToken) await revoke(run, token);
+  else if (failure === undefined) await introspect(run, token);
   if (failure !== undefined) {
     if (failure instanceof SfError) failure.setData({ ...(failure.data as object | undefined), tokenRevoked: result.tokenRevoked });
     throw failure;
@@ -155,6 +159,21 @@ export async function runClientCredentialsTest(input: TestInput, deps: TestDeps)
   result.success = true;
   result.elapsedMs = now() - started;
   return result;
+}
+
+/** For a token the user keeps (--show-token): how long it lives. Best effort, one request. */
+async function introspect(run: RunState, token: TokenSuccess): Promise<void> {
+  const { input, deps, result, redactor } = run;
+  const answer = await introspectToken({
+    baseUrl: input.endpoint.baseUrl,
+    clientId: input.clientId,
+    clientSecret: input.clientSecret,
+    basicAuth: input.basicAuth,
+    accessToken: token.accessToken,
+    fetch: deps.fetch,
+  });
+  result.expiresAt = answer.expiresAt;
+  deps.log?.(redactor.redact(`token introspect: HTTP ${answer.status}`));
 }
 
 async function revoke(run: RunState, token: TokenSuccess): Promise<void> {

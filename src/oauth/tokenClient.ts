@@ -194,3 +194,45 @@ export async function revokeToken(request: {
     return { revoked: false, status: 0 };
   }
 }
+
+export const INTROSPECT_PATH = '/services/oauth2/introspect';
+
+/**
+ * Asks the org when a token expires (oauth-client-credentials.md section 4: the flow returns no expires_in):
+ * POST {My Domain}/services/oauth2/introspect with the app's own client authentication. Never throws.
+ */
+export async function introspectToken(request: {
+  baseUrl: string;
+  clientId: string;
+  clientSecret: string;
+  basicAuth?: boolean;
+  accessToken: string;
+  fetch?: FetchLike;
+  timeoutMs?: number;
+}): Promise<{ active?: boolean; expiresAt?: string; status: number }> {
+  const doFetch = request.fetch ?? globalThis.fetch;
+  const { headers, body } = buildTokenRequest({ ...request, tokenUrl: '' });
+  const form = new URLSearchParams(body);
+  form.delete('grant_type');
+  form.set('token', request.accessToken);
+  form.set('token_type_hint', 'access_token');
+  try {
+    const response = await doFetch(request.baseUrl.replace(/\/+$/, '') + INTROSPECT_PATH, {
+      method: 'POST',
+      headers,
+      body: form.toString(),
+      redirect: 'manual',
+      signal: AbortSignal.timeout(request.timeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS),
+    });
+    const json = parseJsonObject(await response.text());
+    if (response.status !== 200 || !json) return { status: response.status };
+    const exp = typeof json.exp === 'number' ? json.exp : undefined;
+    return {
+      status: 200,
+      active: typeof json.active === 'boolean' ? json.active : undefined,
+      expiresAt: exp ? new Date(exp * 1000).toISOString() : undefined,
+    };
+  } catch {
+    return { status: 0 };
+  }
+}

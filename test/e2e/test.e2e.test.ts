@@ -162,8 +162,9 @@ describe('eca clientcreds test (e2e, emulator)', function () {
       expect(result.exitCode).to.equal(0);
       // Assert the format, not the value, so a failure diff does not print a token.
       expect(/^00D\w{12,15}!/.test(result.json?.result?.accessToken ?? '')).to.equal(true);
-      // Shown tokens are kept valid.
+      // Shown tokens are kept valid, and the org's introspection says until when.
       expect(sessionsOf(app.runAsUsername)).to.have.length(1);
+      expect(Date.parse(result.json?.result?.expiresAt ?? '')).to.be.greaterThan(Date.now());
       expect(result.json?.warnings).to.deep.include(messages.getMessage('warning.ShowToken'));
     });
   });

@@ -140,12 +140,26 @@ describe('oauth/clientCredentialsTest', () => {
     expect(JSON.stringify(result)).to.not.include(SECRET).and.to.not.include(ACCESS_TOKEN);
   });
 
-  it('returns the token only with showToken, and then keeps it valid', async () => {
-    const fake = okOrg(new FakeFetch());
+  it('returns the token only with showToken, keeps it valid and says when it expires', async () => {
+    const fake = okOrg(new FakeFetch()).on('POST', '/services/oauth2/introspect', {
+      status: 200,
+      json: { active: true, exp: 1_700_007_200, username: 'integration@acme.com' },
+    });
     const result = await runClientCredentialsTest(input({ showToken: true, runAsUsernameFlag: 'integration@acme.com' }), deps(fake));
     expect(result.accessToken).to.equal(ACCESS_TOKEN);
     expect(result.tokenRevoked).to.equal(undefined);
+    expect(result.expiresAt).to.equal('2023-11-15T00:13:20.000Z');
     expect(fake.requests.map((r) => r.path)).to.not.include(REVOKE_PATH);
+    const introspection = new URLSearchParams(fake.requests[2].body);
+    expect(introspection.get('token')).to.equal(ACCESS_TOKEN);
+    expect(introspection.get('client_secret')).to.equal(SECRET);
+    expect(introspection.get('grant_type')).to.equal(null);
+  });
+
+  it('shows the token even when introspection fails', async () => {
+    const fake = okOrg(new FakeFetch()).on('POST', '/services/oauth2/introspect', { status: 401, json: { error: 'invalid_client' } });
+    const result = await runClientCredentialsTest(input({ showToken: true, runAsUsernameFlag: 'integration@acme.com' }), deps(fake));
+    expect(result).to.include({ success: true, accessToken: ACCESS_TOKEN, expiresAt: undefined });
   });
 
   it('warns when the revoke fails, without failing the test', async () => {

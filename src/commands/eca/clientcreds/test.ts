@@ -216,6 +216,7 @@ export default class Test extends SfCommand<TestResult> {
       { key: messages.getMessage('label.elapsed'), value: `${(result.elapsedMs / 1000).toFixed(1)} s` },
     ];
     if (result.accessToken) rows.push({ key: messages.getMessage('label.accessToken'), value: result.accessToken });
+    if (result.expiresAt) rows.push({ key: messages.getMessage('label.expiresAt'), value: result.expiresAt });
     this.table({ data: rows, columns: [{ key: 'key', name: 'Field' }, { key: 'value', name: 'Value' }] });
     if (result.attempts > 1) {
       this.log(messages.getMessage('info.waited', [String(result.attempts), (result.waitedMs / 1000).toFixed(0)]));
