@@ -626,6 +626,7 @@ function seedStandardOrg(state: OrgState): void {
       ViewAllData: true,
       ModifyAllData: true,
       ManageUsers: true,
+      ManageInternalUsers: true,
       CustomizeApplication: true,
       ViewSetup: true,
       AuthorApex: true,

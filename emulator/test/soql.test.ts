@@ -46,6 +46,18 @@ describe('emulator SOQL', () => {
     expect(profile.UserLicense).to.have.property('Name', 'Salesforce Integration');
   });
 
+  it("answers UserPermissionAccess with the session user's effective permissions", async () => {
+    const admin = (await q('SELECT PermissionsManageUsers, PermissionsManageInternalUsers, PermissionsModifyAllData, PermissionsViewClientSecret FROM UserPermissionAccess')).records;
+    expect(admin).to.have.length(1);
+    expect(admin[0]).to.include({ PermissionsManageUsers: true, PermissionsManageInternalUsers: true, PermissionsModifyAllData: true, PermissionsViewClientSecret: false });
+    // Another user's session sees that user's permissions, including a permission set's.
+    const runAs = seedRunAsUser(emu);
+    emu.control.assignPermissionSet({ username: runAs, permissionSet: 'Api_Integration_Access' });
+    const { accessToken } = emu.control.createSession({ username: runAs });
+    const [own] = (await connectionFor(emu, accessToken).query<Rec>('SELECT PermissionsApiEnabled, PermissionsManageUsers FROM UserPermissionAccess')).records;
+    expect(own).to.include({ PermissionsApiEnabled: true, PermissionsManageUsers: false });
+  });
+
   it('queries permission sets and assignments', async () => {
     const runAs = seedRunAsUser(emu);
     emu.control.assignPermissionSet({ username: runAs, permissionSet: 'Api_Integration_Access' });

@@ -20,7 +20,8 @@ export type ObjectDef = {
   fields: Record<string, FieldType>;
   /** Relationship name -> [id field, target object]. */
   relationships: Record<string, [string, string]>;
-  rows: (state: OrgState) => Row[];
+  /** The rows; `viewerId` is the session user, for objects about the current user (UserPermissionAccess). */
+  rows: (state: OrgState, viewerId?: string) => Row[];
   /** Only visible to the Tooling API. */
   tooling?: boolean;
 };
@@ -32,6 +33,7 @@ export const PERMISSION_FIELDS = [
   'ViewAllData',
   'ModifyAllData',
   'ManageUsers',
+  'ManageInternalUsers',
   'CustomizeApplication',
   'ViewSetup',
   'AuthorApex',
@@ -177,6 +179,18 @@ export const OBJECTS: Record<string, ObjectDef> = {
     fields: { Id: 'id', AssigneeId: 'reference', PermissionSetId: 'reference', SystemModstamp: 'datetime' },
     relationships: { Assignee: ['AssigneeId', 'User'], PermissionSet: ['PermissionSetId', 'PermissionSet'] },
     rows: (state) => [...state.assignments.values()].map((a) => ({ ...a })),
+  },
+  // The current user's effective permissions (profile + permission sets + grants), one row (API 29.0+).
+  UserPermissionAccess: {
+    name: 'UserPermissionAccess',
+    keyPrefix: '',
+    fields: { Id: 'id', ...permissionColumns() },
+    relationships: {},
+    rows: (state, viewerId) => {
+      if (!viewerId) return [];
+      const granted = state.effectivePermissions(viewerId);
+      return [{ Id: viewerId, ...permissionValues(Object.fromEntries([...granted].map((p) => [p, true]))) }];
+    },
   },
   Organization: {
     name: 'Organization',

@@ -14,7 +14,7 @@ export function query(ctx: RouteContext, req: EmuRequest, version: string, tooli
   if (!soql) return restError(400, 'MALFORMED_QUERY', "A query string has to be specified: use the 'q' parameter");
   try {
     if (req.query.get('columns') === 'true') return json(200, soqlColumns(ctx.state, soql, tooling));
-    return json(200, runSoql(ctx.state, soql, version, tooling));
+    return json(200, runSoql(ctx.state, soql, version, tooling, auth.user.Id));
   } catch (error) {
     if (error instanceof SoqlError) return restError(400, error.errorCode, error.message);
     throw error;

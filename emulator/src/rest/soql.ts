@@ -405,7 +405,7 @@ function shapeRecord(state: OrgState, version: string, query: string, def: Objec
 }
 
 /** Runs a query against the org state; throws SoqlError with the Salesforce errorCode and message. */
-export function runSoql(state: OrgState, query: string, version: string, tooling = false): QueryResult {
+export function runSoql(state: OrgState, query: string, version: string, tooling = false, viewerId?: string): QueryResult {
   const parsed = parseSoql(query);
   const def = findObject(state, parsed.object, tooling);
   if (!def) {
@@ -437,7 +437,7 @@ export function runSoql(state: OrgState, query: string, version: string, tooling
     }
   };
   checkPaths(where);
-  let rows = def.rows(state).filter((row) => !where || evaluate(state, query, def, row, where));
+  let rows = def.rows(state, viewerId).filter((row) => !where || evaluate(state, query, def, row, where));
   if (parsed.orderBy) {
     const resolved = resolvePath(query, def, parsed.orderBy.field);
     const sign = parsed.orderBy.desc ? -1 : 1;
