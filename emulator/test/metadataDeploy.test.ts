@@ -80,6 +80,8 @@ describe('emulator metadata deploy (jsforce metadata API over HTTP)', () => {
     expect(creds?.appId).to.equal(state.getComponent('ExternalClientApplication', 'My_App')?.id);
     const record = state.profileByName('My_Integration_Profile');
     expect(record?.permissions).to.include({ ApiEnabled: true, ApiUserOnly: true });
+    // The Profile component and the Profile record are one thing with one Id, as in a real org.
+    expect(state.getComponent('Profile', 'My_Integration_Profile')?.id).to.equal(record?.Id);
     expect(state.licenses.get(record?.UserLicenseId ?? '')?.Name).to.equal('Salesforce Integration');
   });
 

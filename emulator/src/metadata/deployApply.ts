@@ -68,11 +68,13 @@ export function applyComponent(state: OrgState, c: DeployCandidate, fields: Meta
     }
     return;
   }
-  state.putComponent(c.type, c.fullName, fields, userId);
   if (c.type === 'Profile') {
-    state.upsertProfileFromMetadata(profileNameOf(c.fullName), fields);
+    // A Profile component is the Profile record: one Id (00e...), the same in deploy results, listMetadata and REST.
+    const profile = state.upsertProfileFromMetadata(profileNameOf(c.fullName), fields);
+    state.putComponent(c.type, c.fullName, fields, userId).id = profile.Id;
     return;
   }
+  state.putComponent(c.type, c.fullName, fields, userId);
   if (c.type !== 'ExtlClntAppGlobalOauthSettings') return;
   const app = String(fields.externalClientApplication);
   const isNew = !state.credentials.has(app);
