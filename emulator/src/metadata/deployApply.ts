@@ -71,6 +71,7 @@ export function applyComponent(state: OrgState, c: DeployCandidate, fields: Meta
   if (c.type === 'Profile') {
     // A Profile component is the Profile record: one Id (00e...), the same in deploy results, listMetadata and REST.
     const profile = state.upsertProfileFromMetadata(profileNameOf(c.fullName), fields);
+    // eslint-disable-next-line no-param-reassign -- applying a deploy is changing the org
     state.putComponent(c.type, c.fullName, fields, userId).id = profile.Id;
     return;
   }
