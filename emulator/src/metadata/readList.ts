@@ -13,16 +13,8 @@ import type { XmlOut, XmlOutObject } from './soapEnvelope.js';
  * component view retrieve uses. Types: the five ECA types and Profile.
  */
 
-export type ShownComponent = {
-  type: string;
-  fullName: string;
-  id: string;
-  fields: MetadataFields;
-  createdDate: string;
-  lastModifiedDate: string;
-  createdById: string;
-  lastModifiedById: string;
-};
+/** A stored component as the API shows it: only the fields the caller's API version has. */
+export type ShownComponent = StoredComponent;
 
 function fromStored(state: OrgState, c: StoredComponent): ShownComponent {
   return { ...c, fields: shownFields(state, c) };
