@@ -4,6 +4,7 @@
  */
 import { type EcaTypeName, SATELLITE_TYPES } from '../metadata/ecaTypes.js';
 import { type OrgApi, soqlString } from './orgApi.js';
+import type { AppFiles } from './projectFiles.js';
 
 /**
  * What the org already has for this deploy, read in as few requests as possible and all before anything changes:
@@ -80,6 +81,23 @@ const LIST_BATCHES: EcaTypeName[][] = [
 ];
 
 const READ_BATCH = 10;
+
+/** What to ask the org about, from the project's files: the app's local names, the Run As user, profiles and permission sets. */
+export function inventoryRequest(files: AppFiles): InventoryRequest {
+  return {
+    appName: files.appName,
+    localNames: {
+      ExtlClntAppGlobalOauthSettings: files.globalOauth.fullName,
+      ExtlClntAppOauthSettings: files.oauthSettings.fullName,
+      ExtlClntAppOauthConfigurablePolicies: files.oauthPolicy.fullName,
+      ...(files.appPolicy ? { ExtlClntAppConfigurablePolicies: files.appPolicy.fullName } : {}),
+    },
+    runAsUsername: files.runAsUsername,
+    profileName: files.profileName,
+    otherProfileNames: files.policyProfiles,
+    permissionSetNames: [...(files.userDef?.definition.permsets ?? []), ...files.policyPermissionSets],
+  };
+}
 
 export async function readOrgInventory(api: OrgApi, request: InventoryRequest): Promise<OrgInventory> {
   let requests = 0;

@@ -2,10 +2,13 @@
  * Copyright 2026, the plugin-eca-clientcreds contributors.
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
+import { rm } from 'node:fs/promises';
 import { expect } from 'chai';
-import { type InventoryRequest, readOrgInventory, findAppComponent } from '../../src/deploy/orgInventory.js';
+import { type InventoryRequest, readOrgInventory, findAppComponent, inventoryRequest } from '../../src/deploy/orgInventory.js';
 import { soqlString } from '../../src/deploy/orgApi.js';
+import { readAppFiles } from '../../src/deploy/projectFiles.js';
 import { fakeApi, fakeOrg } from './fakeOrgApi.js';
+import { type AppProject, writeAppProject } from './fixtures.js';
 
 const APP = 'My_Integration';
 const RUN_AS = 'integration.user@example.com.test';
@@ -180,5 +183,42 @@ describe('deploy orgInventory', () => {
     );
     expect(await findAppComponent(api, APP, 'ExtlClntAppOauthConfigurablePolicies')).to.equal(`${APP}_oauth_defaultPolicy`);
     expect(await findAppComponent(api, 'Nope', 'ExtlClntAppOauthConfigurablePolicies')).to.equal(undefined);
+  });
+});
+
+describe('deploy orgInventory inventoryRequest', () => {
+  let project: AppProject | undefined;
+  afterEach(async () => {
+    await project?.cleanup();
+    project = undefined;
+  });
+  const read = (p: AppProject): ReturnType<typeof readAppFiles> => readAppFiles({ projectRoot: p.root, packageDirs: [p.packageDir], apiVersion: '66.0' });
+
+  it("asks for the project's names, the Run As user, the profiles and the permission sets of user definition and policy", async () => {
+    project = await writeAppProject({ permsets: ['Integration_Access'], policyPermsets: ['Api_Only', 'Integration_Access'] });
+    expect(inventoryRequest(await read(project))).to.deep.equal({
+      appName: APP,
+      localNames: {
+        ExtlClntAppGlobalOauthSettings: `${APP}_glbloauth`,
+        ExtlClntAppOauthSettings: `${APP}_oauth`,
+        ExtlClntAppOauthConfigurablePolicies: `${APP}_oauthPlcy`,
+        ExtlClntAppConfigurablePolicies: `${APP}_plcy`,
+      },
+      runAsUsername: RUN_AS,
+      profileName: 'My Integration Profile',
+      otherProfileNames: ['My Integration Profile'],
+      permissionSetNames: ['Integration_Access', 'Api_Only', 'Integration_Access'],
+    });
+  });
+
+  it('leaves out the app policy when the project has none, and permission sets when there is no user definition', async () => {
+    project = await writeAppProject({ withUserDef: false, withProfile: false });
+    await rm(project.files.extlClntAppPolicies);
+    const asked = inventoryRequest(await read(project));
+    expect(asked.localNames).to.not.have.property('ExtlClntAppConfigurablePolicies');
+    expect(asked.localNames.ExtlClntAppOauthConfigurablePolicies).to.equal(`${APP}_oauthPlcy`);
+    expect(asked.permissionSetNames).to.deep.equal([]);
+    expect(asked.profileName).to.equal(undefined);
+    expect(asked.otherProfileNames).to.deep.equal([]);
   });
 });

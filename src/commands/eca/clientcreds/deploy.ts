@@ -3,17 +3,17 @@
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
 import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
-import { type Connection, Messages } from '@salesforce/core';
-import type { MultiStageOutput } from '@oclif/multi-stage-output';
+import { Messages } from '@salesforce/core';
 import { findProject, type ProjectLocation } from '../../../project/sfdxProject.js';
-import { MIN_API_VERSION } from '../../../metadata/ecaTypes.js';
 import { readAppFiles } from '../../../deploy/projectFiles.js';
 import { connectionOrgApi } from '../../../deploy/orgApi.js';
-import { readOrgInventory } from '../../../deploy/orgInventory.js';
+import { inventoryRequest, readOrgInventory } from '../../../deploy/orgInventory.js';
 import { makePlan, type StepName } from '../../../deploy/deployPlan.js';
-import { executePlan, type ProgressEvent } from '../../../deploy/deployExecutor.js';
+import { executePlan } from '../../../deploy/deployExecutor.js';
 import { sdrDeployer } from '../../../deploy/metadataDeploy.js';
 import { toOrgError } from '../../../deploy/orgErrors.js';
+import { checkAgainstOrg, deployApiVersion, requestedApiVersion } from '../../../deploy/apiVersion.js';
+import { type DeployStages, deployStages } from '../../../deploy/deployStages.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.deploy');
@@ -98,8 +98,8 @@ export default class Deploy extends SfCommand<DeployResult> {
     const project = await locateProject();
     const conn = org.getConnection(flags['api-version']);
     // The files are checked before any org request whenever the version is known locally (flag or project).
-    const requested = flags['api-version'] ?? project.sourceApiVersion;
-    const apiVersion = requested ? checkMinimum(requested, flags['api-version'] ? '--api-version' : SOURCE_API_VERSION) : await orgMaxApiVersion(conn);
+    const requested = requestedApiVersion(flags['api-version'], project.sourceApiVersion);
+    const apiVersion = await deployApiVersion(requested, conn);
     const files = await readAppFiles({
       projectRoot: project.root,
       packageDirs: project.packageDirs,
@@ -107,7 +107,7 @@ export default class Deploy extends SfCommand<DeployResult> {
       runAsUsername: flags['run-as-username'],
       apiVersion,
     });
-    if (requested) checkMaximum(requested, flags['api-version'] ? '--api-version' : SOURCE_API_VERSION, await orgMaxApiVersion(conn));
+    await checkAgainstOrg(requested, conn);
     conn.setApiVersion(apiVersion);
     files.warnings.forEach((w) => this.warn(w));
 
@@ -115,19 +115,7 @@ export default class Deploy extends SfCommand<DeployResult> {
     const api = connectionOrgApi(conn);
     let inventory;
     try {
-      inventory = await readOrgInventory(api, {
-        appName: files.appName,
-        localNames: {
-          ExtlClntAppGlobalOauthSettings: files.globalOauth.fullName,
-          ExtlClntAppOauthSettings: files.oauthSettings.fullName,
-          ExtlClntAppOauthConfigurablePolicies: files.oauthPolicy.fullName,
-          ...(files.appPolicy ? { ExtlClntAppConfigurablePolicies: files.appPolicy.fullName } : {}),
-        },
-        runAsUsername: files.runAsUsername,
-        profileName: files.profileName,
-        otherProfileNames: files.policyProfiles,
-        permissionSetNames: [...(files.userDef?.definition.permsets ?? []), ...files.policyPermissionSets],
-      });
+      inventory = await readOrgInventory(api, inventoryRequest(files));
     } catch (e) {
       throw toOrgError(e, { targetOrg });
     }
@@ -216,99 +204,4 @@ async function locateProject(): Promise<ProjectLocation> {
     if (e instanceof Error && e.name === 'InvalidProjectWorkspaceError') throw messages.createError('error.NotInProject');
     throw e;
   }
-}
-
-/**
- * The API version of the deploy: --api-version, else the project's sourceApiVersion, else the org's highest.
- * It must be at least 60.0 (client credentials fields) and at most what the org speaks.
- */
-const SOURCE_API_VERSION = 'sourceApiVersion (sfdx-project.json)';
-
-function checkMinimum(version: string, source: string): string {
-  if (!(Number(version) >= MIN_API_VERSION)) {
-    throw messages.createError('error.ApiVersionTooLow', [version, source, MIN_API_VERSION.toFixed(1)]);
-  }
-  return version;
-}
-
-function checkMaximum(version: string, source: string, orgMax: string): void {
-  if (Number(version) > Number(orgMax)) throw messages.createError('error.ApiVersionTooHigh', [version, source, orgMax], [orgMax]);
-}
-
-/** The org's highest API version: cached in the auth file by login (no request), else asked of /services/data. */
-async function orgMaxApiVersion(conn: Connection): Promise<string> {
-  const cached = conn.getAuthInfoFields().instanceApiVersion;
-  if (cached) return cached;
-  try {
-    return await conn.retrieveMaxApiVersion();
-  } catch (e) {
-    throw toOrgError(e, { targetOrg: conn.getUsername() ?? '' });
-  }
-}
-
-type StageKey = 'read' | 'inventory' | 'profile' | 'user' | 'permissionSets' | 'app' | 'done';
-type StageData = { status: string; deployId: string; targetOrg: string; runAs: string };
-
-type DeployStages = {
-  goto: (stage: StageKey, data?: Partial<StageData>) => void;
-  progress: (event: ProgressEvent) => void;
-  done: () => void;
-  error: () => void;
-};
-
-/** Progress like `sf project deploy start`: multi-stage output (lazy-imported), nothing under --json. */
-async function deployStages(jsonEnabled: boolean, targetOrg: string, dryRun: boolean): Promise<DeployStages> {
-  const titles: Record<StageKey, string> = {
-    read: messages.getMessage('stage.read'),
-    inventory: messages.getMessage('stage.inventory'),
-    profile: messages.getMessage('stage.profile'),
-    user: messages.getMessage('stage.user'),
-    permissionSets: messages.getMessage('stage.permissionSets'),
-    app: messages.getMessage(dryRun ? 'stage.validate' : 'stage.app'),
-    done: messages.getMessage('stage.done'),
-  };
-  let mso: MultiStageOutput<StageData> | undefined;
-  if (!jsonEnabled) {
-    const { MultiStageOutput: Mso } = await import('@oclif/multi-stage-output');
-    mso = new Mso<StageData>({
-      jsonEnabled,
-      title: messages.getMessage(dryRun ? 'stage.titleDryRun' : 'stage.title'),
-      stages: Object.values(titles),
-      data: { targetOrg },
-      postStagesBlock: [
-        { type: 'dynamic-key-value', label: 'Status', get: (d) => d?.status },
-        { type: 'static-key-value', label: 'Deploy ID', get: (d) => d?.deployId },
-        { type: 'static-key-value', label: 'Target Org', get: (d) => d?.targetOrg },
-        { type: 'static-key-value', label: 'Run As user', get: (d) => d?.runAs },
-      ],
-    });
-  }
-  const goto = (stage: StageKey, data?: Partial<StageData>): void => mso?.skipTo(titles[stage], data);
-  return {
-    goto,
-    progress: (event): void => {
-      if (event.kind === 'phase' && event.status === 'start') {
-        const key: StageKey =
-          event.phase === 'createUser'
-            ? 'user'
-            : event.phase === 'assignPermissionSets'
-            ? 'permissionSets'
-            : event.steps.length === 1 && event.steps[0] === 'profile'
-            ? 'profile'
-            : 'app';
-        goto(key, { status: '' });
-      } else if (event.kind === 'deployStarted') {
-        mso?.updateData({ deployId: event.id, status: 'Queued' });
-      } else if (event.kind === 'deployUpdate') {
-        mso?.updateData({ status: event.update.status });
-      } else if (event.kind === 'deployFinished') {
-        mso?.updateData({ status: event.status });
-      }
-    },
-    done: (): void => {
-      goto('done');
-      mso?.stop();
-    },
-    error: () => mso?.error(),
-  };
 }
