@@ -51,7 +51,7 @@ export class FakeFetch {
 export const ORG_ID = '00D000000000001AAA';
 export const USER_ID = '005000000000002AAA';
 export const BASE = 'https://acme.my.salesforce.com';
-export const ACCESS_TOKEN = '00D000000000001!AQ0AQFakeTokenValue.0123456789';
+export const ACCESS_TOKEN = '00D000000000001!FAKE.fetchtoken';
 
 export function tokenBody(overrides: Record<string, string> = {}): Record<string, string> {
   return {

@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { REDACTED, SecretRedactor } from '../../src/security/redact.js';
 
 const SECRET = 'A1B2C3D4E5F6+/=secret';
-const TOKEN = '00D000000000001!AQ0AQ.tokenValue_123';
+const TOKEN = '00D000000000001!FAKE.redact_1';
 
 describe('security/redact', () => {
   it('replaces every occurrence of a registered value', () => {

@@ -19,7 +19,7 @@ type FakeAnswer = ReturnType<TestContext['fakeConnectionRequest']>;
 
 const INSTANCE = 'https://acme.my.salesforce.com';
 const SECRET = 'CommandTestSecret0123456789';
-const TOKEN = '00D000000000001!AQ0AQCommandTestToken.abc';
+const TOKEN = '00D000000000001!FAKE.cmdtoken';
 const APP_ID = '0xI000000000001AAA';
 const CONSUMER_ID = '888000000000001AAA';
 
