@@ -217,7 +217,13 @@ export default class Test extends SfCommand<TestResult> {
     ];
     if (result.accessToken) rows.push({ key: messages.getMessage('label.accessToken'), value: result.accessToken });
     if (result.expiresAt) rows.push({ key: messages.getMessage('label.expiresAt'), value: result.expiresAt });
-    this.table({ data: rows, columns: [{ key: 'key', name: 'Field' }, { key: 'value', name: 'Value' }] });
+    this.table({
+      data: rows,
+      columns: [
+        { key: 'key', name: messages.getMessage('label.field') },
+        { key: 'value', name: messages.getMessage('label.value') },
+      ],
+    });
     if (result.attempts > 1) {
       this.log(messages.getMessage('info.waited', [String(result.attempts), (result.waitedMs / 1000).toFixed(0)]));
     }

@@ -92,6 +92,8 @@ describe('eca clientcreds test (command)', () => {
     });
     expect(new URLSearchParams(fake.requests[0].body).get('client_secret')).to.equal(SECRET);
     expect(ux.logSuccess.firstCall.args[0]).to.equal(messages.getMessage('success', [`${INSTANCE}/services/oauth2/token`, 'integration@acme.com', orgId]));
+    const table = ux.table.firstCall.args[0] as { columns: Array<{ name: string }> };
+    expect(table.columns.map((c) => c.name)).to.deep.equal([messages.getMessage('label.field'), messages.getMessage('label.value')]);
     expect(output()).to.not.include(SECRET).and.to.not.include(TOKEN);
   });
 
