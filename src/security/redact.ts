@@ -25,18 +25,11 @@ const TOKEN_PATTERNS: readonly RegExp[] = [
 
 export class SecretRedactor {
   private readonly secrets = new Set<string>();
-  private readonly originals = new Set<string>();
-
-  /** Number of distinct values registered (encodings excluded). */
-  public get size(): number {
-    return this.originals.size;
-  }
 
   /** Registers values (a consumer secret, an access token) that must never be shown. Empty/short values are ignored. */
   public register(...values: Array<string | undefined>): this {
     for (const value of values) {
       if (value && value.length >= MIN_SECRET_LENGTH) {
-        this.originals.add(value);
         this.secrets.add(value);
         // A secret may appear URL- or form-encoded (e.g. in an echoed request body).
         this.secrets.add(encodeURIComponent(value));
@@ -67,10 +60,5 @@ export class SecretRedactor {
       return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.redactDeep(v)])) as T;
     }
     return value;
-  }
-
-  /** True when text contains a registered value. */
-  public leaks(text: string): boolean {
-    return [...this.secrets].some((secret) => text.includes(secret));
   }
 }

@@ -34,13 +34,8 @@ describe('security/redact', () => {
   });
 
   it('ignores empty and very short values (they would redact ordinary words)', () => {
-    const redactor = new SecretRedactor().register('', undefined, 'abc');
-    expect(redactor.size).to.equal(0);
-    expect(redactor.redact('abc')).to.equal('abc');
-  });
-
-  it('counts distinct registered values', () => {
-    expect(new SecretRedactor().register(SECRET, SECRET, TOKEN).size).to.equal(2);
+    const redactor = new SecretRedactor().register('', undefined, 'abc', 'abcde');
+    expect(redactor.redact('abc abcde abcdef')).to.equal('abc abcde abcdef');
   });
 
   it('redacts deep inside objects and arrays without changing other values', () => {
@@ -48,11 +43,5 @@ describe('security/redact', () => {
     const value = { a: SECRET, b: [1, `x${SECRET}`], c: { d: true, e: null } };
     expect(redactor.redactDeep(value)).to.deep.equal({ a: REDACTED, b: [1, `x${REDACTED}`], c: { d: true, e: null } });
     expect(value.a).to.equal(SECRET); // the input is not mutated
-  });
-
-  it('tells whether a text leaks a registered value', () => {
-    const redactor = new SecretRedactor().register(SECRET);
-    expect(redactor.leaks(`x ${SECRET}`)).to.equal(true);
-    expect(redactor.leaks(redactor.redact(`x ${SECRET}`))).to.equal(false);
   });
 });
