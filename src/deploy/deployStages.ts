@@ -39,10 +39,10 @@ export async function deployStages(jsonEnabled: boolean, targetOrg: string, dryR
       stages: Object.values(titles),
       data: { targetOrg },
       postStagesBlock: [
-        { type: 'dynamic-key-value', label: 'Status', get: (d) => d?.status },
-        { type: 'static-key-value', label: 'Deploy ID', get: (d) => d?.deployId },
-        { type: 'static-key-value', label: 'Target Org', get: (d) => d?.targetOrg },
-        { type: 'static-key-value', label: 'Run As user', get: (d) => d?.runAs },
+        { type: 'dynamic-key-value', label: messages.getMessage('stage.label.status'), get: (d) => d?.status },
+        { type: 'static-key-value', label: messages.getMessage('stage.label.deployId'), get: (d) => d?.deployId },
+        { type: 'static-key-value', label: messages.getMessage('stage.label.targetOrg'), get: (d) => d?.targetOrg },
+        { type: 'static-key-value', label: messages.getMessage('stage.label.runAs'), get: (d) => d?.runAs },
       ],
     });
   }

@@ -169,26 +169,26 @@ export default class Deploy extends SfCommand<DeployResult> {
       title: messages.getMessage(result.dryRun ? 'output.stepsTitleDryRun' : 'output.stepsTitle'),
       data: result.steps.map((s) => ({ step: s.step, action: s.action, status: s.status, target: s.target, reason: s.reason })),
       columns: [
-        { key: 'step', name: 'Step' },
-        { key: 'action', name: 'Action' },
-        { key: 'status', name: 'Status' },
-        { key: 'target', name: 'Target' },
-        { key: 'reason', name: 'Reason' },
+        { key: 'step', name: messages.getMessage('column.step') },
+        { key: 'action', name: messages.getMessage('column.action') },
+        { key: 'status', name: messages.getMessage('column.status') },
+        { key: 'target', name: messages.getMessage('column.target') },
+        { key: 'reason', name: messages.getMessage('column.reason') },
       ],
     });
     this.table({
       title: messages.getMessage('output.componentsTitle'),
       data: result.components.map((c) => ({
         type: c.type,
-        fullName: c.adopted ? `${c.fullName} (adopted)` : c.fullName,
+        fullName: c.adopted ? messages.getMessage('output.adoptedName', [c.fullName]) : c.fullName,
         file: c.filePath,
         state: c.state,
       })),
       columns: [
-        { key: 'type', name: 'Type' },
-        { key: 'fullName', name: 'Name in org' },
-        { key: 'file', name: 'File' },
-        { key: 'state', name: 'Result' },
+        { key: 'type', name: messages.getMessage('column.type') },
+        { key: 'fullName', name: messages.getMessage('column.nameInOrg') },
+        { key: 'file', name: messages.getMessage('column.file') },
+        { key: 'state', name: messages.getMessage('column.result') },
       ],
     });
     this.log(messages.getMessage('output.runAs', [result.runAsUsername]));
