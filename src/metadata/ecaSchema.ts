@@ -151,18 +151,6 @@ export const SCHEMAS: Readonly<Record<GeneratedTypeName, TypeSchema>> = {
   Profile: PROFILE,
 };
 
-/** Nested elements of ProfileObjectPermissions (eca-metadata.md section 8). */
-export const PROFILE_OBJECT_PERMISSION_FIELDS: TypeSchema = {
-  allowCreate: { since: 10 },
-  allowDelete: { since: 10 },
-  allowEdit: { since: 10 },
-  allowRead: { since: 10 },
-  modifyAllRecords: { since: 10 },
-  object: { since: 10, required: true },
-  viewAllFields: { since: 63 },
-  viewAllRecords: { since: 10 },
-};
-
 /** Highest API version whose fields the tables above describe (the reference is the API 67.0 text). */
 export const KNOWN_MAX_API_VERSION = 67;
 
