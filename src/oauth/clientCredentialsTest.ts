@@ -119,6 +119,8 @@ export async function runClientCredentialsTest(input: TestInput, deps: TestDeps)
     waitedMs: 0,
     elapsedMs: 0,
   };
+  const { org, appName } = input;
+  let orgSettings: Promise<AppOauthSettings> | undefined;
   const run: RunState = {
     input,
     deps,
@@ -126,6 +128,7 @@ export async function runClientCredentialsTest(input: TestInput, deps: TestDeps)
     now,
     started,
     redactor,
+    readOrgSettings: org && appName ? (): Promise<AppOauthSettings> => (orgSettings ??= org.readAppSettings(appName)) : undefined,
     fail: (error: SfError): SfError => {
       result.elapsedMs = now() - started;
       error.setData({ ...(error.data as object | undefined), ...redactor.redactDeep(result) });
@@ -191,6 +194,8 @@ type RunState = {
   now: () => number;
   started: number;
   redactor: SecretRedactor;
+  /** The app's settings in --target-org (with --name), read at most once per run; undefined without org or name. */
+  readOrgSettings?: () => Promise<AppOauthSettings>;
   /** Attaches the partial result to an error (for --json), ready to throw. */
   fail: (error: SfError) => SfError;
 };
@@ -224,7 +229,7 @@ async function obtainToken(run: RunState): Promise<TokenSuccess> {
       throw fail(diagnosisError(diagnoseTransportFailure(outcome, baseContext(input, now)), redact));
     }
     // eslint-disable-next-line no-await-in-loop
-    orgContext ??= await readOrgContext(input, outcome);
+    orgContext ??= await readOrgContext(run, outcome);
     const ctx = { ...baseContext(input, now), ...orgContext };
     const diagnosis = diagnoseOAuthError(outcome, ctx);
     const elapsed = now() - started;
@@ -276,7 +281,7 @@ async function verifyToken(run: RunState, token: TokenSuccess): Promise<void> {
   if (input.org && !sameSalesforceId(identity.orgId, input.org.orgId)) {
     throw fail(messages.createError('error.WrongOrg', [identity.orgId, input.org.orgId]));
   }
-  const expected = await expectedRunAs(input, deps);
+  const expected = await expectedRunAs(run);
   result.expectedRunAsUsername = expected?.username;
   result.expectedRunAsSource = expected?.source;
   if (expected && identity.username && !sameUsername(identity.username, expected.username)) {
@@ -330,11 +335,12 @@ const SETTINGS_ERRORS = new Set([
  * Run As value (email vs Username), and whether a --client-id key is one of the app's keys. Best effort: a failed
  * read leaves the diagnosis less precise, never wrong.
  */
-async function readOrgContext(input: TestInput, answer: OAuthErrorResponse): Promise<Partial<DiagnosisContext>> {
-  if (!input.org || !input.appName || !answer.error || !SETTINGS_ERRORS.has(answer.error)) return {};
+async function readOrgContext(run: RunState, answer: OAuthErrorResponse): Promise<Partial<DiagnosisContext>> {
+  const { input, readOrgSettings } = run;
   const { org, appName } = input;
+  if (!org || !appName || !readOrgSettings || !answer.error || !SETTINGS_ERRORS.has(answer.error)) return {};
   const [orgSettings, keys] = await Promise.all([
-    org.readAppSettings(appName).catch(() => undefined),
+    readOrgSettings().catch(() => undefined),
     answer.error === 'invalid_client_id' && !input.credentialsFromOrg
       ? org.readConsumerKeys(appName).catch(() => undefined)
       : Promise.resolve(undefined),
@@ -353,12 +359,13 @@ async function readOrgContext(input: TestInput, answer: OAuthErrorResponse): Pro
   };
 }
 
-async function expectedRunAs(input: TestInput, deps: TestDeps): Promise<ExpectedRunAs | undefined> {
+async function expectedRunAs(run: RunState): Promise<ExpectedRunAs | undefined> {
+  const { input, deps, readOrgSettings } = run;
   if (input.runAsUsernameFlag) return { username: input.runAsUsernameFlag, source: 'flag' };
   if (input.projectSettings?.runAsUser) return { username: input.projectSettings.runAsUser, source: 'project' };
-  if (input.org && input.appName) {
+  if (readOrgSettings) {
     try {
-      const settings = await input.org.readAppSettings(input.appName);
+      const settings = await readOrgSettings();
       if (settings.runAsUser) return { username: settings.runAsUser, source: 'org' };
     } catch (error) {
       deps.onWarning?.(deps.redactor.redact(error instanceof Error ? error.message : String(error)));
