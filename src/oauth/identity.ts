@@ -2,7 +2,7 @@
  * Copyright 2026, the plugin-eca-clientcreds contributors.
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
-import type { FetchLike } from './tokenClient.js';
+import { DEFAULT_TOKEN_TIMEOUT_MS, type FetchLike } from './tokenClient.js';
 
 /**
  * Who a client credentials token belongs to, and proof that it works (oauth-client-credentials.md section 4).
@@ -124,7 +124,7 @@ async function getJson(input: VerifyInput, url: string): Promise<JsonAnswer> {
       method: 'GET',
       headers: { authorization: `Bearer ${input.accessToken}`, accept: 'application/json' },
       redirect: 'manual',
-      signal: AbortSignal.timeout(input.timeoutMs ?? 30_000),
+      signal: AbortSignal.timeout(input.timeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS),
     });
     const text = await response.text();
     let body: unknown;

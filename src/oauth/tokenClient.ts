@@ -77,19 +77,29 @@ export function buildTokenRequest(request: TokenRequest): { headers: Record<stri
   return { headers, body: form.toString() };
 }
 
+/**
+ * POSTs a form to an OAuth endpoint. Redirects are never followed: they would carry the secret or token elsewhere.
+ * Rejects only for transport failures (network, timeout).
+ */
+function postForm(
+  url: string,
+  form: { headers?: Record<string, string>; body: string },
+  options: { fetch?: FetchLike; timeoutMs?: number }
+): Promise<Response> {
+  return (options.fetch ?? globalThis.fetch)(url, {
+    method: 'POST',
+    headers: form.headers ?? { 'content-type': 'application/x-www-form-urlencoded' },
+    body: form.body,
+    redirect: 'manual',
+    signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS),
+  });
+}
+
 /** Requests a token with the client credentials grant. */
 export async function requestClientCredentialsToken(request: TokenRequest): Promise<TokenOutcome> {
-  const doFetch = request.fetch ?? globalThis.fetch;
-  const { headers, body } = buildTokenRequest(request);
   let response: Response;
   try {
-    response = await doFetch(request.tokenUrl, {
-      method: 'POST',
-      headers,
-      body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(request.timeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS),
-    });
+    response = await postForm(request.tokenUrl, buildTokenRequest(request), request);
   } catch (error) {
     return transportFailure(error);
   }
@@ -177,17 +187,9 @@ export async function revokeToken(request: {
   fetch?: FetchLike;
   timeoutMs?: number;
 }): Promise<{ revoked: boolean; status: number }> {
-  const doFetch = request.fetch ?? globalThis.fetch;
-  const body = new URLSearchParams();
-  body.set('token', request.accessToken);
+  const body = new URLSearchParams({ token: request.accessToken }).toString();
   try {
-    const response = await doFetch(request.baseUrl.replace(/\/+$/, '') + REVOKE_PATH, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: body.toString(),
-      redirect: 'manual',
-      signal: AbortSignal.timeout(request.timeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS),
-    });
+    const response = await postForm(request.baseUrl.replace(/\/+$/, '') + REVOKE_PATH, { body }, request);
     await response.text().catch(() => '');
     return { revoked: response.status === 200, status: response.status };
   } catch {
@@ -210,20 +212,13 @@ export async function introspectToken(request: {
   fetch?: FetchLike;
   timeoutMs?: number;
 }): Promise<{ active?: boolean; expiresAt?: string; status: number }> {
-  const doFetch = request.fetch ?? globalThis.fetch;
   const { headers, body } = buildTokenRequest({ ...request, tokenUrl: '' });
   const form = new URLSearchParams(body);
   form.delete('grant_type');
   form.set('token', request.accessToken);
   form.set('token_type_hint', 'access_token');
   try {
-    const response = await doFetch(request.baseUrl.replace(/\/+$/, '') + INTROSPECT_PATH, {
-      method: 'POST',
-      headers,
-      body: form.toString(),
-      redirect: 'manual',
-      signal: AbortSignal.timeout(request.timeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS),
-    });
+    const response = await postForm(request.baseUrl.replace(/\/+$/, '') + INTROSPECT_PATH, { headers, body: form.toString() }, request);
     const json = parseJsonObject(await response.text());
     if (response.status !== 200 || !json) return { status: response.status };
     const exp = typeof json.exp === 'number' ? json.exp : undefined;
