@@ -31,7 +31,6 @@ const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcred
 
 export type StepName = 'profile' | 'user' | 'permissionSets' | 'app' | 'oauthPolicy';
 export type StepAction = 'create' | 'update' | 'unchanged' | 'skip';
-export type StepStatus = 'planned' | 'done' | 'validated' | 'failed' | 'notRun';
 
 export type PlanStep = {
   step: StepName;

@@ -8,8 +8,8 @@ import { findProject, type ProjectLocation } from '../../../project/sfdxProject.
 import { readAppFiles } from '../../../deploy/projectFiles.js';
 import { connectionOrgApi } from '../../../deploy/orgApi.js';
 import { inventoryRequest, readOrgInventory } from '../../../deploy/orgInventory.js';
-import { makePlan, type StepName } from '../../../deploy/deployPlan.js';
-import { executePlan } from '../../../deploy/deployExecutor.js';
+import { makePlan } from '../../../deploy/deployPlan.js';
+import { type ComponentReport, executePlan, type StepReport } from '../../../deploy/deployExecutor.js';
 import { sdrDeployer } from '../../../deploy/metadataDeploy.js';
 import { toOrgError } from '../../../deploy/orgErrors.js';
 import { checkAgainstOrg, deployApiVersion, requestedApiVersion } from '../../../deploy/apiVersion.js';
@@ -18,26 +18,11 @@ import { type DeployStages, deployStages } from '../../../deploy/deployStages.js
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.deploy');
 
-export type DeployStepResult = {
-  step: StepName;
-  action: 'create' | 'update' | 'unchanged' | 'skip';
-  status: 'done' | 'unchanged' | 'validated' | 'wouldRun' | 'failed' | 'notRun';
-  target: string;
-  reason: string;
-};
+/** A step of the plan and what became of it. */
+export type DeployStepResult = StepReport;
 
-export type DeployComponentResult = {
-  type: string;
-  fullName: string;
-  localFullName: string;
-  filePath: string;
-  adopted: boolean;
-  state: string;
-  id?: string;
-  problem?: string;
-  line?: number;
-  column?: number;
-};
+/** A deployed (or planned) component, mapped back to its file in the project. */
+export type DeployComponentResult = ComponentReport;
 
 export type DeployResult = {
   name: string;
