@@ -6,6 +6,7 @@ import { relative } from 'node:path';
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { generateApp, GenerateResult } from '../../../generate/generateApp.js';
+import { IP_RELAXATION_VALUES, PERMITTED_USERS_VALUES, REFRESH_TOKEN_POLICY_VALUES } from '../../../spec/specRules.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.generate');
@@ -78,18 +79,18 @@ export default class Generate extends SfCommand<GenerateResult> {
     }),
     'ip-relaxation': Flags.string({
       summary: messages.getMessage('flags.ip-relaxation.summary'),
-      options: ['Enforce', 'Bypass', 'Bypass_2factor', 'Enforce_RelaxRefresh'],
+      options: [...IP_RELAXATION_VALUES],
     }),
     'session-timeout': Flags.integer({ summary: messages.getMessage('flags.session-timeout.summary') }),
     'refresh-token-policy': Flags.string({
       summary: messages.getMessage('flags.refresh-token-policy.summary'),
-      options: ['Infinite', 'SpecificInactivity', 'SpecificLifetime', 'Zero'],
+      options: [...REFRESH_TOKEN_POLICY_VALUES],
     }),
     'refresh-token-validity': Flags.string({ summary: messages.getMessage('flags.refresh-token-validity.summary') }),
     'permitted-users': Flags.string({
       summary: messages.getMessage('flags.permitted-users.summary'),
       description: messages.getMessage('flags.permitted-users.description'),
-      options: ['AdminApprovedPreAuthorized', 'AllSelfAuthorized'],
+      options: [...PERMITTED_USERS_VALUES],
     }),
     'api-only-user': Flags.boolean({ allowNo: true, summary: messages.getMessage('flags.api-only-user.summary') }),
     'view-all-data': Flags.boolean({ allowNo: true, summary: messages.getMessage('flags.view-all-data.summary') }),
