@@ -147,7 +147,7 @@ export async function readOrgInventory(api: OrgApi, request: InventoryRequest): 
     ? {
         id: user.Id,
         username: user.Username,
-        isActive: user.IsActive === true || String(user.IsActive) === 'true',
+        isActive: asBoolean(user.IsActive) === true,
         profileId: user.ProfileId,
         profileName: user.Profile?.Name,
         profileApiEnabled: asBoolean(user.Profile?.PermissionsApiEnabled),
@@ -169,8 +169,9 @@ export async function readOrgInventory(api: OrgApi, request: InventoryRequest): 
   }
   const permissionSetMap: Record<string, string> = Object.fromEntries(permissionSets.map((p) => [p.Name, p.Id]));
 
+  const appExists = listed.names.ExternalClientApplication?.includes(request.appName) === true;
   const [components, assignments] = await Promise.all([
-    listed.available && listed.names.ExternalClientApplication?.includes(request.appName)
+    appExists
       ? findAppComponents(api, request, listed.names, count)
       : Promise.resolve({}),
     // An existing user's assignments: which wanted permission sets it has, and whether one grants API Enabled.
@@ -189,7 +190,7 @@ export async function readOrgInventory(api: OrgApi, request: InventoryRequest): 
   return {
     ecaAvailable: listed.available && ecaSetting !== false,
     permissions,
-    appExists: Boolean(listed.names.ExternalClientApplication?.includes(request.appName)),
+    appExists,
     components,
     profiles: profileMap,
     runAsUser,
