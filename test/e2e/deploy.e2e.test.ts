@@ -204,6 +204,9 @@ process.stdout.write(JSON.stringify({
     expect(result.stdout).to.include(messages.getMessage('output.tokenUrl', [`${ctx.emu.instanceUrl}/services/oauth2/token`]));
     expect(result.stdout).to.include(`sf eca clientcreds test --name ${APP} --target-org`);
     expect(result.stdout).to.include(messages.getMessage('output.runAs', [RUN_AS]));
+    for (const key of ['output.stepsTitle', 'output.componentsTitle', 'column.step', 'column.nameInOrg', 'column.result']) {
+      expect(result.stdout, key).to.include(messages.getMessage(key));
+    }
   });
 
   it('--json returns every step and component; a second run changes nothing and duplicates nothing', async () => {

@@ -246,7 +246,7 @@ describe('e2e: sf eca clientcreds generate', function () {
     const run = await runCli(['eca', 'clientcreds', 'generate', ...REQUIRED], { cwd: project.dir, home: project.home });
     expect(run.exitCode, run.stderr).to.equal(0);
     expect(run.stdout).to.include('externalClientApps/Billing_Sync.eca-meta.xml');
-    expect(run.stdout).to.include('created');
+    expect(run.stdout).to.include(messages.getMessage('status.created'));
     expect(run.stdout).to.include(messages.getMessage('info.NextStep', ['Billing_Sync']));
   });
 
