@@ -49,10 +49,6 @@ export function restError(status: number, errorCode: string, message: string, fi
   return json(status, [error]);
 }
 
-export function restErrors(status: number, errors: RestError[]): EmuResponse {
-  return json(status, errors);
-}
-
 export function notFound(): EmuResponse {
   return restError(404, 'NOT_FOUND', 'The requested resource does not exist');
 }

@@ -395,8 +395,6 @@ export const SCHEMAS: Readonly<Record<string, TypeSchema>> = {
   Profile,
 };
 
-export type ModelledType = keyof typeof SCHEMAS;
-
 /**
  * User permission names whose exact spelling the emulator checks (the org knows hundreds; other names are accepted).
  * A name matching one of these case-insensitively but not exactly (e.g. `APIEnabled`, a known doc error, section 14)

@@ -3,8 +3,8 @@
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
 import type { MetadataFields, MetadataValue, OrgState, StoredComponent } from '../state.js';
-import { buildComponentXml, element, type XmlElement } from './componentXml.js';
-import { METADATA_NS, SCHEMAS, TYPE_FILES, type FieldSpec } from './schema.js';
+import { element, type XmlElement } from './componentXml.js';
+import { SCHEMAS, TYPE_FILES, type FieldSpec } from './schema.js';
 
 /**
  * How deployed components live in the org state (OrgState.components, fields as strings) and how the org shows them
@@ -80,10 +80,6 @@ export function shownFields(state: OrgState, component: StoredComponent): Metada
     fields.oauthLink = `${state.org.Id}:${creds.consumerId}`;
   }
   return fields;
-}
-
-export function componentFileXml(state: OrgState, component: StoredComponent): string {
-  return buildComponentXml(component.type, toElements(shownFields(state, component)), METADATA_NS);
 }
 
 /** Path of a component in a metadata-format zip (no package prefix), e.g. `externalClientApps/MyEca.eca`. */
