@@ -71,7 +71,7 @@ export async function deployStages(jsonEnabled: boolean, targetOrg: string, dryR
 type PhaseStart = Extract<ProgressEvent, { kind: 'phase' }>;
 
 /** The stage a starting phase of the plan shows as. */
-function phaseStage(phase: PhaseStart['phase'], steps: PhaseStart['steps']): StageKey {
+export function phaseStage(phase: PhaseStart['phase'], steps: PhaseStart['steps']): StageKey {
   if (phase === 'createUser') return 'user';
   if (phase === 'assignPermissionSets') return 'permissionSets';
   if (steps.length === 1 && steps[0] === 'profile') return 'profile';
