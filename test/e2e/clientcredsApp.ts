@@ -24,7 +24,7 @@ export type AppFixture = {
 type FileSpec = { folder: string; suffix: string; fullName: string; root: string; fields: Array<[string, string]> };
 
 const NS = 'http://soap.sforce.com/2006/04/metadata';
-export const API_VERSION = '66.0';
+const API_VERSION = '66.0';
 
 function files(app: AppFixture): FileSpec[] {
   const n = app.name;
