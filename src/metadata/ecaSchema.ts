@@ -169,12 +169,6 @@ export function apiMajor(apiVersion: string | number): number {
   return typeof apiVersion === 'number' ? Math.floor(apiVersion) : Math.floor(Number.parseFloat(apiVersion));
 }
 
-/** True when `element` exists on `type` at `apiVersion` and may be written to a file. */
-export function isEmittable(type: GeneratedTypeName, element: string, apiVersion: string | number): boolean {
-  const rule = SCHEMAS[type][element];
-  return rule !== undefined && rule.neverEmit === undefined && rule.since <= apiMajor(apiVersion);
-}
-
 /**
  * The top-level elements of a `type` file that a deploy at `apiVersion` would reject or that must never be written.
  * For Profile only the elements this plugin writes are known, so other Profile elements are not reported.

@@ -5,7 +5,6 @@
 import { expect } from 'chai';
 import {
   invalidEnumValues,
-  isEmittable,
   missingRequiredElements,
   unknownOrTooNewElements,
 } from '../../src/metadata/ecaSchema.js';
@@ -60,11 +59,15 @@ describe('ecaSchema', () => {
     });
   });
 
-  it('isEmittable combines existence, version and never-emit', () => {
-    expect(isEmittable('ExtlClntAppOauthConfigurablePolicies', 'clientCredentialsFlowUser', '60.0')).to.equal(true);
-    expect(isEmittable('ExtlClntAppOauthConfigurablePolicies', 'isGuestCodeCredFlowEnabled', '60.0')).to.equal(false);
-    expect(isEmittable('ExtlClntAppOauthConfigurablePolicies', 'isNamedUserJwtEnabled', '62.0')).to.equal(false);
-    expect(isEmittable('ExtlClntAppOauthSettings', 'nonsense', '66.0')).to.equal(false);
+  it('combines existence, version and never-emit for the policy fields', () => {
+    const policy = (element: string, version: string): string[] =>
+      unknownOrTooNewElements('ExtlClntAppOauthConfigurablePolicies', [element], version).map((p) => p.problem);
+    expect(policy('clientCredentialsFlowUser', '60.0')).to.deep.equal([]);
+    expect(policy('isGuestCodeCredFlowEnabled', '60.0')).to.deep.equal(['tooNew']);
+    expect(policy('isNamedUserJwtEnabled', '62.0')).to.deep.equal(['neverEmit']);
+    expect(unknownOrTooNewElements('ExtlClntAppOauthSettings', ['nonsense'], '66.0')).to.deep.equal([
+      { element: 'nonsense', problem: 'unknown' },
+    ]);
   });
 
   it('missingRequiredElements lists required fields not present', () => {
