@@ -8,7 +8,7 @@
  * (2 s, 4 s, 8 s, 15 s, then every 30 s), never past the deadline; the last attempt lands on the deadline.
  */
 
-export const BACKOFF_MS: readonly number[] = [2000, 4000, 8000, 15_000, 30_000];
+const BACKOFF_MS: readonly number[] = [2000, 4000, 8000, 15_000, 30_000];
 
 /** Pause before attempt `attempt + 1` (attempt counts from 1), or undefined when the deadline has passed. */
 export function nextDelay(attempt: number, elapsedMs: number, waitMs: number): number | undefined {

@@ -3,7 +3,7 @@
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
 import { expect } from 'chai';
-import { BACKOFF_MS, nextDelay } from '../../src/oauth/retry.js';
+import { nextDelay } from '../../src/oauth/retry.js';
 
 describe('oauth/retry', () => {
   it('backs off 2, 4, 8, 15 s, then every 30 s', () => {
@@ -11,7 +11,6 @@ describe('oauth/retry', () => {
     expect([1, 2, 3, 4, 5, 6, 20].map((attempt) => nextDelay(attempt, 0, wait))).to.deep.equal([
       2000, 4000, 8000, 15_000, 30_000, 30_000, 30_000,
     ]);
-    expect(BACKOFF_MS[BACKOFF_MS.length - 1]).to.equal(30_000);
   });
 
   it('never sleeps past the deadline, and stops at it', () => {
