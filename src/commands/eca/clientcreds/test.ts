@@ -13,9 +13,9 @@ const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcred
 export type { TestResult } from '../../../oauth/clientCredentialsTest.js';
 
 /** Default environment variable for the consumer secret (same name as the sf CLI proposal, plugin-auth#1539). */
-export const DEFAULT_SECRET_ENV = 'SF_CLIENT_SECRET';
+const DEFAULT_SECRET_ENV = 'SF_CLIENT_SECRET';
 /** API version for the token's REST calls without --target-org: the first with every client credentials field. */
-export const DEFAULT_API_VERSION = '60.0';
+const DEFAULT_API_VERSION = '60.0';
 
 export default class Test extends SfCommand<TestResult> {
   public static readonly summary = messages.getMessage('summary');
