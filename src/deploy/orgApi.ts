@@ -24,6 +24,14 @@ export function soqlString(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
+/** The org's error code of a failed request (SOAP fault `sf:INVALID_TYPE`, REST errorCode), if it has one. */
+export function errorCodeOf(e: unknown): string | undefined {
+  if (typeof e !== 'object' || e === null) return undefined;
+  const { errorCode, name } = e as { errorCode?: unknown; name?: unknown };
+  const code = typeof errorCode === 'string' && errorCode ? errorCode : typeof name === 'string' ? name : undefined;
+  return code?.replace(/^sf:/, '');
+}
+
 export function connectionOrgApi(conn: Connection): OrgApi {
   return {
     async query<T extends Record<string, unknown>>(soql: string): Promise<T[]> {

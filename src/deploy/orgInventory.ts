@@ -3,7 +3,7 @@
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
 import { type EcaTypeName, SATELLITE_TYPES } from '../metadata/ecaTypes.js';
-import { type OrgApi, soqlString } from './orgApi.js';
+import { errorCodeOf, type OrgApi, soqlString } from './orgApi.js';
 import type { AppFiles } from './projectFiles.js';
 
 /**
@@ -321,13 +321,6 @@ function unique(values: Array<string | undefined>): string[] {
 function asBoolean(value: unknown): boolean | undefined {
   if (value === undefined || value === null) return undefined;
   return value === true || value === 'true';
-}
-
-export function errorCodeOf(e: unknown): string | undefined {
-  if (typeof e !== 'object' || e === null) return undefined;
-  const { errorCode, name } = e as { errorCode?: unknown; name?: unknown };
-  const code = typeof errorCode === 'string' && errorCode ? errorCode : typeof name === 'string' ? name : undefined;
-  return code?.replace(/^sf:/, '');
 }
 
 function isInvalidType(e: unknown): boolean {

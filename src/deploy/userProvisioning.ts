@@ -3,8 +3,7 @@
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
 import { Messages } from '@salesforce/core';
-import { errorCodeOf } from './orgInventory.js';
-import { type OrgApi, soqlString } from './orgApi.js';
+import { errorCodeOf, type OrgApi, soqlString } from './orgApi.js';
 import type { UserDefinition } from './projectFiles.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
