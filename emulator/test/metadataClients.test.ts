@@ -13,7 +13,7 @@ import JSZip from 'jszip';
 import { startEmulator, type Emulator } from '../src/index.js';
 import { TYPE_FILES } from '../src/metadata/schema.js';
 import { EXECUTION_USER_PROBLEM } from '../src/metadata/validate.js';
-import { API_VERSION, connectionFor } from './helpers.js';
+import { API_VERSION, connectionFor, rejection } from './helpers.js';
 import { appPolicyXml, ecaXml, globalOauthXml, oauthPolicyXml, oauthSettingsXml, profileXml } from './metadataFixtures.js';
 
 /**
@@ -255,23 +255,12 @@ describe('emulator metadata API with the real client libraries', function () {
     });
 
     it('answers a SOAP fault for an unknown type and an expired session', async () => {
-      const conn = connectionFor(emu);
-      let message = '';
-      try {
-        await conn.metadata.list([{ type: 'NoSuchType' }], API_VERSION);
-      } catch (error) {
-        message = (error as Error).message;
-      }
-      expect(message).to.contain('INVALID_TYPE');
+      const unknownType = await rejection(connectionFor(emu).metadata.list([{ type: 'NoSuchType' }], API_VERSION));
+      expect(unknownType.message).to.contain('INVALID_TYPE');
       const session = emu.state.createSession(emu.admin.userId);
       emu.state.expireSession(session.token);
-      let code = '';
-      try {
-        await connectionFor(emu, session.token).metadata.list([{ type: 'ExternalClientApplication' }], API_VERSION);
-      } catch (error) {
-        code = String((error as { errorCode?: string }).errorCode ?? (error as Error).name);
-      }
-      expect(code).to.contain('INVALID_SESSION_ID');
+      const expired = await rejection(connectionFor(emu, session.token).metadata.list([{ type: 'ExternalClientApplication' }], API_VERSION));
+      expect(expired.errorCode ?? expired.name).to.contain('INVALID_SESSION_ID');
     });
   });
 });
