@@ -167,10 +167,7 @@ export default class Test extends SfCommand<TestResult> {
     const envName = flags['client-secret-env'];
     if (flags['client-id']) {
       let secret = flags['client-secret'];
-      if (secret) {
-        this.redactor.register(secret);
-        this.warn(messages.getMessage('warning.ClientSecretFlag', [envName]));
-      }
+      if (secret) this.warn(messages.getMessage('warning.ClientSecretFlag', [envName]));
       secret ??= process.env[envName]?.length ? process.env[envName] : undefined;
       if (!secret) {
         if (this.jsonEnabled() || flags['no-prompt']) {
