@@ -9,6 +9,7 @@ import type { Connection } from '@salesforce/core';
 import type { Duration } from '@salesforce/kit';
 import { sourceFilePath } from '../metadata/ecaTypes.js';
 import { buildMetadataXml, parseMetadataXml, type XmlNode } from '../metadata/xml.js';
+import { escapeXml } from '../generate/templateEngine.js';
 import type { PlannedComponent } from './deployPlan.js';
 
 /**
@@ -198,9 +199,6 @@ export async function stageFiles(components: PlannedComponent[]): Promise<{ path
     throw e;
   }
 }
-
-const escapeXml = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 
 /** The policy XML with <clientCredentialsFlowUser> set to `username` (kept in place, or inserted in alphabetical order). */
 export function withRunAsUser(xml: string, username: string): string {
