@@ -14,6 +14,7 @@ import {
   typeFromFileName,
 } from '../metadata/ecaTypes.js';
 import { MetadataXmlError, parseMetadataXml, textOf, type XmlNode } from '../metadata/xml.js';
+import { USER_DEFINITION_DEFAULTS } from '../metadata/userDefinition.js';
 import { checkElements } from './elementCheck.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -449,10 +450,7 @@ async function readUserDef(
   }
   if (problems.length > before) return undefined;
   const definition = {
-    LocaleSidKey: 'en_US',
-    TimeZoneSidKey: 'America/Los_Angeles',
-    LanguageLocaleKey: 'en_US',
-    EmailEncodingKey: 'UTF-8',
+    ...USER_DEFINITION_DEFAULTS,
     ...record,
     permsets: permsets as string[],
   } as UserDefinition;

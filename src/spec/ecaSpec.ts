@@ -4,6 +4,7 @@
  */
 import { Messages } from '@salesforce/core';
 import { apiMajor, KNOWN_MAX_API_VERSION } from '../metadata/ecaSchema.js';
+import { USER_DEFINITION_DEFAULTS } from '../metadata/userDefinition.js';
 import {
   DESCRIPTION_MAX,
   IP_RELAXATION_VALUES,
@@ -46,10 +47,10 @@ const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcred
 export const DEFAULT_CALLBACK_URL = 'https://login.salesforce.com/services/oauth2/success';
 export const DEFAULT_SCOPES = ['Api'];
 export const DEFAULT_USER_LICENSE = 'Salesforce';
-export const DEFAULT_LOCALE = 'en_US';
-export const DEFAULT_TIME_ZONE = 'America/Los_Angeles';
-export const DEFAULT_LANGUAGE = 'en_US';
-export const DEFAULT_EMAIL_ENCODING = 'UTF-8';
+export const DEFAULT_LOCALE = USER_DEFINITION_DEFAULTS.LocaleSidKey;
+export const DEFAULT_TIME_ZONE = USER_DEFINITION_DEFAULTS.TimeZoneSidKey;
+export const DEFAULT_LANGUAGE = USER_DEFINITION_DEFAULTS.LanguageLocaleKey;
+export const DEFAULT_EMAIL_ENCODING = USER_DEFINITION_DEFAULTS.EmailEncodingKey;
 export const DEFAULT_USER_LAST_NAME = 'Integration';
 
 /** Salesforce User.LastName holds 80 characters, FirstName 40. */

@@ -12,6 +12,7 @@ import type { OrgAccess } from '../../src/oauth/orgAccess.js';
 import { resolveTokenEndpoint } from '../../src/oauth/tokenEndpoint.js';
 import { SecretRedactor } from '../../src/security/redact.js';
 import { ACCESS_TOKEN, BASE, FakeFetch, ORG_ID, USER_ID, tokenBody } from './fakeFetch.js';
+import { appSettings } from './appSettingsFixture.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.test');
@@ -36,18 +37,7 @@ function input(overrides: Partial<TestInput> = {}): TestInput {
   };
 }
 
-function orgSettings(overrides: Partial<AppOauthSettings> = {}): AppOauthSettings {
-  return {
-    source: 'org',
-    appName: 'My_App',
-    appFound: true,
-    globalCcEnabled: true,
-    policyCcEnabled: true,
-    runAsUser: 'integration@acme.com',
-    locations: { ExtlClntAppOauthConfigurablePolicies: 'My_App_oauthPlcy', ExtlClntAppGlobalOauthSettings: 'My_App_glbloauth' },
-    ...overrides,
-  };
-}
+const orgSettings = appSettings;
 
 function fakeOrg(settings: AppOauthSettings, calls: string[] = [], orgId = ORG_ID, keys: string[] = ['3MVG9key']): OrgAccess {
   return {

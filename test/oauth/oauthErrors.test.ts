@@ -17,6 +17,7 @@ import {
 } from '../../src/oauth/oauthErrors.js';
 import type { OAuthErrorResponse } from '../../src/oauth/tokenClient.js';
 import { SecretRedactor } from '../../src/security/redact.js';
+import { appSettings } from './appSettingsFixture.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.test');
@@ -31,22 +32,10 @@ function answer(error: string | undefined, description?: string, status = 400): 
 }
 
 function settings(overrides: Partial<AppOauthSettings> = {}): AppOauthSettings {
-  return {
-    source: 'org',
-    appName: 'My_App',
-    appFound: true,
-    globalCcEnabled: true,
-    policyCcEnabled: true,
-    runAsUser: 'integration@acme.com',
-    appEnabled: true,
-    oauthPluginEnabled: true,
-    scopes: ['Api'],
-    locations: {
-      ExtlClntAppOauthConfigurablePolicies: POLICY_FILE,
-      ExtlClntAppGlobalOauthSettings: GLOBAL_FILE,
-    },
+  return appSettings({
+    locations: { ExtlClntAppOauthConfigurablePolicies: POLICY_FILE, ExtlClntAppGlobalOauthSettings: GLOBAL_FILE },
     ...overrides,
-  };
+  });
 }
 
 const ctx = (overrides: Partial<DiagnosisContext> = {}): DiagnosisContext => ({
