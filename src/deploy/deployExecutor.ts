@@ -5,10 +5,10 @@
 import { relative } from 'node:path';
 import { Messages, SfError } from '@salesforce/core';
 import type { Duration } from '@salesforce/kit';
+import type { OrgApi } from '../org/orgApi.js';
 import type { Phase, Plan, PlannedComponent, PlanStep, StepName } from './deployPlan.js';
 import type { ComponentOutcome, ComponentState, DeployStatusUpdate, MetadataDeployer, MetadataDeployOutcome } from './metadataDeploy.js';
 import { findAppComponent, type OrgInventory } from './orgInventory.js';
-import type { OrgApi } from './orgApi.js';
 import { toOrgError } from './orgErrors.js';
 import { assignPermissionSets, createUser, profileIdByName } from './userProvisioning.js';
 

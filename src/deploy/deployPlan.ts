@@ -4,7 +4,7 @@
  */
 import { Messages } from '@salesforce/core';
 import type { EcaTypeName, GeneratedTypeName } from '../metadata/ecaTypes.js';
-import type { AppFiles, LocalComponent, UserDefinition } from './projectFiles.js';
+import type { AppFiles, LocalComponent, UserDefinition } from '../project/projectFiles.js';
 import type { OrgInventory } from './orgInventory.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);

@@ -9,7 +9,7 @@ import type { Connection } from '@salesforce/core';
 import type { Duration } from '@salesforce/kit';
 import { sourceFilePath } from '../metadata/ecaTypes.js';
 import { buildMetadataXml, parseMetadataXml, type XmlNode } from '../metadata/xml.js';
-import { escapeXml } from '../generate/templateEngine.js';
+import { escapeXml } from '../metadata/xmlText.js';
 import type { PlannedComponent } from './deployPlan.js';
 
 /**

@@ -3,7 +3,7 @@
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
 import { Messages, SfError } from '@salesforce/core';
-import { errorCodeOf } from './orgApi.js';
+import { errorCodeOf } from '../org/orgApi.js';
 import { DeployWaitExceeded } from './metadataDeploy.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);

@@ -3,8 +3,8 @@
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
 import { type EcaTypeName, SATELLITE_TYPES } from '../metadata/ecaTypes.js';
-import { errorCodeOf, type OrgApi, soqlString } from './orgApi.js';
-import type { AppFiles } from './projectFiles.js';
+import { errorCodeOf, type OrgApi, soqlString } from '../org/orgApi.js';
+import type { AppFiles } from '../project/projectFiles.js';
 
 /**
  * What the org already has for this deploy, read in as few requests as possible and all before anything changes:

@@ -3,8 +3,8 @@
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
 import { Messages } from '@salesforce/core';
-import { errorCodeOf, type OrgApi, soqlString } from './orgApi.js';
-import type { UserDefinition } from './projectFiles.js';
+import { errorCodeOf, type OrgApi, soqlString } from '../org/orgApi.js';
+import type { UserDefinition } from '../project/projectFiles.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.deploy');

@@ -5,14 +5,14 @@
 import { relative, resolve, sep } from 'node:path';
 import { Messages, SfError } from '@salesforce/core';
 import { defaultMetadataDir, findProject, ProjectLocation } from '../project/sfdxProject.js';
-import { buildSpec, SpecInput } from '../spec/ecaSpec.js';
+import { buildAppDefinition, AppDefinitionInput } from './appDefinition.js';
 import { scanExistingComponents } from './existingComponents.js';
 import { generatedComponents, loadTemplates, renderFiles, RenderedFile } from './renderFiles.js';
 import { equivalentContent } from './equivalentContent.js';
 import { FileWriteError, writeFiles } from './writeFiles.js';
 
 /**
- * The generate flow: find the project, validate the input into a spec, find the app's components already in the
+ * The generate flow: find the project, validate the input into a definition, find the app's components already in the
  * project, render, write all-or-nothing. Returns the result and the warnings; throws SfErrors worded for the user.
  */
 
@@ -98,12 +98,12 @@ async function write(
 
 /** Generates the files of one app into the project around `options.cwd`. */
 export async function generateApp(
-  input: Omit<SpecInput, 'projectApiVersion'>,
+  input: Omit<AppDefinitionInput, 'projectApiVersion'>,
   options: GenerateOptions
 ): Promise<GenerateOutcome> {
   const shown = (path: string): string => relative(options.cwd, path);
   const project = await locateProject(options.cwd);
-  const { spec, warnings } = buildSpec({ ...input, projectApiVersion: project.sourceApiVersion });
+  const { definition, warnings } = buildAppDefinition({ ...input, projectApiVersion: project.sourceApiVersion });
 
   const outputDir = options.outputDir ? resolve(options.cwd, options.outputDir) : defaultMetadataDir(project);
   if (!project.packageDirs.some((dir) => isInside(outputDir, dir))) {
@@ -111,14 +111,14 @@ export async function generateApp(
   }
 
   const locations = { projectDir: project.root, metadataDir: outputDir };
-  const planned = generatedComponents(spec, locations);
-  const scan = await scanExistingComponents([...project.packageDirs, outputDir], spec.app.name, planned);
+  const planned = generatedComponents(definition, locations);
+  const scan = await scanExistingComponents([...project.packageDirs, outputDir], definition.app.name, planned);
   for (const existing of Object.values(scan.adopted)) {
     const defaultPath = planned.find((c) => c.type === existing.type)?.path ?? '';
     warnings.push(
       messages.getMessage('warning.AdoptedExistingComponent', [
         existing.type,
-        spec.app.name,
+        definition.app.name,
         shown(existing.path),
         shown(defaultPath),
       ])
@@ -126,23 +126,23 @@ export async function generateApp(
   }
   for (const group of scan.duplicates) {
     const list = group.map((f) => shown(f.path)).join(', ');
-    warnings.push(messages.getMessage('warning.DuplicateComponents', [group[0].type, spec.app.name, list]));
+    warnings.push(messages.getMessage('warning.DuplicateComponents', [group[0].type, definition.app.name, list]));
   }
 
-  const rendered = renderFiles(spec, { ...locations, adopted: scan.adopted }, await loadTemplates());
+  const rendered = renderFiles(definition, { ...locations, adopted: scan.adopted }, await loadTemplates());
   const written = await write(rendered, options.force, shown);
   const pathOf = (type: RenderedFile['type']): string => rendered.find((f) => f.type === type)?.path ?? '';
 
   return {
     warnings,
     result: {
-      name: spec.app.name,
-      apiVersion: spec.apiVersion,
+      name: definition.app.name,
+      apiVersion: definition.apiVersion,
       projectDir: project.root,
       outputDir,
-      runAsUsername: spec.user.username,
-      profileName: spec.profile.name,
-      profileGenerated: spec.profile.kind === 'custom',
+      runAsUsername: definition.user.username,
+      profileName: definition.profile.name,
+      profileGenerated: definition.profile.kind === 'custom',
       userDefinitionFile: pathOf('UserDefinition'),
       manifestFile: pathOf('Manifest'),
       files: written.map((f) => ({

@@ -8,11 +8,11 @@ import { fileURLToPath } from 'node:url';
 import { EcaTypeName, GeneratedTypeName, componentName, sourceFilePath } from '../metadata/ecaTypes.js';
 import { missingRequiredElements, unknownOrTooNewElements } from '../metadata/ecaSchema.js';
 import { parseMetadataXml } from '../metadata/xml.js';
-import type { EcaSpec } from '../spec/ecaSpec.js';
+import type { AppDefinition } from './appDefinition.js';
 import { TemplateContext, renderJsonTemplate, renderXmlTemplate } from './templateEngine.js';
 
 /**
- * Spec -> files: renders every template of templates/ for a spec into {path, content}. Pure once the templates are
+ * Definition -> files: renders every template of templates/ for a definition into {path, content}. Pure once the templates are
  * loaded; writing is writeFiles.ts's job.
  */
 
@@ -73,12 +73,12 @@ const ECA_TYPES_IN_ORDER: readonly EcaTypeName[] = [
 export type Component = { type: GeneratedTypeName; fullName: string; path: string };
 
 /**
- * The components a spec generates, in order: the five ECA components (Setup-style names unless adopted), plus the
+ * The components a definition generates, in order: the five ECA components (Setup-style names unless adopted), plus the
  * custom profile when there is one.
  */
-export function generatedComponents(spec: EcaSpec, locations: OutputLocations): Component[] {
-  const names: Array<[GeneratedTypeName, string]> = ECA_TYPES_IN_ORDER.map((type) => [type, componentName(type, spec.app.name)]);
-  if (spec.profile.kind === 'custom') names.push(['Profile', spec.profile.name]);
+export function generatedComponents(definition: AppDefinition, locations: OutputLocations): Component[] {
+  const names: Array<[GeneratedTypeName, string]> = ECA_TYPES_IN_ORDER.map((type) => [type, componentName(type, definition.app.name)]);
+  if (definition.profile.kind === 'custom') names.push(['Profile', definition.profile.name]);
   return names.map(([type, name]) => {
     const adopted = locations.adopted?.[type];
     const fullName = adopted?.fullName ?? name;
@@ -93,8 +93,8 @@ function manifestTypes(components: readonly Component[]): TemplateContext[] {
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-function profileContext(spec: EcaSpec): TemplateContext | undefined {
-  const profile = spec.profile;
+function profileContext(definition: AppDefinition): TemplateContext | undefined {
+  const profile = definition.profile;
   if (profile.kind !== 'custom') return undefined;
   const permissions: Array<[string, boolean]> = [['ApiEnabled', true]];
   if (profile.apiOnlyUser) permissions.push(['ApiUserOnly', true]);
@@ -111,11 +111,11 @@ function profileContext(spec: EcaSpec): TemplateContext | undefined {
 }
 
 /** The values every template sees. */
-export function templateContext(spec: EcaSpec, components: readonly Component[]): TemplateContext {
-  const app = spec.app.name;
+export function templateContext(definition: AppDefinition, components: readonly Component[]): TemplateContext {
+  const app = definition.app.name;
   return {
-    apiVersion: spec.apiVersion,
-    app: { ...spec.app },
+    apiVersion: definition.apiVersion,
+    app: { ...definition.app },
     names: {
       app,
       globalOauth: componentName('ExtlClntAppGlobalOauthSettings', app),
@@ -124,33 +124,33 @@ export function templateContext(spec: EcaSpec, components: readonly Component[])
       appPolicies: componentName('ExtlClntAppConfigurablePolicies', app),
     },
     oauth: {
-      ...spec.oauth,
+      ...definition.oauth,
       // Retrieved files join scopes with ", ".
-      scopes: spec.oauth.scopes.join(', '),
+      scopes: definition.oauth.scopes.join(', '),
     },
     policy: {
-      runAsUsername: spec.policy.runAsUsername,
-      permittedUsers: spec.policy.permittedUsers,
-      ipRelaxation: spec.policy.ipRelaxation,
-      sessionTimeoutMinutes: spec.policy.sessionTimeoutMinutes,
-      refreshTokenPolicy: spec.policy.refreshTokenPolicy,
-      refreshTokenValidity: spec.policy.refreshTokenValidity ? { ...spec.policy.refreshTokenValidity } : undefined,
-      preAuthorizedProfiles: spec.policy.preAuthorizedProfiles.join(','),
-      preAuthorizedPermissionSets: spec.policy.preAuthorizedPermissionSets.join(','),
+      runAsUsername: definition.policy.runAsUsername,
+      permittedUsers: definition.policy.permittedUsers,
+      ipRelaxation: definition.policy.ipRelaxation,
+      sessionTimeoutMinutes: definition.policy.sessionTimeoutMinutes,
+      refreshTokenPolicy: definition.policy.refreshTokenPolicy,
+      refreshTokenValidity: definition.policy.refreshTokenValidity ? { ...definition.policy.refreshTokenValidity } : undefined,
+      preAuthorizedProfiles: definition.policy.preAuthorizedProfiles.join(','),
+      preAuthorizedPermissionSets: definition.policy.preAuthorizedPermissionSets.join(','),
     },
-    profile: profileContext(spec),
+    profile: profileContext(definition),
     user: {
-      username: spec.user.username,
-      lastName: spec.user.lastName,
-      firstName: spec.user.firstName,
-      email: spec.user.email,
-      alias: spec.user.alias,
-      profileName: spec.profile.name,
-      permsets: [...spec.permissionSets],
-      locale: spec.user.locale,
-      timeZone: spec.user.timeZone,
-      language: spec.user.language,
-      emailEncoding: spec.user.emailEncoding,
+      username: definition.user.username,
+      lastName: definition.user.lastName,
+      firstName: definition.user.firstName,
+      email: definition.user.email,
+      alias: definition.user.alias,
+      profileName: definition.profile.name,
+      permsets: [...definition.permissionSets],
+      locale: definition.user.locale,
+      timeZone: definition.user.timeZone,
+      language: definition.user.language,
+      emailEncoding: definition.user.emailEncoding,
     },
     manifest: { types: manifestTypes(components) },
   };
@@ -169,22 +169,22 @@ function assertEmittable(type: GeneratedTypeName, xml: string, apiVersion: strin
   }
 }
 
-/** Renders every file of a spec. */
-export function renderFiles(spec: EcaSpec, locations: OutputLocations, templates: Templates): RenderedFile[] {
-  const components = generatedComponents(spec, locations);
-  const context = templateContext(spec, components);
+/** Renders every file of a definition. */
+export function renderFiles(definition: AppDefinition, locations: OutputLocations, templates: Templates): RenderedFile[] {
+  const components = generatedComponents(definition, locations);
+  const context = templateContext(definition, components);
   const files: RenderedFile[] = components.map(({ type, fullName, path }) => {
     const content = renderXmlTemplate(templates[type], context);
-    assertEmittable(type, content, spec.apiVersion);
+    assertEmittable(type, content, definition.apiVersion);
     return { path, type, fullName, content };
   });
   files.push({
-    path: join(locations.projectDir, 'config', `${spec.app.name}.user-def.json`),
+    path: join(locations.projectDir, 'config', `${definition.app.name}.user-def.json`),
     type: 'UserDefinition',
     content: renderJsonTemplate(templates.UserDefinition, context),
   });
   files.push({
-    path: join(locations.projectDir, 'manifest', `${spec.app.name}.package.xml`),
+    path: join(locations.projectDir, 'manifest', `${definition.app.name}.package.xml`),
     type: 'Manifest',
     content: renderXmlTemplate(templates.Manifest, context),
   });

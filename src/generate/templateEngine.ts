@@ -2,6 +2,7 @@
  * Copyright 2026, the plugin-eca-clientcreds contributors.
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
+import { escapeXml } from '../metadata/xmlText.js';
 
 /**
  * A small, dependency-free template language for the files in templates/ (syntax in templates/README.md):
@@ -32,16 +33,6 @@ type Node = TextNode | VarNode | BlockNode;
 
 const TAG = /\{\{\s*([#/]?)([^}]*?)\s*\}\}/g;
 const STANDALONE_BLOCK_LINE = /^[ \t]*(\{\{\s*(?:[#/][^}]*|else)\s*\}\})[ \t]*\r?\n/gm;
-
-/** Escapes text for an XML element or attribute value. */
-export function escapeXml(value: string): string {
-  return value
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
-}
 
 function parse(template: string): Node[] {
   const source = template.replace(STANDALONE_BLOCK_LINE, '$1');

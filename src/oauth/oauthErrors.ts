@@ -4,7 +4,7 @@
  */
 import { isAbsolute, relative } from 'node:path';
 import { Messages, SfError } from '@salesforce/core';
-import type { AppOauthSettings } from './appSettings.js';
+import type { AppOauthSettings } from '../appSettings/appSettings.js';
 import type { OAuthErrorResponse, TransportFailure } from './tokenClient.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);

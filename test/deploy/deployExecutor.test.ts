@@ -9,7 +9,7 @@ import { makePlan } from '../../src/deploy/deployPlan.js';
 import { advice, executePlan, type ExecutionContext, type ProgressEvent } from '../../src/deploy/deployExecutor.js';
 import type { MetadataDeployer, MetadataDeployOutcome, MetadataDeployRequest } from '../../src/deploy/metadataDeploy.js';
 import type { OrgInventory } from '../../src/deploy/orgInventory.js';
-import { type AppFiles, readAppFiles } from '../../src/deploy/projectFiles.js';
+import { type AppFiles, readAppFiles } from '../../src/project/projectFiles.js';
 import { type FakeOrg, fakeApi, fakeOrg } from './fakeOrgApi.js';
 import { type AppProject, writeAppProject } from './fixtures.js';
 

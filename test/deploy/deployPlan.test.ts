@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { Messages } from '@salesforce/core';
 import { makePlan, type Phase } from '../../src/deploy/deployPlan.js';
 import type { OrgInventory } from '../../src/deploy/orgInventory.js';
-import { type AppFiles, readAppFiles } from '../../src/deploy/projectFiles.js';
+import { type AppFiles, readAppFiles } from '../../src/project/projectFiles.js';
 import { type AppProject, writeAppProject } from './fixtures.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);

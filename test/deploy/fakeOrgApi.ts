@@ -2,7 +2,7 @@
  * Copyright 2026, the plugin-eca-clientcreds contributors.
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
-import type { OrgApi } from '../../src/deploy/orgApi.js';
+import type { OrgApi } from '../../src/org/orgApi.js';
 
 /**
  * A small in-memory org behind the OrgApi interface, for unit tests of the inventory, user provisioning and the

@@ -5,8 +5,7 @@
 import { rm } from 'node:fs/promises';
 import { expect } from 'chai';
 import { type InventoryRequest, readOrgInventory, findAppComponent, inventoryRequest } from '../../src/deploy/orgInventory.js';
-import { soqlString } from '../../src/deploy/orgApi.js';
-import { readAppFiles } from '../../src/deploy/projectFiles.js';
+import { readAppFiles } from '../../src/project/projectFiles.js';
 import { fakeApi, fakeOrg } from './fakeOrgApi.js';
 import { type AppProject, writeAppProject } from './fixtures.js';
 
@@ -169,7 +168,6 @@ describe('deploy orgInventory', () => {
   });
 
   it('quotes values in SOQL so a username cannot break the query', async () => {
-    expect(soqlString("o'brien@example.com")).to.equal("'o\\'brien@example.com'");
     const api = fakeApi(fakeOrg());
     await readOrgInventory(api, request({ runAsUsername: "o'brien@example.com" }));
     expect(api.calls.find((c) => c.arg.includes('FROM User'))?.arg).to.include("'o\\'brien@example.com'");

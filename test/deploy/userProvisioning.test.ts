@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai';
 import { Messages, type SfError } from '@salesforce/core';
-import type { UserDefinition } from '../../src/deploy/projectFiles.js';
+import type { UserDefinition } from '../../src/project/projectFiles.js';
 import { assignPermissionSets, createUser, profileIdByName, userRecord } from '../../src/deploy/userProvisioning.js';
 import { fakeApi, fakeOrg } from './fakeOrgApi.js';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Messages } from '@salesforce/core';
 import { expect } from 'chai';
 import { startEmulator, type Emulator } from '../../emulator/src/index.js';
-import type { TestResult } from '../../src/commands/eca/clientcreds/test.js';
+import type { TokenCheckResult } from '../../src/commands/eca/clientcreds/test.js';
 import { type AppFixture, deployApp, writeAppFiles } from './clientcredsApp.js';
 import { type CliResult, makeProject, runCli, type TempProject } from './harness.js';
 import { loginToEmulator } from './orgLogin.js';
@@ -85,8 +85,8 @@ describe('eca clientcreds test (e2e, emulator)', function () {
     return [...emu.state.sessions.values()].filter((session) => session.userId === userId).map((session) => session.token);
   }
 
-  function run(args: string[], env: Record<string, string> = {}): Promise<CliResult<TestResult>> {
-    return runCli<TestResult>(['eca', 'clientcreds', 'test', ...args], { cwd: project.dir, home: project.home, env, timeoutMs: 120_000 });
+  function run(args: string[], env: Record<string, string> = {}): Promise<CliResult<TokenCheckResult>> {
+    return runCli<TokenCheckResult>(['eca', 'clientcreds', 'test', ...args], { cwd: project.dir, home: project.home, env, timeoutMs: 120_000 });
   }
 
   /** Runs with --json and expects a failure named `name`, exit code 1. */
@@ -383,7 +383,7 @@ describe('eca clientcreds test (e2e, emulator)', function () {
       const attempts = new RegExp(waited.replace('ATTEMPTS', '(\\d+)').replace('SECONDS', '\\d+')).exec(result.stdout)?.[1];
       expect(Number(attempts), result.stdout).to.be.greaterThan(1);
     });
-    // Giving up at the deadline is covered by test/oauth/clientCredentialsTest.test.ts: --wait counts whole minutes.
+    // Giving up at the deadline is covered by test/tokenCheck/tokenCheck.test.ts: --wait counts whole minutes.
   });
 
   describe('bad input', () => {
@@ -408,7 +408,7 @@ describe('eca clientcreds test (e2e, emulator)', function () {
         return session;
       };
       const env = { SF_LOG_LEVEL: 'trace' };
-      let runs: Array<CliResult<TestResult>>;
+      let runs: Array<CliResult<TokenCheckResult>>;
       try {
         runs = [
           await run(['--target-org', ALIAS, '--name', app.name, '--json'], env),

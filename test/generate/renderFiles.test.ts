@@ -6,12 +6,12 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { loadTemplates, renderFiles, RenderedFile, Templates } from '../../src/generate/renderFiles.js';
 import { parseMetadataXml, textOf, XmlNode } from '../../src/metadata/xml.js';
-import { buildSpec, SpecInput } from '../../src/spec/ecaSpec.js';
+import { buildAppDefinition, AppDefinitionInput } from '../../src/generate/appDefinition.js';
 import { validateComponent } from '../../emulator/src/metadata/validate.js';
 
 const PROJECT = join('/', 'work', 'proj');
 const METADATA = join(PROJECT, 'force-app', 'main', 'default');
-const base: SpecInput = {
+const base: AppDefinitionInput = {
   name: 'Billing_Sync',
   label: 'Billing & Sync',
   contactEmail: 'admin@example.com',
@@ -20,8 +20,8 @@ const base: SpecInput = {
 
 let templates: Templates;
 
-function render(input: Partial<SpecInput> = {}): RenderedFile[] {
-  return renderFiles(buildSpec({ ...base, ...input }).spec, { projectDir: PROJECT, metadataDir: METADATA }, templates);
+function render(input: Partial<AppDefinitionInput> = {}): RenderedFile[] {
+  return renderFiles(buildAppDefinition({ ...base, ...input }).definition, { projectDir: PROJECT, metadataDir: METADATA }, templates);
 }
 
 function file(files: RenderedFile[], type: RenderedFile['type']): RenderedFile {
@@ -208,7 +208,7 @@ describe('renderFiles', () => {
   }
 
   it("passes the emulator's independent validator at every API version from 60.0 to 67.0, with and without options", () => {
-    const variants: Array<Partial<SpecInput>> = [
+    const variants: Array<Partial<AppDefinitionInput>> = [
       {},
       {
         pkce: true,
@@ -305,8 +305,8 @@ describe('renderFiles', () => {
         '<isMobilePluginEnabled>false</isMobilePluginEnabled>\n    <isEnabled>'
       ),
     };
-    const spec = buildSpec({ ...base, apiVersion: '62.0' }).spec;
-    expect(() => renderFiles(spec, { projectDir: PROJECT, metadataDir: METADATA }, broken)).to.throw(
+    const definition = buildAppDefinition({ ...base, apiVersion: '62.0' }).definition;
+    expect(() => renderFiles(definition, { projectDir: PROJECT, metadataDir: METADATA }, broken)).to.throw(
       /isMobilePluginEnabled \(tooNew\)/
     );
   });
@@ -316,7 +316,7 @@ describe('renderFiles', () => {
       ...templates,
       ExtlClntAppOauthSettings: templates.ExtlClntAppOauthSettings.replace('<label>', '<oauthLink>x</oauthLink>\n    <label>'),
     };
-    const spec = buildSpec(base).spec;
-    expect(() => renderFiles(spec, { projectDir: PROJECT, metadataDir: METADATA }, broken)).to.throw(/oauthLink \(neverEmit\)/);
+    const definition = buildAppDefinition(base).definition;
+    expect(() => renderFiles(definition, { projectDir: PROJECT, metadataDir: METADATA }, broken)).to.throw(/oauthLink \(neverEmit\)/);
   });
 });

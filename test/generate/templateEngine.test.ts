@@ -3,7 +3,8 @@
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
 import { expect } from 'chai';
-import { escapeXml, renderJsonTemplate, renderXmlTemplate, TemplateError } from '../../src/generate/templateEngine.js';
+import { escapeXml } from '../../src/metadata/xmlText.js';
+import { renderJsonTemplate, renderXmlTemplate, TemplateError } from '../../src/generate/templateEngine.js';
 
 describe('templateEngine', () => {
   it('escapes every XML special character in values', () => {

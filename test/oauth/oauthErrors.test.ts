@@ -4,7 +4,7 @@
  */
 import { Messages } from '@salesforce/core';
 import { expect } from 'chai';
-import type { AppOauthSettings } from '../../src/oauth/appSettings.js';
+import type { AppOauthSettings } from '../../src/appSettings/appSettings.js';
 import {
   type DiagnosisContext,
   OAUTH_ERROR_TABLE,
@@ -17,7 +17,7 @@ import {
 } from '../../src/oauth/oauthErrors.js';
 import type { OAuthErrorResponse } from '../../src/oauth/tokenClient.js';
 import { SecretRedactor } from '../../src/security/redact.js';
-import { appSettings } from './appSettingsFixture.js';
+import { appSettings } from '../appSettings/appSettingsFixture.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.test');

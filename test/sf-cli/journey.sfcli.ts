@@ -11,7 +11,7 @@ import { startEmulator, type Emulator } from '../../emulator/src/index.js';
 import { REPO_ROOT } from '../e2e/harness.js';
 import type { GenerateResult } from '../../src/commands/eca/clientcreds/generate.js';
 import type { DeployResult } from '../../src/commands/eca/clientcreds/deploy.js';
-import type { TestResult } from '../../src/commands/eca/clientcreds/test.js';
+import type { TokenCheckResult } from '../../src/commands/eca/clientcreds/test.js';
 import { ensureSfCli, runSf } from './sfCli.js';
 
 /**
@@ -116,12 +116,12 @@ describe('the real sf CLI with the plugin linked', () => {
   });
 
   it('gets a client credentials token that runs as the Run As user, without printing secrets', async () => {
-    const out = await runSf<TestResult>(['eca', 'clientcreds', 'test', '--name', APP, '--target-org', ALIAS, '--json'], {
+    const out = await runSf<TokenCheckResult>(['eca', 'clientcreds', 'test', '--name', APP, '--target-org', ALIAS, '--json'], {
       cwd: project,
       home,
     });
     expect(out.exitCode, out.stdout + out.stderr).to.equal(0);
-    const result = out.json?.result as TestResult;
+    const result = out.json?.result as TokenCheckResult;
     expect(result.success).to.equal(true);
     expect(result.runAsUsername).to.equal(RUN_AS);
     expect(result.orgId).to.equal(emu.orgId);

@@ -5,8 +5,8 @@
 import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
 import { Messages } from '@salesforce/core';
 import { findProject, type ProjectLocation } from '../../../project/sfdxProject.js';
-import { readAppFiles } from '../../../deploy/projectFiles.js';
-import { connectionOrgApi } from '../../../deploy/orgApi.js';
+import { readAppFiles } from '../../../project/projectFiles.js';
+import { connectionOrgApi } from '../../../org/orgApi.js';
 import { inventoryRequest, readOrgInventory } from '../../../deploy/orgInventory.js';
 import { makePlan } from '../../../deploy/deployPlan.js';
 import { type ComponentReport, executePlan, type StepReport } from '../../../deploy/deployExecutor.js';

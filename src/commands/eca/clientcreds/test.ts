@@ -4,20 +4,20 @@
  */
 import { Logger, Messages, type Org, SfError } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
-import type { TestResult } from '../../../oauth/clientCredentialsTest.js';
+import type { TokenCheckResult } from '../../../tokenCheck/tokenCheck.js';
 import { SecretRedactor } from '../../../security/redact.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.test');
 
-export type { TestResult } from '../../../oauth/clientCredentialsTest.js';
+export type { TokenCheckResult } from '../../../tokenCheck/tokenCheck.js';
 
 /** Default environment variable for the consumer secret (same name as the sf CLI proposal, plugin-auth#1539). */
 const DEFAULT_SECRET_ENV = 'SF_CLIENT_SECRET';
 /** API version for the token's REST calls without --target-org: the first with every client credentials field. */
 const DEFAULT_API_VERSION = '60.0';
 
-export default class Test extends SfCommand<TestResult> {
+export default class Test extends SfCommand<TokenCheckResult> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
@@ -64,14 +64,14 @@ export default class Test extends SfCommand<TestResult> {
 
   private readonly redactor = new SecretRedactor();
 
-  public async run(): Promise<TestResult> {
+  public async run(): Promise<TokenCheckResult> {
     const { flags } = await this.parse(Test);
     const [{ resolveTokenEndpoint }, { findProject }, { readProjectAppSettings }, { createOrgAccess }, run] = await Promise.all([
       import('../../../oauth/tokenEndpoint.js'),
       import('../../../project/sfdxProject.js'),
-      import('../../../oauth/appSettings.js'),
-      import('../../../oauth/orgAccess.js'),
-      import('../../../oauth/clientCredentialsTest.js'),
+      import('../../../appSettings/appSettings.js'),
+      import('../../../orgCredentials/orgAccess.js'),
+      import('../../../tokenCheck/tokenCheck.js'),
     ]);
     const logger = Logger.childFromRoot('eca:clientcreds:test');
     const org = this.usableOrg(flags['target-org'], flags['instance-url'] ?? flags['my-domain']);
@@ -98,7 +98,7 @@ export default class Test extends SfCommand<TestResult> {
     if (flags['show-token']) this.warn(messages.getMessage('warning.ShowToken'));
     this.spinner.start(messages.getMessage('spinner.token', [endpoint.tokenUrl]));
     const waitMinutes = flags.wait.minutes;
-    const result = await run.runClientCredentialsTest(
+    const result = await run.runTokenCheck(
       {
         endpoint,
         ...credentials,
@@ -162,7 +162,7 @@ export default class Test extends SfCommand<TestResult> {
       'client-secret-env': string;
       'no-prompt': boolean;
     },
-    orgAccess: import('../../../oauth/orgAccess.js').OrgAccess | undefined
+    orgAccess: import('../../../orgCredentials/orgAccess.js').OrgAccess | undefined
   ): Promise<{ clientId: string; clientSecret: string; credentialsFromOrg: boolean }> {
     const envName = flags['client-secret-env'];
     if (flags['client-id']) {
@@ -190,7 +190,7 @@ export default class Test extends SfCommand<TestResult> {
     throw messages.createError('error.NoCredentials', [], [envName]);
   }
 
-  private display(result: TestResult): void {
+  private display(result: TokenCheckResult): void {
     const rows: Array<{ key: string; value: string }> = [
       { key: messages.getMessage('label.tokenEndpoint'), value: result.tokenEndpoint },
       { key: messages.getMessage('label.runAsUsername'), value: result.runAsUsername ?? result.runAsUserId ?? '' },

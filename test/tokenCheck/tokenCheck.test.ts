@@ -6,13 +6,13 @@
 import { SfError } from '@salesforce/core';
 import { expect } from 'chai';
 import { Messages } from '@salesforce/core';
-import type { AppOauthSettings } from '../../src/oauth/appSettings.js';
-import { type TestInput, type TestDeps, runClientCredentialsTest } from '../../src/oauth/clientCredentialsTest.js';
-import type { OrgAccess } from '../../src/oauth/orgAccess.js';
+import type { AppOauthSettings } from '../../src/appSettings/appSettings.js';
+import { type TokenCheckInput, type TokenCheckDeps, runTokenCheck } from '../../src/tokenCheck/tokenCheck.js';
+import type { OrgAccess } from '../../src/orgCredentials/orgAccess.js';
 import { resolveTokenEndpoint } from '../../src/oauth/tokenEndpoint.js';
 import { SecretRedactor } from '../../src/security/redact.js';
-import { ACCESS_TOKEN, BASE, FakeFetch, ORG_ID, USER_ID, tokenBody } from './fakeFetch.js';
-import { appSettings } from './appSettingsFixture.js';
+import { ACCESS_TOKEN, BASE, FakeFetch, ORG_ID, USER_ID, tokenBody } from '../oauth/fakeFetch.js';
+import { appSettings } from '../appSettings/appSettingsFixture.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.test');
@@ -22,7 +22,7 @@ const USER_PATH = `/services/data/v66.0/sobjects/User/${USER_ID}`;
 const TOKEN_PATH = '/services/oauth2/token';
 const REVOKE_PATH = '/services/oauth2/revoke';
 
-function input(overrides: Partial<TestInput> = {}): TestInput {
+function input(overrides: Partial<TokenCheckInput> = {}): TokenCheckInput {
   return {
     endpoint: resolveTokenEndpoint({ instanceUrl: BASE }),
     clientId: '3MVG9key',
@@ -67,7 +67,7 @@ function okOrg(fake: FakeFetch, username = 'integration@acme.com'): FakeFetch {
     .on('GET', USER_PATH, { status: 200, json: { Username: username, IsActive: true } });
 }
 
-function deps(fake: FakeFetch, extra: Partial<TestDeps> = {}): TestDeps & { warnings: string[]; sleeps: number[] } {
+function deps(fake: FakeFetch, extra: Partial<TokenCheckDeps> = {}): TokenCheckDeps & { warnings: string[]; sleeps: number[] } {
   const warnings: string[] = [];
   const sleeps: number[] = [];
   let clock = 1_000_000;
@@ -96,11 +96,11 @@ async function failure(promise: Promise<unknown>): Promise<SfError> {
   throw new Error('expected a failure');
 }
 
-describe('oauth/clientCredentialsTest', () => {
+describe('tokenCheck/tokenCheck', () => {
   it('passes: token, identity from one REST call, expected user from the flag', async () => {
     const fake = okOrg(new FakeFetch());
     const d = deps(fake);
-    const result = await runClientCredentialsTest(input({ runAsUsernameFlag: 'Integration@acme.com' }), d);
+    const result = await runTokenCheck(input({ runAsUsernameFlag: 'Integration@acme.com' }), d);
     expect(result).to.deep.include({
       success: true,
       tokenEndpoint: `${BASE}/services/oauth2/token`,
@@ -135,7 +135,7 @@ describe('oauth/clientCredentialsTest', () => {
       status: 200,
       json: { active: true, exp: 1_700_007_200, username: 'integration@acme.com' },
     });
-    const result = await runClientCredentialsTest(input({ showToken: true, runAsUsernameFlag: 'integration@acme.com' }), deps(fake));
+    const result = await runTokenCheck(input({ showToken: true, runAsUsernameFlag: 'integration@acme.com' }), deps(fake));
     expect(result.accessToken).to.equal(ACCESS_TOKEN);
     expect(result.tokenRevoked).to.equal(undefined);
     expect(result.expiresAt).to.equal('2023-11-15T00:13:20.000Z');
@@ -148,7 +148,7 @@ describe('oauth/clientCredentialsTest', () => {
 
   it('shows the token even when introspection fails', async () => {
     const fake = okOrg(new FakeFetch()).on('POST', '/services/oauth2/introspect', { status: 401, json: { error: 'invalid_client' } });
-    const result = await runClientCredentialsTest(input({ showToken: true, runAsUsernameFlag: 'integration@acme.com' }), deps(fake));
+    const result = await runTokenCheck(input({ showToken: true, runAsUsernameFlag: 'integration@acme.com' }), deps(fake));
     expect(result).to.include({ success: true, accessToken: ACCESS_TOKEN, expiresAt: undefined });
   });
 
@@ -158,25 +158,25 @@ describe('oauth/clientCredentialsTest', () => {
       .on('POST', REVOKE_PATH, { status: 400, json: { error: 'unsupported_token_type' } })
       .on('GET', USER_PATH, { status: 200, json: { Username: 'integration@acme.com' } });
     const d = deps(fake);
-    const result = await runClientCredentialsTest(input({ runAsUsernameFlag: 'integration@acme.com' }), d);
+    const result = await runTokenCheck(input({ runAsUsernameFlag: 'integration@acme.com' }), d);
     expect(result).to.include({ success: true, tokenRevoked: false });
     expect(d.warnings).to.include(messages.getMessage('warning.RevokeFailed', ['400']));
   });
 
   it('takes the expected Run As user from the project policy, then from the org', async () => {
     const project = orgSettings({ source: 'project', runAsUser: 'integration@acme.com' });
-    const fromProject = await runClientCredentialsTest(input({ projectSettings: project }), deps(okOrg(new FakeFetch())));
+    const fromProject = await runTokenCheck(input({ projectSettings: project }), deps(okOrg(new FakeFetch())));
     expect(fromProject).to.include({ expectedRunAsUsername: 'integration@acme.com', expectedRunAsSource: 'project' });
 
     const calls: string[] = [];
-    const fromOrg = await runClientCredentialsTest(input({ org: fakeOrg(orgSettings(), calls) }), deps(okOrg(new FakeFetch())));
+    const fromOrg = await runTokenCheck(input({ org: fakeOrg(orgSettings(), calls) }), deps(okOrg(new FakeFetch())));
     expect(fromOrg).to.include({ expectedRunAsUsername: 'integration@acme.com', expectedRunAsSource: 'org', expectedOrgId: ORG_ID });
     expect(calls).to.deep.equal(['settings:My_App']);
   });
 
   it('fails when the token runs as another user, with the partial result in the error data', async () => {
     const error = await failure(
-      runClientCredentialsTest(input({ runAsUsernameFlag: 'integration@acme.com' }), deps(okOrg(new FakeFetch(), 'admin@acme.com')))
+      runTokenCheck(input({ runAsUsernameFlag: 'integration@acme.com' }), deps(okOrg(new FakeFetch(), 'admin@acme.com')))
     );
     expect(error.name).to.equal('WrongRunAsUserError');
     expect(error.message).to.include('admin@acme.com').and.to.include('integration@acme.com');
@@ -186,7 +186,7 @@ describe('oauth/clientCredentialsTest', () => {
   });
 
   it('fails when the token belongs to another org than --target-org', async () => {
-    const error = await failure(runClientCredentialsTest(input({ org: fakeOrg(orgSettings(), [], '00D000000000999AAA') }), deps(okOrg(new FakeFetch()))));
+    const error = await failure(runTokenCheck(input({ org: fakeOrg(orgSettings(), [], '00D000000000999AAA') }), deps(okOrg(new FakeFetch()))));
     expect(error.name).to.equal('WrongOrgError');
   });
 
@@ -195,7 +195,7 @@ describe('oauth/clientCredentialsTest', () => {
       .on('POST', TOKEN_PATH, { status: 200, json: tokenBody() })
       .on('GET', USER_PATH, { status: 401, json: [{ errorCode: 'INVALID_SESSION_ID', message: 'This session is not valid for use with the REST API' }] })
       .on('GET', '/services/oauth2/userinfo', { status: 200, json: { preferred_username: 'integration@acme.com' } });
-    const error = await failure(runClientCredentialsTest(input({ runAsUsernameFlag: 'integration@acme.com' }), deps(fake)));
+    const error = await failure(runTokenCheck(input({ runAsUsernameFlag: 'integration@acme.com' }), deps(fake)));
     expect(error.name).to.equal('ApiAccessDeniedError');
     expect(error.data).to.deep.include({ runAsUsername: 'integration@acme.com' });
   });
@@ -209,7 +209,7 @@ describe('oauth/clientCredentialsTest', () => {
       .on('GET', USER_PATH, { status: 200, json: { Username: 'integration@acme.com' } });
     const retries: number[] = [];
     const d = deps(fake, { onRetry: (e) => retries.push(e.attempt) });
-    const result = await runClientCredentialsTest(input({ waitMs: 10 * 60_000, runAsUsernameFlag: 'integration@acme.com' }), d);
+    const result = await runTokenCheck(input({ waitMs: 10 * 60_000, runAsUsernameFlag: 'integration@acme.com' }), d);
     expect(result).to.include({ success: true, attempts: 3, waitedMs: 6000 });
     expect(d.sleeps).to.deep.equal([2000, 4000]);
     expect(retries).to.deep.equal([1, 2]);
@@ -218,7 +218,7 @@ describe('oauth/clientCredentialsTest', () => {
   it('gives up at the deadline with PropagationTimeout', async () => {
     const fake = new FakeFetch().on('POST', TOKEN_PATH, { status: 400, json: { error: 'invalid_client_id', error_description: 'client identifier invalid' } });
     const d = deps(fake);
-    const error = await failure(runClientCredentialsTest(input({ waitMs: 60_000 }), d));
+    const error = await failure(runTokenCheck(input({ waitMs: 60_000 }), d));
     expect(error.name).to.equal('PropagationTimeoutError');
     expect(d.sleeps.reduce((a, b) => a + b, 0)).to.equal(60_000);
     expect(error.data).to.deep.include({ attempts: d.sleeps.length + 1 });
@@ -227,7 +227,7 @@ describe('oauth/clientCredentialsTest', () => {
   it('does not retry without --wait, and diagnoses propagation when the key came from the org', async () => {
     const fake = new FakeFetch().on('POST', TOKEN_PATH, { status: 400, json: { error: 'invalid_client_id', error_description: 'client identifier invalid' } });
     const d = deps(fake);
-    const error = await failure(runClientCredentialsTest(input({ credentialsFromOrg: true }), d));
+    const error = await failure(runTokenCheck(input({ credentialsFromOrg: true }), d));
     expect(error.name).to.equal('PropagationDelayError');
     expect(error.actions?.[0]).to.include('--wait 10');
     expect(d.sleeps).to.deep.equal([]);
@@ -238,7 +238,7 @@ describe('oauth/clientCredentialsTest', () => {
     const fake = new FakeFetch().on('POST', TOKEN_PATH, { status: 400, json: { error: 'invalid_client_id', error_description: 'client identifier invalid' } });
     const d = deps(fake);
     const org = fakeOrg(orgSettings({ appLastModified: '2020-01-01T00:00:00.000Z' }), calls, ORG_ID, ['3MVG9otherKey']);
-    const error = await failure(runClientCredentialsTest(input({ org, waitMs: 10 * 60_000 }), d));
+    const error = await failure(runTokenCheck(input({ org, waitMs: 10 * 60_000 }), d));
     expect(error.name).to.equal('ClientIdMismatchError');
     expect(d.sleeps).to.deep.equal([]);
     expect(calls).to.have.members(['settings:My_App', 'keys:My_App']);
@@ -253,11 +253,11 @@ describe('oauth/clientCredentialsTest', () => {
       )
       .on('GET', USER_PATH, { status: 200, json: { Username: 'integration@acme.com' } });
     const org = fakeOrg(orgSettings({ appLastModified: '2020-01-01T00:00:00.000Z' }), calls);
-    const noWait = await failure(runClientCredentialsTest(input({ org }), deps(fake)));
+    const noWait = await failure(runTokenCheck(input({ org }), deps(fake)));
     expect(noWait.name).to.equal('PropagationDelayError');
     attempts = 0;
     calls.length = 0;
-    const result = await runClientCredentialsTest(input({ org, waitMs: 60_000 }), deps(fake));
+    const result = await runTokenCheck(input({ org, waitMs: 60_000 }), deps(fake));
     expect(result.attempts).to.equal(3);
     expect(calls).to.deep.equal(['settings:My_App', 'keys:My_App']);
   });
@@ -265,7 +265,7 @@ describe('oauth/clientCredentialsTest', () => {
   it('does not retry a wrong secret under --wait', async () => {
     const fake = new FakeFetch().on('POST', TOKEN_PATH, { status: 400, json: { error: 'invalid_client', error_description: 'invalid client credentials' } });
     const d = deps(fake);
-    const error = await failure(runClientCredentialsTest(input({ waitMs: 60_000 }), d));
+    const error = await failure(runTokenCheck(input({ waitMs: 60_000 }), d));
     expect(error.name).to.equal('WrongSecretError');
     expect(d.sleeps).to.deep.equal([]);
   });
@@ -273,7 +273,7 @@ describe('oauth/clientCredentialsTest', () => {
   it('reads the org to say which switch is off', async () => {
     const calls: string[] = [];
     const fake = new FakeFetch().on('POST', TOKEN_PATH, { status: 400, json: { error: 'invalid_grant', error_description: 'client credentials flow not enabled' } });
-    const error = await failure(runClientCredentialsTest(input({ org: fakeOrg(orgSettings({ policyCcEnabled: false }), calls) }), deps(fake)));
+    const error = await failure(runTokenCheck(input({ org: fakeOrg(orgSettings({ policyCcEnabled: false }), calls) }), deps(fake)));
     expect(error.name).to.equal('FlowDisabledInPolicyError');
     expect(calls).to.deep.equal(['settings:My_App']);
   });
@@ -282,7 +282,7 @@ describe('oauth/clientCredentialsTest', () => {
     const calls: string[] = [];
     const fake = new FakeFetch().on('POST', TOKEN_PATH, { status: 400, json: { error: 'invalid_grant', error_description: 'no client credentials user enabled' } });
     const error = await failure(
-      runClientCredentialsTest(input({ org: fakeOrg(orgSettings({ runAsUser: 'integration@acme.com' }), calls) }), deps(fake))
+      runTokenCheck(input({ org: fakeOrg(orgSettings({ runAsUser: 'integration@acme.com' }), calls) }), deps(fake))
     );
     expect(error.name).to.equal('RunAsEmailNotUsernameError');
     expect(calls).to.deep.equal(['settings:My_App', 'lookup:integration@acme.com']);
@@ -293,7 +293,7 @@ describe('oauth/clientCredentialsTest', () => {
       status: 400,
       json: { error: 'weird_error', error_description: `bad secret ${SECRET} for token ${ACCESS_TOKEN}` },
     });
-    const error = await failure(runClientCredentialsTest(input(), deps(fake)));
+    const error = await failure(runTokenCheck(input(), deps(fake)));
     expect(error.name).to.equal('UnknownOAuthError');
     const everything = JSON.stringify({ message: error.message, actions: error.actions, data: error.data });
     expect(everything).to.include('weird_error').and.to.not.include(SECRET).and.to.not.include(ACCESS_TOKEN);
@@ -304,7 +304,7 @@ describe('oauth/clientCredentialsTest', () => {
     const fake = new FakeFetch()
       .on('POST', TOKEN_PATH, { status: 200, json: tokenBody({ scope: `api ${SECRET}` }) })
       .on('GET', USER_PATH, { status: 200, json: { Username: 'integration@acme.com' } });
-    await runClientCredentialsTest(input({ runAsUsernameFlag: 'integration@acme.com' }), deps(fake, { log: (m) => lines.push(m) }));
+    await runTokenCheck(input({ runAsUsernameFlag: 'integration@acme.com' }), deps(fake, { log: (m) => lines.push(m) }));
     expect(lines).to.have.length(4);
     expect(lines[0]).to.include('token request 1');
     expect(lines[2]).to.include(`identity: org ${ORG_ID} user ${USER_ID}`);
@@ -313,14 +313,14 @@ describe('oauth/clientCredentialsTest', () => {
 
   it('diagnoses an unreachable host', async () => {
     const fake = new FakeFetch().on('POST', TOKEN_PATH, () => new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED') }));
-    const error = await failure(runClientCredentialsTest(input(), deps(fake)));
+    const error = await failure(runTokenCheck(input(), deps(fake)));
     expect(error.name).to.equal('TokenEndpointUnreachableError');
     expect(error.exitCode).to.equal(1);
   });
 
   it('never sends the token over plain http to a remote instance_url', async () => {
     const fake = new FakeFetch().on('POST', TOKEN_PATH, { status: 200, json: tokenBody({ instance_url: 'http://acme.my.salesforce.com' }) });
-    const error = await failure(runClientCredentialsTest(input({ runAsUsernameFlag: 'integration@acme.com' }), deps(fake)));
+    const error = await failure(runTokenCheck(input({ runAsUsernameFlag: 'integration@acme.com' }), deps(fake)));
     expect(error.name).to.equal('InsecureInstanceUrlError');
     // Only the token request and the revoke, both to the https token host.
     expect(fake.requests.map((r) => r.url)).to.deep.equal([`${BASE}${TOKEN_PATH}`, `${BASE}${REVOKE_PATH}`]);
@@ -328,7 +328,7 @@ describe('oauth/clientCredentialsTest', () => {
 
   it('sends HTTP Basic when asked', async () => {
     const fake = okOrg(new FakeFetch());
-    const result = await runClientCredentialsTest(input({ basicAuth: true, runAsUsernameFlag: 'integration@acme.com' }), deps(fake));
+    const result = await runTokenCheck(input({ basicAuth: true, runAsUsernameFlag: 'integration@acme.com' }), deps(fake));
     expect(result.authMethod).to.equal('basic');
     expect(fake.requests[0].headers.authorization).to.match(/^Basic /);
     expect(fake.requests[0].body).to.equal('grant_type=client_credentials');

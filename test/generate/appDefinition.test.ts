@@ -4,46 +4,46 @@
  */
 import { Messages, SfError } from '@salesforce/core';
 import { expect } from 'chai';
-import { buildSpec, SpecInput } from '../../src/spec/ecaSpec.js';
+import { buildAppDefinition, AppDefinitionInput } from '../../src/generate/appDefinition.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.generate');
 
-const base: SpecInput = {
+const base: AppDefinitionInput = {
   name: 'Billing_Sync',
   contactEmail: 'admin@example.com',
   runAsUsername: 'billing.integration@example.com',
 };
 
-function rejection(input: SpecInput): SfError {
+function rejection(input: AppDefinitionInput): SfError {
   try {
-    buildSpec(input);
+    buildAppDefinition(input);
   } catch (error) {
     expect(error).to.be.instanceOf(SfError);
     return error as SfError;
   }
-  return expect.fail('buildSpec accepted the input');
+  return expect.fail('buildAppDefinition accepted the input');
 }
 
-describe('buildSpec', () => {
+describe('buildAppDefinition', () => {
   it('applies the documented defaults', () => {
-    const { spec, warnings } = buildSpec(base);
+    const { definition, warnings } = buildAppDefinition(base);
     expect(warnings).to.deep.equal([]);
-    expect(spec.apiVersion).to.equal('66.0');
-    expect(spec.app).to.deep.equal({
+    expect(definition.apiVersion).to.equal('66.0');
+    expect(definition.app).to.deep.equal({
       name: 'Billing_Sync',
       label: 'Billing Sync',
       description: messages.getMessage('default.appDescription'),
       contactEmail: 'admin@example.com',
     });
-    expect(spec.oauth).to.deep.equal({
+    expect(definition.oauth).to.deep.equal({
       callbackUrl: 'https://login.salesforce.com/services/oauth2/success',
       scopes: ['Api'],
       pkceRequired: false,
       refreshTokenRotation: false,
       jwtAccessTokens: false,
     });
-    expect(spec.profile).to.deep.equal({
+    expect(definition.profile).to.deep.equal({
       kind: 'custom',
       name: 'Billing_Sync Integration',
       description: messages.getMessage('default.profileDescription', ['Billing_Sync']),
@@ -52,7 +52,7 @@ describe('buildSpec', () => {
       viewAllData: true,
       viewAllObjects: [],
     });
-    expect(spec.policy).to.deep.equal({
+    expect(definition.policy).to.deep.equal({
       runAsUsername: 'billing.integration@example.com',
       permittedUsers: 'AdminApprovedPreAuthorized',
       ipRelaxation: 'Enforce',
@@ -62,7 +62,7 @@ describe('buildSpec', () => {
       preAuthorizedProfiles: ['Billing_Sync Integration'],
       preAuthorizedPermissionSets: [],
     });
-    expect(spec.user).to.deep.equal({
+    expect(definition.user).to.deep.equal({
       username: 'billing.integration@example.com',
       lastName: 'Integration',
       firstName: undefined,
@@ -76,39 +76,39 @@ describe('buildSpec', () => {
   });
 
   it('uses the project sourceApiVersion when no version is given, and warns when the flag is above it', () => {
-    expect(buildSpec({ ...base, projectApiVersion: '62.0' }).spec.apiVersion).to.equal('62.0');
-    const { spec, warnings } = buildSpec({ ...base, projectApiVersion: '62.0', apiVersion: '64.0' });
-    expect(spec.apiVersion).to.equal('64.0');
+    expect(buildAppDefinition({ ...base, projectApiVersion: '62.0' }).definition.apiVersion).to.equal('62.0');
+    const { definition, warnings } = buildAppDefinition({ ...base, projectApiVersion: '62.0', apiVersion: '64.0' });
+    expect(definition.apiVersion).to.equal('64.0');
     expect(warnings).to.deep.equal([messages.getMessage('warning.ApiVersionAboveProject', ['64.0', '62.0'])]);
   });
 
   it('warns about an API version newer than the field tables', () => {
-    const { warnings } = buildSpec({ ...base, apiVersion: '70.0' });
+    const { warnings } = buildAppDefinition({ ...base, apiVersion: '70.0' });
     expect(warnings).to.deep.equal([messages.getMessage('warning.ApiVersionNewerThanKnown', ['70.0', '67.0'])]);
   });
 
   it('pre-authorizes an existing profile and the permission sets, which also go to the user', () => {
-    const { spec } = buildSpec({
+    const { definition } = buildAppDefinition({
       ...base,
       existingProfile: 'Minimum Access - API Only Integrations',
       permissionSets: ['Billing_Access', 'Api_Access', 'Billing_Access'],
     });
-    expect(spec.profile).to.deep.equal({ kind: 'existing', name: 'Minimum Access - API Only Integrations' });
-    expect(spec.permissionSets).to.deep.equal(['Billing_Access', 'Api_Access']);
-    expect(spec.policy.preAuthorizedProfiles).to.deep.equal(['Minimum Access - API Only Integrations']);
-    expect(spec.policy.preAuthorizedPermissionSets).to.deep.equal(['Billing_Access', 'Api_Access']);
+    expect(definition.profile).to.deep.equal({ kind: 'existing', name: 'Minimum Access - API Only Integrations' });
+    expect(definition.permissionSets).to.deep.equal(['Billing_Access', 'Api_Access']);
+    expect(definition.policy.preAuthorizedProfiles).to.deep.equal(['Minimum Access - API Only Integrations']);
+    expect(definition.policy.preAuthorizedPermissionSets).to.deep.equal(['Billing_Access', 'Api_Access']);
   });
 
   it('pre-authorizes nothing with AllSelfAuthorized', () => {
-    const { spec } = buildSpec({ ...base, permittedUsers: 'allselfauthorized', permissionSets: ['A_B'] });
-    expect(spec.policy.permittedUsers).to.equal('AllSelfAuthorized');
-    expect(spec.policy.preAuthorizedProfiles).to.deep.equal([]);
-    expect(spec.policy.preAuthorizedPermissionSets).to.deep.equal([]);
-    expect(spec.permissionSets).to.deep.equal(['A_B']);
+    const { definition } = buildAppDefinition({ ...base, permittedUsers: 'allselfauthorized', permissionSets: ['A_B'] });
+    expect(definition.policy.permittedUsers).to.equal('AllSelfAuthorized');
+    expect(definition.policy.preAuthorizedProfiles).to.deep.equal([]);
+    expect(definition.policy.preAuthorizedPermissionSets).to.deep.equal([]);
+    expect(definition.permissionSets).to.deep.equal(['A_B']);
   });
 
   it('takes the custom profile options and the specific refresh token policy', () => {
-    const { spec } = buildSpec({
+    const { definition } = buildAppDefinition({
       ...base,
       profileName: 'Billing Api',
       apiOnlyUser: true,
@@ -120,17 +120,17 @@ describe('buildSpec', () => {
       sessionTimeout: 120,
       ipRelaxation: 'bypass',
     });
-    expect(spec.profile).to.include({
+    expect(definition.profile).to.include({
       kind: 'custom',
       name: 'Billing Api',
       apiOnlyUser: true,
       viewAllData: false,
       userLicense: 'Salesforce Integration',
     });
-    expect(spec.profile.kind === 'custom' && spec.profile.viewAllObjects).to.deep.equal(['Account', 'Invoice__c']);
-    expect(spec.policy.refreshTokenValidity).to.deep.equal({ period: 90, unit: 'Days' });
-    expect(spec.policy.sessionTimeoutMinutes).to.equal(120);
-    expect(spec.policy.ipRelaxation).to.equal('Bypass');
+    expect(definition.profile.kind === 'custom' && definition.profile.viewAllObjects).to.deep.equal(['Account', 'Invoice__c']);
+    expect(definition.policy.refreshTokenValidity).to.deep.equal({ period: 90, unit: 'Days' });
+    expect(definition.policy.sessionTimeoutMinutes).to.equal(120);
+    expect(definition.policy.ipRelaxation).to.equal('Bypass');
   });
 
   describe('rejects contradictory flags', () => {
@@ -163,12 +163,12 @@ describe('buildSpec', () => {
     it('--jwt-access-tokens below API 61.0', () => {
       const error = rejection({ ...base, jwtAccessTokens: true, apiVersion: '60.0' });
       expect(error.message).to.equal(messages.getMessage('error.JwtNeedsApiVersion', ['60.0']));
-      expect(buildSpec({ ...base, jwtAccessTokens: true, apiVersion: '61.0' }).spec.oauth.jwtAccessTokens).to.equal(true);
+      expect(buildAppDefinition({ ...base, jwtAccessTokens: true, apiVersion: '61.0' }).definition.oauth.jwtAccessTokens).to.equal(true);
     });
   });
 
   describe('rejects bad input through the rules', () => {
-    const cases: Array<[string, Partial<SpecInput>, string]> = [
+    const cases: Array<[string, Partial<AppDefinitionInput>, string]> = [
       ['app name', { name: 'My-App' }, 'AppNameFormatError'],
       ['contact email', { contactEmail: 'nobody' }, 'InvalidEmailError'],
       ['username', { runAsUsername: 'nobody' }, 'InvalidUsernameError'],

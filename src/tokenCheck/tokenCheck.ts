@@ -4,8 +4,8 @@
  */
 import { Messages, SfError } from '@salesforce/core';
 import { SecretRedactor } from '../security/redact.js';
-import type { AppOauthSettings } from './appSettings.js';
-import { type ApiCheck, IdentityUrlError, sameSalesforceId, sameUsername, verifyIdentity } from './identity.js';
+import type { AppOauthSettings } from '../appSettings/appSettings.js';
+import { type ApiCheck, IdentityUrlError, sameSalesforceId, sameUsername, verifyIdentity } from '../oauth/identity.js';
 import {
   type DiagnosisContext,
   type RunAsLookup,
@@ -13,9 +13,9 @@ import {
   diagnoseOAuthError,
   diagnoseTransportFailure,
   diagnosisError,
-} from './oauthErrors.js';
-import type { OrgAccess } from './orgAccess.js';
-import { nextDelay, sleep as realSleep } from './retry.js';
+} from '../oauth/oauthErrors.js';
+import type { OrgAccess } from '../orgCredentials/orgAccess.js';
+import { nextDelay, sleep as realSleep } from '../oauth/retry.js';
 import {
   type FetchLike,
   type OAuthErrorResponse,
@@ -23,8 +23,8 @@ import {
   introspectToken,
   requestClientCredentialsToken,
   revokeToken,
-} from './tokenClient.js';
-import { type TokenEndpoint, isSafeForSecrets } from './tokenEndpoint.js';
+} from '../oauth/tokenClient.js';
+import { type TokenEndpoint, isSafeForSecrets } from '../oauth/tokenEndpoint.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.test');
@@ -37,7 +37,7 @@ const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcred
 
 export type ExpectedRunAs = { username: string; source: 'flag' | 'project' | 'org' };
 
-export type TestResult = {
+export type TokenCheckResult = {
   success: boolean;
   appName?: string;
   tokenEndpoint: string;
@@ -70,7 +70,7 @@ export type TestResult = {
   accessToken?: string;
 };
 
-export type TestInput = {
+export type TokenCheckInput = {
   endpoint: TokenEndpoint;
   clientId: string;
   clientSecret: string;
@@ -88,7 +88,7 @@ export type TestInput = {
 
 export type AttemptEvent = { attempt: number; answer: string; delayMs: number; waitedMs: number };
 
-export type TestDeps = {
+export type TokenCheckDeps = {
   redactor: SecretRedactor;
   fetch?: FetchLike;
   sleep?: (ms: number) => Promise<void>;
@@ -103,11 +103,11 @@ export type TestDeps = {
   log?: (message: string) => void;
 };
 
-export async function runClientCredentialsTest(input: TestInput, deps: TestDeps): Promise<TestResult> {
+export async function runTokenCheck(input: TokenCheckInput, deps: TokenCheckDeps): Promise<TokenCheckResult> {
   const now = deps.now ?? Date.now;
   const redactor = deps.redactor.register(input.clientSecret);
   const started = now();
-  const result: TestResult = {
+  const result: TokenCheckResult = {
     success: false,
     appName: input.appName,
     tokenEndpoint: input.endpoint.tokenUrl,
@@ -188,9 +188,9 @@ async function revoke(run: RunState, token: TokenSuccess): Promise<void> {
 }
 
 type RunState = {
-  input: TestInput;
-  deps: TestDeps;
-  result: TestResult;
+  input: TokenCheckInput;
+  deps: TokenCheckDeps;
+  result: TokenCheckResult;
   now: () => number;
   started: number;
   redactor: SecretRedactor;
@@ -307,7 +307,7 @@ async function verifyToken(run: RunState, token: TokenSuccess): Promise<void> {
   if (!input.org) deps.onWarning?.(messages.getMessage('warning.NoExpectedOrg', [identity.orgId]));
 }
 
-function baseContext(input: TestInput, now: () => number): DiagnosisContext {
+function baseContext(input: TokenCheckInput, now: () => number): DiagnosisContext {
   return {
     tokenHost: input.endpoint.host,
     appName: input.appName,

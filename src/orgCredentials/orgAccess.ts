@@ -3,9 +3,10 @@
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
 import type { Connection } from '@salesforce/core';
-import { type AppOauthSettings, type MetadataReader, readOrgAppSettings } from './appSettings.js';
+import { type AppOauthSettings, type MetadataReader, readOrgAppSettings } from '../appSettings/appSettings.js';
+import { soqlString } from '../org/orgApi.js';
+import type { RunAsLookup } from '../oauth/oauthErrors.js';
 import { type ConsumerCredentials, readConsumerCredentials, readConsumerKeys } from './consumerCredentials.js';
-import type { RunAsLookup } from './oauthErrors.js';
 
 /**
  * What `test` reads from --target-org with the user's own login (never with the client credentials token):
@@ -23,11 +24,6 @@ export type OrgAccess = {
 };
 
 type UserRow = { Username: string; IsActive?: boolean };
-
-/** SOQL string literal escaping (backslash and single quote). */
-export function soqlString(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
 
 export function createOrgAccess(conn: Connection, orgId: string): OrgAccess {
   const apiVersion = conn.getApiVersion();

@@ -6,7 +6,7 @@ import { Messages } from '@salesforce/core';
 import { MIN_API_VERSION } from '../metadata/ecaTypes.js';
 
 /**
- * The validation rules of a generate spec, one per function. Each returns the normalised value or throws an SfError
+ * The validation rules of a generate definition, one per function. Each returns the normalised value or throws an SfError
  * from messages/eca.clientcreds.generate.md naming the problem and the fix. Rules that only warn return the warning
  * texts beside the value.
  */

@@ -15,7 +15,7 @@ import {
 } from '../metadata/ecaTypes.js';
 import { MetadataXmlError, parseMetadataXml, textOf, type XmlNode } from '../metadata/xml.js';
 import { USER_DEFINITION_DEFAULTS } from '../metadata/userDefinition.js';
-import { checkElements } from './elementCheck.js';
+import { checkElements } from '../metadata/elementCheck.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.deploy');

@@ -26,7 +26,7 @@ import {
   validateText,
   validateTimeZone,
   validateUsername,
-} from '../../src/spec/specRules.js';
+} from '../../src/generate/appDefinitionRules.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.generate');
@@ -49,7 +49,7 @@ function expectRejection(fn: () => unknown, key: string, tokens: Array<string | 
   return error;
 }
 
-describe('specRules', () => {
+describe('generate/appDefinitionRules', () => {
   describe('validateAppName', () => {
     it('accepts developer names up to 60 characters', () => {
       expect(validateAppName('My_Integration2')).to.equal('My_Integration2');

@@ -33,12 +33,12 @@ import {
   validateText,
   validateTimeZone,
   validateUsername,
-} from './specRules.js';
+} from './appDefinitionRules.js';
 
 /**
  * The validated description of one client credentials External Client App: everything `generate` renders files from.
- * `buildSpec` turns raw input (flag values; undefined = not given) into a spec, applying defaults and the rules of
- * specRules.ts, and rejects contradictory combinations.
+ * `buildAppDefinition` turns raw input (flag values; undefined = not given) into a definition, applying defaults and the rules of
+ * appDefinitionRules.ts, and rejects contradictory combinations.
  */
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -57,7 +57,7 @@ export const DEFAULT_USER_LAST_NAME = 'Integration';
 const LAST_NAME_MAX = 80;
 const FIRST_NAME_MAX = 40;
 
-export type SpecInput = {
+export type AppDefinitionInput = {
   name: string;
   label?: string;
   description?: string;
@@ -91,7 +91,7 @@ export type SpecInput = {
   userTimeZone?: string;
 };
 
-export type CustomProfileSpec = {
+export type CustomProfileDefinition = {
   kind: 'custom';
   name: string;
   description: string;
@@ -102,9 +102,9 @@ export type CustomProfileSpec = {
   viewAllObjects: string[];
 };
 
-export type ExistingProfileSpec = { kind: 'existing'; name: string };
+export type ExistingProfileDefinition = { kind: 'existing'; name: string };
 
-export type EcaSpec = {
+export type AppDefinition = {
   /** "NN.0", 60.0 or higher. */
   apiVersion: string;
   app: { name: string; label: string; description: string; contactEmail: string };
@@ -126,7 +126,7 @@ export type EcaSpec = {
     preAuthorizedProfiles: string[];
     preAuthorizedPermissionSets: string[];
   };
-  profile: CustomProfileSpec | ExistingProfileSpec;
+  profile: CustomProfileDefinition | ExistingProfileDefinition;
   permissionSets: string[];
   user: {
     username: string;
@@ -141,7 +141,7 @@ export type EcaSpec = {
   };
 };
 
-export type BuiltSpec = { spec: EcaSpec; warnings: string[] };
+export type BuiltAppDefinition = { definition: AppDefinition; warnings: string[] };
 
 const SPECIFIC_REFRESH_POLICIES: readonly RefreshTokenPolicy[] = ['SpecificInactivity', 'SpecificLifetime'];
 
@@ -155,7 +155,7 @@ export function defaultProfileName(appName: string): string {
   return `${appName} Integration`;
 }
 
-function rejectContradictions(input: SpecInput): void {
+function rejectContradictions(input: AppDefinitionInput): void {
   if (input.profileName !== undefined && input.existingProfile !== undefined) {
     throw messages.createError('error.ProfileNameAndExistingProfile');
   }
@@ -183,7 +183,7 @@ function uniqueList(values: readonly string[] | undefined, validate: (v: string)
   return out;
 }
 
-function buildRefreshToken(input: SpecInput): Pick<EcaSpec['policy'], 'refreshTokenPolicy' | 'refreshTokenValidity'> {
+function buildRefreshToken(input: AppDefinitionInput): Pick<AppDefinition['policy'], 'refreshTokenPolicy' | 'refreshTokenValidity'> {
   const refreshTokenPolicy = validateEnum('--refresh-token-policy', input.refreshTokenPolicy ?? 'Zero', REFRESH_TOKEN_POLICY_VALUES);
   const specific = SPECIFIC_REFRESH_POLICIES.includes(refreshTokenPolicy);
   if (input.refreshTokenValidity !== undefined && !specific) {
@@ -199,7 +199,7 @@ function buildRefreshToken(input: SpecInput): Pick<EcaSpec['policy'], 'refreshTo
   };
 }
 
-function buildProfile(input: SpecInput, appName: string): EcaSpec['profile'] {
+function buildProfile(input: AppDefinitionInput, appName: string): AppDefinition['profile'] {
   if (input.existingProfile !== undefined) {
     return { kind: 'existing', name: validateExistingProfileName(input.existingProfile) };
   }
@@ -214,7 +214,7 @@ function buildProfile(input: SpecInput, appName: string): EcaSpec['profile'] {
   };
 }
 
-function buildUser(input: SpecInput, username: string, contactEmail: string): EcaSpec['user'] {
+function buildUser(input: AppDefinitionInput, username: string, contactEmail: string): AppDefinition['user'] {
   return {
     username,
     lastName: validateText('--user-last-name', input.userLastName ?? DEFAULT_USER_LAST_NAME, LAST_NAME_MAX),
@@ -229,8 +229,8 @@ function buildUser(input: SpecInput, username: string, contactEmail: string): Ec
   };
 }
 
-/** Validates raw input and builds the spec; throws an SfError naming the first problem and its fix. */
-export function buildSpec(input: SpecInput): BuiltSpec {
+/** Validates raw input and builds the definition; throws an SfError naming the first problem and its fix. */
+export function buildAppDefinition(input: AppDefinitionInput): BuiltAppDefinition {
   const warnings: string[] = [];
   rejectContradictions(input);
 
@@ -268,7 +268,7 @@ export function buildSpec(input: SpecInput): BuiltSpec {
 
   const user = buildUser(input, runAsUsername, contactEmail);
 
-  const spec: EcaSpec = {
+  const definition: AppDefinition = {
     apiVersion,
     app: { name, label, description, contactEmail },
     oauth: {
@@ -292,5 +292,5 @@ export function buildSpec(input: SpecInput): BuiltSpec {
     permissionSets,
     user,
   };
-  return { spec, warnings };
+  return { definition, warnings };
 }

@@ -6,8 +6,8 @@ import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { Messages, SfError } from '@salesforce/core';
-import { readAppFiles, type ReadOptions } from '../../src/deploy/projectFiles.js';
-import { type AppProject, globalOauthXml, headerXml, oauthSettingsXml, policyXml, writeAppProject } from './fixtures.js';
+import { readAppFiles, type ReadOptions } from '../../src/project/projectFiles.js';
+import { type AppProject, globalOauthXml, headerXml, oauthSettingsXml, policyXml, writeAppProject } from '../deploy/fixtures.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.deploy');
@@ -25,7 +25,7 @@ async function expectError(promise: Promise<unknown>): Promise<SfError> {
   expect.fail('expected an error');
 }
 
-describe('deploy projectFiles', () => {
+describe('project/projectFiles', () => {
   let project: AppProject;
   beforeEach(async () => {
     project = await writeAppProject({ permsets: ['Integration_Access'] });

@@ -4,7 +4,7 @@
  */
 import type { Connection } from '@salesforce/core';
 import { expect } from 'chai';
-import { createOrgAccess, soqlString } from '../../src/oauth/orgAccess.js';
+import { createOrgAccess } from '../../src/orgCredentials/orgAccess.js';
 
 type Row = { Username: string; IsActive?: boolean };
 
@@ -26,12 +26,7 @@ function fakeConnection(users: Array<Row & { Email: string }>, queries: string[]
   return conn as unknown as Connection;
 }
 
-describe('oauth/orgAccess', () => {
-  it('escapes SOQL string literals', () => {
-    expect(soqlString("o'brien@acme.com")).to.equal("'o\\'brien@acme.com'");
-    expect(soqlString('a\\b')).to.equal("'a\\\\b'");
-  });
-
+describe('orgCredentials/orgAccess', () => {
   it('finds the Run As user by Username with one query', async () => {
     const queries: string[] = [];
     const access = createOrgAccess(fakeConnection([{ Username: 'int@acme.com.prod', Email: 'int@acme.com', IsActive: true }], queries), '00D');

@@ -3,9 +3,9 @@
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
 import { Messages } from '@salesforce/core';
-import type { GeneratedTypeName } from '../metadata/ecaTypes.js';
-import { invalidEnumValues, missingRequiredElements, unknownOrTooNewElements } from '../metadata/ecaSchema.js';
-import type { XmlNode } from '../metadata/xml.js';
+import type { GeneratedTypeName } from './ecaTypes.js';
+import { invalidEnumValues, missingRequiredElements, unknownOrTooNewElements } from './ecaSchema.js';
+import type { XmlNode } from './xml.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.deploy');

@@ -10,7 +10,7 @@ import {
   closestNames,
   readConsumerCredentials,
   readConsumerKeys,
-} from '../../src/oauth/consumerCredentials.js';
+} from '../../src/orgCredentials/consumerCredentials.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.test');
@@ -49,7 +49,7 @@ async function failure(routes: Record<string, unknown>): Promise<SfError> {
   throw new Error('expected a failure');
 }
 
-describe('oauth/consumerCredentials', () => {
+describe('orgCredentials/consumerCredentials', () => {
   it('walks usage -> credentials -> keyandsecret (3 requests)', async () => {
     const urls: string[] = [];
     const creds = await readConsumerCredentials(requester(HAPPY, urls), '66.0', 'my_app');

@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { expect } from 'chai';
-import { type MetadataReader, readOrgAppSettings, readProjectAppSettings } from '../../src/oauth/appSettings.js';
+import { type MetadataReader, readOrgAppSettings, readProjectAppSettings } from '../../src/appSettings/appSettings.js';
 
 const NS = 'http://soap.sforce.com/2006/04/metadata';
 const xml = (root: string, body: string): string =>
@@ -26,7 +26,7 @@ const GLOBAL_OFF = xml(
    <isClientCredentialsFlowEnabled>false</isClientCredentialsFlowEnabled>`
 );
 
-describe('oauth/appSettings', () => {
+describe('appSettings/appSettings', () => {
   let base: string;
   beforeEach(async () => {
     base = await mkdtemp(join(tmpdir(), 'appsettings-'));

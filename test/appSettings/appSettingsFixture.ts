@@ -2,7 +2,7 @@
  * Copyright 2026, the plugin-eca-clientcreds contributors.
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
-import type { AppOauthSettings } from '../../src/oauth/appSettings.js';
+import type { AppOauthSettings } from '../../src/appSettings/appSettings.js';
 
 /** The OAuth settings of a healthy client credentials app My_App read from an org; override what a test breaks. */
 export function appSettings(overrides: Partial<AppOauthSettings> = {}): AppOauthSettings {
