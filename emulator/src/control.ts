@@ -82,9 +82,37 @@ export class EmulatorControl {
     label?: string;
     license?: string;
     permissions?: Record<string, boolean>;
+    objectPermissions?: string[];
   }): PermissionSetRecord {
     if (this.state.permissionSetByName(args.name)) throw new ControlError(`permission set ${args.name} exists`);
-    return this.state.addPermissionSet({ Name: args.name, Label: args.label, LicenseName: args.license ?? null, permissions: args.permissions });
+    return this.state.addPermissionSet({
+      Name: args.name,
+      Label: args.label,
+      LicenseName: args.license ?? null,
+      permissions: args.permissions,
+      objectPermissions: args.objectPermissions,
+    });
+  }
+
+  /** The org's permission dependencies ([permission, required] API names), replacing the defaults. */
+  public setPermissionDependencies(args: { dependencies: Array<[string, string]> }): Array<[string, string]> {
+    this.state.permissionDependencies = args.dependencies.map(([p, r]) => [p, r]);
+    return this.state.permissionDependencies;
+  }
+
+  /** Adds or removes user permissions the org has (describe of Profile/PermissionSet; deploys of unknown ones fail). */
+  public setOrgPermissions(args: { add?: string[]; remove?: string[] }): string[] {
+    for (const p of args.add ?? []) this.state.orgPermissions.add(p);
+    for (const p of args.remove ?? []) this.state.orgPermissions.delete(p);
+    return [...this.state.orgPermissions].sort();
+  }
+
+  /** Seats of a permission set license (default: 5 for SalesforceAPIIntegrationPsl). */
+  public setPermissionSetLicenseSeats(args: { developerName: string; seats: number }): { developerName: string; seats: number } {
+    const psl = this.state.permissionSetLicenseByName(args.developerName);
+    if (!psl) throw new ControlError(`no permission set license ${args.developerName}`);
+    psl.TotalLicenses = args.seats;
+    return { developerName: psl.DeveloperName, seats: psl.TotalLicenses };
   }
 
   public assignPermissionSet(args: { username: string; permissionSet: string }): { id: string } {

@@ -28,6 +28,8 @@ export const ID_PREFIX = {
   ExtlClntAppConfigurablePolicies: '0xC',
   /** Staged OAuth credentials [U]. */
   StagedCredential: '0xS',
+  PermissionSetLicense: '0PL',
+  PermissionSetLicenseAssign: '2LA',
 } as const;
 
 const SUFFIX_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';

@@ -5,6 +5,7 @@
 import { EmulatorControl } from './control.js';
 import { startServers } from './server.js';
 import { OrgState, type CcFlagOffError, type OrgKind } from './state.js';
+import type { PermissionDependencyFormat } from './userPermissions.js';
 
 /**
  * The org emulator (contract B): `startEmulator(options)` starts the My Domain and generic login listeners on
@@ -23,6 +24,12 @@ export type EmulatorOptions = {
   latencyMs?: number;
   /** Token error when a client credentials flag is off (default 'invalid_grant'; sources disagree). */
   ccFlagOffError?: CcFlagOffError;
+  /** Multi-currency org with this corporate currency, e.g. 'EUR' (default null: single currency). */
+  multiCurrency?: string | null;
+  /** How Tooling PermissionDependency names permissions (default 'apiName'; 'label'; 'none' = no rows). */
+  permissionDependencyFormat?: PermissionDependencyFormat;
+  /** Sandbox name suffixed to usernames when orgKind is 'sandbox' (default 'uat2'). */
+  sandboxName?: string;
   /** Fixed ports (default 0 = random free port). */
   port?: number;
   loginPort?: number;
@@ -48,6 +55,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     deployInProgressPolls: options.deployInProgressPolls,
     latencyMs: options.latencyMs,
     ccFlagOffError: options.ccFlagOffError,
+    multiCurrency: options.multiCurrency,
+    permissionDependencyFormat: options.permissionDependencyFormat,
+    sandboxName: options.sandboxName,
   });
   const control = new EmulatorControl(state);
   const servers = await startServers(state, control, { port: options.port, loginPort: options.loginPort });
@@ -72,3 +82,4 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 export { OrgState } from './state.js';
 export { EmulatorControl } from './control.js';
 export type { OrgKind, CcFlagOffError } from './state.js';
+export type { PermissionDependencyFormat } from './userPermissions.js';

@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { ID_PREFIX, IdFactory, newOrgId, randomBase62, to15 } from './ids.js';
+import { DEFAULT_PERMISSION_DEPENDENCIES, PERMISSION_LABELS, type PermissionDependencyFormat } from './userPermissions.js';
 
 /**
  * The state of one emulated org: users, profiles, permission sets, settings, deployed metadata components, OAuth
@@ -28,6 +29,12 @@ export type EmulatorConfig = {
   latencyMs: number;
   /** Error for a client credentials flag that is off (oauth-client-credentials.md section 3, sources disagree). */
   ccFlagOffError: CcFlagOffError;
+  /** Multi-currency org with this corporate currency (User.CurrencyIsoCode required on insert); null = single currency. */
+  multiCurrency: string | null;
+  /** How Tooling PermissionDependency names permissions: API names, labels, or no rows at all ([U]). */
+  permissionDependencyFormat: PermissionDependencyFormat;
+  /** Sandbox name appended to the usernames of a sandbox (`orgKind: 'sandbox'`): `admin@x.com.uat2`. */
+  sandboxName: string;
 };
 
 export const DEFAULT_CONFIG: EmulatorConfig = {
@@ -37,7 +44,18 @@ export const DEFAULT_CONFIG: EmulatorConfig = {
   deployInProgressPolls: 1,
   latencyMs: 0,
   ccFlagOffError: 'invalid_grant',
+  multiCurrency: null,
+  permissionDependencyFormat: 'apiName',
+  sandboxName: 'uat2',
 };
+
+/** A permission set license (PermissionSetLicense) and its seats. */
+export type PermissionSetLicenseRecord = { Id: string; DeveloperName: string; MasterLabel: string; TotalLicenses: number };
+
+export type PermissionSetLicenseAssignRecord = { Id: string; AssigneeId: string; PermissionSetLicenseId: string };
+
+/** The permission set license that lets Integration-license users get permission sets (oauth section 6). */
+export const INTEGRATION_PSL = 'SalesforceAPIIntegrationPsl';
 
 export type OrgInfo = {
   Id: string;
@@ -85,6 +103,8 @@ export type UserRecord = {
   UserType: string;
   /** Permissions granted to this user directly by the control API (in a real org they come from a permission set). */
   grantedPermissions: string[];
+  /** Only in multi-currency orgs. */
+  CurrencyIsoCode?: string | null;
   CreatedDate: string;
   LastModifiedDate: string;
 };
@@ -96,6 +116,8 @@ export type PermissionSetRecord = {
   /** License name the permission set is tied to, or null. */
   LicenseName: string | null;
   permissions: Record<string, boolean>;
+  /** Objects this permission set can read (object permissions; the emulator models Read only). */
+  objectPermissions: string[];
   IsOwnedByProfile: boolean;
   CreatedDate: string;
 };
@@ -221,8 +243,17 @@ export class OrgState {
   /** OAuth credentials keyed by app (ExternalClientApplication fullName). */
   public readonly credentials = new Map<string, AppCredentials>();
   public readonly sessions = new Map<string, Session>();
-  /** Active users allowed per license name (unlisted = unlimited); "five licenses included" (oauth section 6). */
+  /**
+   * Active users allowed per license name (unlisted = unlimited); "five licenses included" (oauth section 6); a
+   * Developer Edition has two Salesforce licenses [T].
+   */
   public readonly licenseLimits: Record<string, number> = { 'Salesforce Integration': 5 };
+  /** The user permissions this org has (describe of Profile/PermissionSet); others are unknown to it. */
+  public readonly orgPermissions = new Set<string>(Object.keys(PERMISSION_LABELS));
+  /** [permission, required permission] pairs, API names (Tooling PermissionDependency; deploy checks). */
+  public permissionDependencies: Array<[string, string]> = DEFAULT_PERMISSION_DEPENDENCIES.map(([p, r]) => [p, r]);
+  public readonly permissionSetLicenses = new Map<string, PermissionSetLicenseRecord>();
+  public readonly permissionSetLicenseAssignments = new Map<string, PermissionSetLicenseAssignRecord>();
   /** Usernames taken in other orgs (Usernames are unique across all Salesforce orgs). */
   public readonly foreignUsernames = new Set<string>();
   /** Deploy and retrieve jobs, owned by the metadata module, keyed by their 0Af / 09S id. */
@@ -251,7 +282,28 @@ export class OrgState {
       // Scratch orgs are sandboxes with a trial expiration date (core determineOrg, org-wire-protocol.md section 2).
       TrialExpirationDate: kind === 'scratch' ? new Date(Date.now() + 7 * 86_400_000).toISOString() : null,
     };
+    if (kind === 'developer') this.licenseLimits.Salesforce = 2;
     seedStandardOrg(this);
+  }
+
+  // ---- permission set licenses ----
+
+  public permissionSetLicenseByName(developerName: string): PermissionSetLicenseRecord | undefined {
+    return [...this.permissionSetLicenses.values()].find((l) => l.DeveloperName === developerName);
+  }
+
+  public permissionSetLicensesOf(userId: string): PermissionSetLicenseRecord[] {
+    return [...this.permissionSetLicenseAssignments.values()]
+      .filter((a) => a.AssigneeId === userId)
+      .map((a) => this.permissionSetLicenses.get(a.PermissionSetLicenseId))
+      .filter((l): l is PermissionSetLicenseRecord => l !== undefined);
+  }
+
+  /** Name of the user license of a user (through the profile). */
+  public licenseNameOf(userId: string): string | undefined {
+    const user = this.users.get(userId);
+    const profile = user ? this.profiles.get(user.ProfileId) : undefined;
+    return profile ? this.licenses.get(profile.UserLicenseId)?.Name : undefined;
   }
 
   /** 15-character org id, as in the SOAP metadata URL. */
@@ -363,6 +415,7 @@ export class OrgState {
     Label?: string;
     LicenseName?: string | null;
     permissions?: Record<string, boolean>;
+    objectPermissions?: string[];
   }): PermissionSetRecord {
     const ps: PermissionSetRecord = {
       Id: this.newId(ID_PREFIX.PermissionSet),
@@ -370,6 +423,7 @@ export class OrgState {
       Label: input.Label ?? input.Name.replace(/_/g, ' '),
       LicenseName: input.LicenseName ?? null,
       permissions: { ...(input.permissions ?? {}) },
+      objectPermissions: [...(input.objectPermissions ?? [])],
       IsOwnedByProfile: false,
       CreatedDate: this.isoNow(),
     };
@@ -649,8 +703,17 @@ function seedStandardOrg(state: OrgState): void {
     permissions: { ApiEnabled: true, ApiUserOnly: true },
   });
   const domain = `${state.org.Id.slice(3, 7).toLowerCase()}.emulator.example.com`;
+  const sandboxSuffix = state.config.orgKind === 'sandbox' ? `.${state.config.sandboxName}` : '';
+  const psl: PermissionSetLicenseRecord = {
+    Id: state.newId(ID_PREFIX.PermissionSetLicense),
+    DeveloperName: INTEGRATION_PSL,
+    MasterLabel: 'Salesforce API Integration',
+    TotalLicenses: 5,
+  };
+  state.permissionSetLicenses.set(psl.Id, psl);
   const adminUser = state.addUser({
-    Username: `admin@${domain}`,
+    // A sandbox copy appends the sandbox name to every username (oauth section 6).
+    Username: `admin@${domain}${sandboxSuffix}`,
     FirstName: 'Admin',
     LastName: 'User',
     Email: `admin@${domain}`,

@@ -210,8 +210,8 @@ describe('emulator OAuth client credentials', () => {
     const app = seedCcApp(emu, { runAs: 'noapi@example.com.emu' });
     const token = await jsforceToken(app.key, app.secret);
     const error = await rejection(connectionFor(emu, token.access_token).query('SELECT Id FROM Organization'));
-    expect(error.errorCode).to.equal('INVALID_SESSION_ID');
-    expect(error.message).to.equal('This session is not valid for use with the REST API');
+    expect(error.errorCode).to.equal('API_DISABLED_FOR_ORG');
+    expect(error.message).to.equal('The REST API is not enabled for this Organization.');
   });
 
   it('introspects and revokes its tokens', async () => {

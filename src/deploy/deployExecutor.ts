@@ -10,7 +10,7 @@ import type { Phase, Plan, PlannedComponent, PlanStep, StepName } from './deploy
 import type { ComponentOutcome, ComponentState, DeployStatusUpdate, MetadataDeployer, MetadataDeployOutcome } from './metadataDeploy.js';
 import { findAppComponent, type OrgInventory } from './orgInventory.js';
 import { toOrgError } from './orgErrors.js';
-import { assignPermissionSets, createUser, profileIdByName } from './userProvisioning.js';
+import { assignPermissionSetLicense, assignPermissionSets, createUser, profileIdByName } from './userProvisioning.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.deploy');
@@ -64,6 +64,13 @@ export type ExecutionContext = {
   targetOrg: string;
   wait: Duration;
   onProgress?: (event: ProgressEvent) => void;
+  /**
+   * After a failed deploy: adds the permissions an org's "depends on permission(s)" error names to the deployed
+   * copies; true when the deploy should be sent once more (permissionDependencies.ts).
+   */
+  addMissingPermissions?: (components: PlannedComponent[], outcomes: ComponentOutcome[]) => Promise<boolean>;
+  /** Fields the org wants on a new user besides the definition's (CurrencyIsoCode in multi-currency orgs). */
+  userFields?: Record<string, string>;
 };
 
 export async function executePlan(plan: Plan, ctx: ExecutionContext): Promise<ExecutionResult> {
@@ -131,6 +138,7 @@ function unchangedSteps(names: StepName[], plan: Plan, components: ComponentRepo
 function stepsOf(phase: Phase): StepName[] {
   if (phase.kind === 'deploy') return phase.steps;
   return phase.kind === 'createUser' ? ['user'] : ['permissionSets'];
+  // assignPermissionSets and assignPermissionSetLicense both belong to the permission sets step.
 }
 
 type RunState = { userId?: string; deployIds: string[]; profileIds: Map<string, string> };
@@ -146,7 +154,12 @@ async function runPhase(
   const { userId, deployIds } = state;
   if (phase.kind === 'createUser') {
     const profileId = state.profileIds.get(phase.profileName) ?? (await profileIdByName(api, phase.profileName));
-    return createUser(api, phase.user, profileId);
+    return createUser(api, phase.user, profileId, ctx.userFields);
+  }
+  if (phase.kind === 'assignPermissionSetLicense') {
+    if (!userId) throw new SfError('internal: no Run As user id for the permission set license assignment');
+    await assignPermissionSetLicense(api, userId, phase.permissionSetLicenseId);
+    return undefined;
   }
   if (phase.kind === 'assignPermissionSets') {
     if (!userId) throw new SfError('internal: no Run As user id for permission set assignment');
@@ -157,8 +170,12 @@ async function runPhase(
     );
     return undefined;
   }
-  const outcome = await deployOnce(ctx, deployIds, phase.components, phase.checkOnly);
+  let outcome = await deployOnce(ctx, deployIds, phase.components, phase.checkOnly);
   record(phase.components, outcome.components);
+  if (!outcome.success && (await ctx.addMissingPermissions?.(phase.components, outcome.components))) {
+    outcome = await deployOnce(ctx, deployIds, phase.components, phase.checkOnly);
+    record(phase.components, outcome.components);
+  }
   if (outcome.success) return undefined;
 
   // One-deploy fallback (deployPlan.ts): whether an org accepts a new app and its OAuth policy in one deploy is [U]
@@ -241,6 +258,9 @@ export function advice(c: ComponentOutcome): string {
     return messages.getMessage('advice.executionUser');
   }
   if (problem.includes('DUPLICATE_VALUE')) return messages.getMessage('advice.duplicatePolicy');
+  if (/depends on permission\(s\)/.test(problem)) return messages.getMessage('advice.permissionDependency');
+  if (/user license doesn.t allow the permission/i.test(problem)) return messages.getMessage('advice.licensePermission');
+  if (/Unknown user permission/i.test(problem)) return messages.getMessage('advice.unknownPermission');
   if (/permission sets? called/i.test(problem)) return messages.getMessage('advice.permissionSets');
   if (problem.includes('oauthLink')) return messages.getMessage('advice.oauthLink');
   if (/invalid at this location|Element .* invalid/i.test(problem)) return messages.getMessage('advice.unknownElement');

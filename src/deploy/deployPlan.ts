@@ -53,12 +53,16 @@ export type PlannedComponent = {
   adopted: boolean;
   /** Replacement <clientCredentialsFlowUser> (from --run-as-username) written into the deployed copy. */
   runAsUsername?: string;
+  /** User permissions added to the deployed copy of a profile/permission set (permissionDependencies.ts). */
+  addedPermissions?: string[];
 };
 
 export type Phase =
   | { kind: 'deploy'; steps: StepName[]; components: PlannedComponent[]; checkOnly: boolean; policyIsNew: boolean }
   | { kind: 'createUser'; user: UserDefinition; profileName: string }
-  | { kind: 'assignPermissionSets'; names: string[] };
+  | { kind: 'assignPermissionSets'; names: string[] }
+  /** The Integration permission set license, before any permission set (licenses.ts). */
+  | { kind: 'assignPermissionSetLicense'; permissionSetLicenseId: string; developerName: string };
 
 export type Plan = {
   appName: string;

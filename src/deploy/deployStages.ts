@@ -73,7 +73,7 @@ type PhaseStart = Extract<ProgressEvent, { kind: 'phase' }>;
 /** The stage a starting phase of the plan shows as. */
 export function phaseStage(phase: PhaseStart['phase'], steps: PhaseStart['steps']): StageKey {
   if (phase === 'createUser') return 'user';
-  if (phase === 'assignPermissionSets') return 'permissionSets';
+  if (phase === 'assignPermissionSets' || phase === 'assignPermissionSetLicense') return 'permissionSets';
   if (steps.length === 1 && steps[0] === 'profile') return 'profile';
   return 'app';
 }

@@ -11,6 +11,7 @@ import { sourceFilePath } from '../metadata/ecaTypes.js';
 import { buildMetadataXml, parseMetadataXml, type XmlNode } from '../metadata/xml.js';
 import { escapeXml } from '../metadata/xmlText.js';
 import type { PlannedComponent } from './deployPlan.js';
+import { withUserPermissions } from './permissionDependencies.js';
 
 /**
  * Metadata deploys through source-deploy-retrieve (lazy-imported: only the deploy path pays for it), from copies of
@@ -177,7 +178,8 @@ export function mapDetails(
 
 /**
  * The paths SDR deploys: a copy of each planned file in a temporary folder, renamed when it is deployed under the
- * org's name (adoption) and edited when --run-as-username replaces the Run As user. Always a copy, outside the
+ * org's name (adoption) and edited when --run-as-username replaces the Run As user or permissions the org requires are
+ * added (permissionDependencies.ts). Always a copy, outside the
  * project: SDR's source resolution honours the project's .forceignore, which may list these files (the Help says
  * global OAuth settings must not go to source control) and would silently drop them from the deploy.
  */
@@ -189,7 +191,8 @@ export async function stageFiles(components: PlannedComponent[]): Promise<{ path
         const target = join(dir, sourceFilePath(c.type, c.fullName));
         await mkdir(dirname(target), { recursive: true });
         const xml = await readFile(c.filePath, 'utf8');
-        await writeFile(target, c.runAsUsername ? withRunAsUser(xml, c.runAsUsername) : xml);
+        const copy = c.addedPermissions?.length ? withUserPermissions(xml, c.addedPermissions) : xml;
+        await writeFile(target, c.runAsUsername ? withRunAsUser(copy, c.runAsUsername) : copy);
         return target;
       })
     );

@@ -42,6 +42,8 @@ const OUR_ERRORS = new Set([
   'ProfileNotFoundError',
   'UsernameTakenError',
   'UserRejectedError',
+  'UsernameNotEmailError',
+  'LicenseLimitExceededError',
   'DeployWaitExceededError',
   'SessionExpiredError',
   'OrgUnreachableError',

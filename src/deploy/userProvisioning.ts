@@ -27,15 +27,33 @@ const USER_FIELDS = [
   'TimeZoneSidKey',
   'LanguageLocaleKey',
   'EmailEncodingKey',
+  'CurrencyIsoCode',
 ] as const;
 
-export function userRecord(definition: UserDefinition, profileId: string): Record<string, string> {
-  const record: Record<string, string> = { ProfileId: profileId };
+export function userRecord(definition: UserDefinition, profileId: string, orgFields: Record<string, string> = {}): Record<string, string> {
+  const record: Record<string, string> = { ProfileId: profileId, ...orgFields };
   for (const key of USER_FIELDS) {
-    const value = definition[key];
+    const value = (definition as Record<string, unknown>)[key];
     if (typeof value === 'string' && value) record[key] = value;
   }
   return record;
+}
+
+/**
+ * Fields the org wants on a new user beyond the definition: `CurrencyIsoCode` in a multi-currency org ("only required
+ * if there are multiple currencies defined", oauth-client-credentials.md section 6). The field exists on User only in
+ * multi-currency orgs, so the User describe tells; the value is the picklist's default (the corporate currency), else
+ * the org's DefaultCurrencyIsoCode. A definition that sets CurrencyIsoCode wins.
+ */
+export async function orgUserFields(api: OrgApi): Promise<Record<string, string>> {
+  const described = await api.describe('User');
+  const currency = described.fields.find((f) => f.name === 'CurrencyIsoCode');
+  if (!currency) return {};
+  const active = (currency.picklistValues ?? []).filter((v) => v.active !== false);
+  const fromPicklist = active.find((v) => v.defaultValue)?.value ?? (active.length === 1 ? active[0].value : undefined);
+  if (fromPicklist) return { CurrencyIsoCode: fromPicklist };
+  const [org] = await api.query<{ DefaultCurrencyIsoCode?: string }>('SELECT DefaultCurrencyIsoCode FROM Organization');
+  return org?.DefaultCurrencyIsoCode ? { CurrencyIsoCode: org.DefaultCurrencyIsoCode } : {};
 }
 
 /** The Id of a profile by name; throws a clear error when the org has none. */
@@ -58,14 +76,27 @@ const NOT_ABOUT_THE_USER = new Set([
 ]);
 
 /** Creates the user; returns its Id. Org validation errors become messages with the fix. */
-export async function createUser(api: OrgApi, definition: UserDefinition, profileId: string): Promise<string> {
+export async function createUser(
+  api: OrgApi,
+  definition: UserDefinition,
+  profileId: string,
+  orgFields?: Record<string, string>
+): Promise<string> {
+  const fields = orgFields ?? (await orgUserFields(api));
   try {
-    return await api.create('User', userRecord(definition, profileId));
+    return await api.create('User', userRecord(definition, profileId, fields));
   } catch (e) {
     const code = errorCodeOf(e);
     const detail = e instanceof Error ? e.message : String(e);
     if (code === 'DUPLICATE_USERNAME') {
       throw messages.createError('error.UsernameTaken', [definition.Username], [definition.Username]);
+    }
+    if (code === 'FIELD_INTEGRITY_EXCEPTION' && /form of an email address/i.test(detail)) {
+      throw messages.createError('error.UsernameNotEmail', [definition.Username]);
+    }
+    if (code === 'LICENSE_LIMIT_EXCEEDED') {
+      const license = /License Limit Exceeded\s*-\s*([^:\]]+?)\s*(?::\s*\[.*\])?$/i.exec(detail)?.[1] ?? '?';
+      throw messages.createError('error.LicenseLimitExceeded', [definition.Username, license], [license]);
     }
     // Any other field validation error of the org (REQUIRED_FIELD_MISSING, INVALID_EMAIL_ADDRESS, STRING_TOO_LONG,
     // INVALID_NEW_USERNAME, a restricted picklist, a license limit...) is about the user definition; a session or
@@ -74,6 +105,15 @@ export async function createUser(api: OrgApi, definition: UserDefinition, profil
       throw messages.createError('error.UserRejected', [definition.Username, `${code}: ${detail}`]);
     }
     throw e;
+  }
+}
+
+/** Assigns a permission set license (before any permission set); an existing assignment counts as done. */
+export async function assignPermissionSetLicense(api: OrgApi, userId: string, permissionSetLicenseId: string): Promise<void> {
+  try {
+    await api.create('PermissionSetLicenseAssign', { AssigneeId: userId, PermissionSetLicenseId: permissionSetLicenseId });
+  } catch (e) {
+    if (errorCodeOf(e) !== 'DUPLICATE_VALUE') throw e;
   }
 }
 

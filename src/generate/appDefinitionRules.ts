@@ -160,9 +160,21 @@ export function validateEmail(flag: string, value: string): string {
   return value;
 }
 
+/**
+ * Usernames are email-shaped but need not be mailboxes: real ones have `_` inside domain labels
+ * (`x@acme.com2025_04_21_12-23-0.demo`) and sandbox suffixes with digits (`x@acme.com.uat2`)
+ * (oauth-client-credentials.md section 6).
+ */
+const USERNAME = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?)+$/;
+
+export function isUsernameShaped(value: string): boolean {
+  const local = value.split('@')[0];
+  return USERNAME.test(value) && !local.startsWith('.') && !local.endsWith('.') && !local.includes('..');
+}
+
 /** A Salesforce username: email format, <= 80 characters, unique across all orgs (not checked here). */
 export function validateUsername(flag: string, value: string): string {
-  if (!isEmailShaped(value) || value.length > USERNAME_MAX) {
+  if (!isUsernameShaped(value) || value.length > USERNAME_MAX) {
     throw messages.createError('error.InvalidUsername', [flag, value, USERNAME_MAX]);
   }
   return value;

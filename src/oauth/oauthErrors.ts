@@ -197,6 +197,38 @@ export const OAUTH_ERROR_TABLE: readonly OAuthErrorRow[] = [
   },
 ];
 
+/**
+ * Answers of the REST call made with a new token (identity check), by REST `errorCode` (oauth-client-credentials.md
+ * section 3, last rows). `API_DISABLED_FOR_ORG` "The REST API is not enabled for this Organization." means the Run As
+ * user may not use the API at all (no "API Enabled"), unlike INVALID_SESSION_ID (the token is not valid for REST).
+ */
+export type RestErrorRow = { errorCode: string; cause: string; key: string };
+
+export const REST_ERROR_TABLE: readonly RestErrorRow[] = [
+  {
+    errorCode: 'API_DISABLED_FOR_ORG',
+    cause: 'The Run As user lacks "API Enabled" (profile or permission set), so the token cannot call any API.',
+    key: 'RunAsApiDisabled',
+  },
+];
+
+/** Maps a failed REST call with a new token to a diagnosis, when the table knows its errorCode. */
+export function diagnoseRestError(
+  answer: { status: number; errorCode?: string; message?: string; request?: string },
+  ctx: Pick<DiagnosisContext, 'runAsLookup' | 'settings'> & { runAsUsername?: string }
+): Diagnosis | undefined {
+  const row = REST_ERROR_TABLE.find((r) => r.errorCode === answer.errorCode);
+  if (!row) return undefined;
+  const runAs = ctx.runAsUsername ?? ctx.runAsLookup?.value ?? ctx.settings?.runAsUser ?? fragment('runAsUser');
+  return {
+    key: row.key,
+    tokens: [runAs],
+    actionTokens: [runAs],
+    retryable: false,
+    answer: `HTTP ${answer.status} ${answer.errorCode ?? ''}: ${answer.message ?? ''}`.trim(),
+  };
+}
+
 /** Finds the row for an answer (exported for tests and docs). */
 export function findRow(answer: OAuthErrorResponse): OAuthErrorRow | undefined {
   return OAUTH_ERROR_TABLE.find((row) => matches(row, answer));

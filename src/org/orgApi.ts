@@ -17,7 +17,20 @@ export type OrgApi = {
   readMetadata(type: string, fullNames: string[]): Promise<Array<Record<string, unknown>>>;
   /** REST insert; returns the new record's Id. */
   create(sobject: string, record: Record<string, unknown>): Promise<string>;
+  /** REST describe of an sObject: its fields (name, label, type, picklist values). */
+  describe(sobject: string): Promise<SObjectDescription>;
+  /** Tooling API SOQL query, all records. */
+  toolingQuery<T extends Record<string, unknown>>(soql: string): Promise<T[]>;
 };
+
+export type DescribedField = {
+  name: string;
+  label: string;
+  type?: string;
+  picklistValues?: Array<{ value: string; active?: boolean; defaultValue?: boolean }>;
+};
+
+export type SObjectDescription = { fields: DescribedField[] };
 
 /** Quotes a value for a SOQL string literal. */
 export function soqlString(value: string): string {
@@ -58,6 +71,21 @@ export function connectionOrgApi(conn: Connection): OrgApi {
         });
       }
       return result.id;
+    },
+    async describe(sobject: string): Promise<SObjectDescription> {
+      const result = await conn.describe(sobject);
+      return {
+        fields: result.fields.map((f) => ({
+          name: f.name,
+          label: f.label,
+          type: f.type,
+          picklistValues: (f.picklistValues ?? []).map((v) => ({ value: v.value, active: v.active, defaultValue: v.defaultValue })),
+        })),
+      };
+    },
+    async toolingQuery<T extends Record<string, unknown>>(soql: string): Promise<T[]> {
+      const result = await conn.tooling.query<T>(soql, { autoFetch: true });
+      return result.records;
     },
   };
 }

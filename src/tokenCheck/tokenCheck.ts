@@ -13,6 +13,7 @@ import {
   diagnoseOAuthError,
   diagnoseTransportFailure,
   diagnosisError,
+  diagnoseRestError,
 } from '../oauth/oauthErrors.js';
 import type { OrgAccess } from '../orgCredentials/orgAccess.js';
 import { nextDelay, sleep as realSleep } from '../oauth/retry.js';
@@ -295,6 +296,8 @@ async function verifyToken(run: RunState, token: TokenSuccess): Promise<void> {
   }
   const check = identity.apiCheck;
   if (!check.ok) {
+    const known = diagnoseRestError(check, { settings: input.projectSettings, runAsUsername: identity.username ?? expected?.username });
+    if (known) throw fail(diagnosisError(known, (t) => redactor.redact(t)));
     const code = check.errorCode ?? '';
     const message = redactor.redact(check.message ?? '');
     throw fail(

@@ -2,7 +2,7 @@
  * Copyright 2026, the plugin-eca-clientcreds contributors.
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
-import type { OrgApi } from '../../src/org/orgApi.js';
+import type { DescribedField, OrgApi, SObjectDescription } from '../../src/org/orgApi.js';
 
 /**
  * A small in-memory org behind the OrgApi interface, for unit tests of the inventory, user provisioning and the
@@ -28,9 +28,17 @@ export type FakeOrg = {
   ecaSetting?: 'true' | 'false';
   /** Errors thrown by create(), by sobject. */
   createErrors?: Record<string, { errorCode: string; message: string }>;
+  /** describe() answers by sobject (default: no fields). */
+  describes?: Record<string, DescribedField[]>;
+  /** Rows of Tooling queries by FROM object, or an error code to answer with. */
+  tooling?: Record<string, Array<Record<string, unknown>> | { errorCode: string }>;
 };
 
-export type Call = { method: 'query' | 'listMetadata' | 'readMetadata' | 'create'; arg: string; extra?: unknown };
+export type Call = {
+  method: 'query' | 'listMetadata' | 'readMetadata' | 'create' | 'describe' | 'toolingQuery';
+  arg: string;
+  extra?: unknown;
+};
 
 export function fakeOrg(partial: Partial<FakeOrg> = {}): FakeOrg {
   return {
@@ -85,6 +93,17 @@ export function fakeApi(org: FakeOrg): OrgApi & { calls: Call[] } {
         rows = org.permissions ? [org.permissions] : [];
       }
       return Promise.resolve(rows as T[]);
+    },
+    describe(sobject: string): Promise<SObjectDescription> {
+      calls.push({ method: 'describe', arg: sobject });
+      return Promise.resolve({ fields: org.describes?.[sobject] ?? [] });
+    },
+    toolingQuery<T extends Record<string, unknown>>(soql: string): Promise<T[]> {
+      calls.push({ method: 'toolingQuery', arg: soql });
+      const from = /FROM\s+(\w+)/i.exec(soql)?.[1] ?? '';
+      const answer = org.tooling?.[from];
+      if (answer && !Array.isArray(answer)) return Promise.reject(orgError(answer.errorCode, `${from} not available`));
+      return Promise.resolve((answer ?? []) as T[]);
     },
     listMetadata(types: string[]): Promise<Array<{ type: string; fullName: string }>> {
       calls.push({ method: 'listMetadata', arg: types.join(',') });

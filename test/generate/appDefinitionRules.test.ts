@@ -128,6 +128,12 @@ describe('generate/appDefinitionRules', () => {
     });
     it('accepts usernames with sandbox suffixes and rejects Ids and over-long ones', () => {
       expect(validateUsername('--run-as-username', 'int.user@example.com.uat')).to.equal('int.user@example.com.uat');
+      // Real usernames: a sandbox suffix with digits, `_` inside a domain label (oauth-client-credentials.md section 6).
+      for (const ok of ['int.user@acme.com.uat2', 'pavan@unitedtechno.com2025_04_21_12-23-0.demo', 'x@my_corp.example.com']) {
+        expect(validateUsername('--run-as-username', ok)).to.equal(ok);
+      }
+      // An email still may not have `_` in its domain.
+      expectRejection(() => validateEmail('--contact-email', 'x@my_corp.com'), 'error.InvalidEmail', ['--contact-email', 'x@my_corp.com']);
       const long = `${'u'.repeat(70)}@example.com`;
       for (const bad of ['005000000000001AAA', 'int user@example.com', long]) {
         expectRejection(() => validateUsername('--run-as-username', bad), 'error.InvalidUsername', [

@@ -7,6 +7,7 @@ import { childText, type XmlElement } from './componentXml.js';
 import { ECA_SETTINGS_NAME } from './schema.js';
 import { profileNameOf } from './store.js';
 import { EXECUTION_USER_PROBLEM, type Problem } from './validate.js';
+import { integrationLicenseObjects, permissionDependenciesMet, permissionsExistInOrg } from './permissionRules.js';
 
 /**
  * The deploy rules that need the org (eca-metadata.md section 11 and the sections cited per rule). Each rule adds
@@ -231,6 +232,9 @@ export const ORG_RULES: readonly DeployRule[] = [
   generatedLinksMatch,
   externalClientAppsEnabled,
   profileLicenseExists,
+  permissionsExistInOrg,
+  integrationLicenseObjects,
+  permissionDependenciesMet,
   satellitesNeedTheirApp,
   policyNeedsOauthSettings,
   runAsUserExists,

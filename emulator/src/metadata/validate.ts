@@ -41,6 +41,8 @@ export type ProblemCode =
   | 'ORG_GENERATED_FIELD'
   | 'INVALID_OAUTH_SCOPE'
   | 'UNKNOWN_USER_PERMISSION'
+  | 'PERMISSION_DEPENDENCY'
+  | 'LICENSE_PERMISSION'
   | 'EXECUTION_USER_MISSING'
   // Deploy rules that need the org (deployRules.ts) and deploy-level problems (deploy.ts):
   | 'ECA_DISABLED'

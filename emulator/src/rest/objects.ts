@@ -4,6 +4,7 @@
  */
 import { ID_PREFIX, to15 } from '../ids.js';
 import type { OrgState, ProfileRecord, StoredComponent, UserRecord } from '../state.js';
+import { permissionLabel } from '../userPermissions.js';
 
 /**
  * The sObjects the emulator exposes to SOQL and record GETs, as flat records computed from the org state. Field names
@@ -24,6 +25,8 @@ export type ObjectDef = {
   rows: (state: OrgState, viewerId?: string) => Row[];
   /** Only visible to the Tooling API. */
   tooling?: boolean;
+  /** Tooling objects of source tracking, which exist only in scratch orgs. */
+  scratchOnly?: boolean;
 };
 
 /** Permission fields exposed as Permissions<Name> on Profile and PermissionSet. */
@@ -41,6 +44,13 @@ export const PERMISSION_FIELDS = [
   'ExternalClientAppDeveloper',
   'ExternalClientAppViewer',
   'ViewClientSecret',
+  'ChatterInternalUser',
+  'ViewAllForecasts',
+  'ViewPlatformEvents',
+  'ViewDataLeakageEvents',
+  'ViewEventLogFiles',
+  'ViewPublicDashboards',
+  'ViewPublicReports',
 ];
 
 function permissionColumns(): Record<string, FieldType> {
@@ -145,7 +155,32 @@ export const OBJECTS: Record<string, ObjectDef> = {
     keyPrefix: ID_PREFIX.UserLicense,
     fields: { Id: 'id', Name: 'string', LicenseDefinitionKey: 'string', Status: 'picklist' },
     relationships: {},
-    rows: (state) => [...state.licenses.values()].map((l) => ({ ...l, Status: 'Active' })),
+    rows: (state) =>
+      [...state.licenses.values()].map((l) => {
+        const limit = state.licenseLimits[l.Name];
+        const used = [...state.users.values()].filter((u) => u.IsActive && state.licenseNameOf(u.Id) === l.Name).length;
+        // Unlimited in the emulator = a large number of seats, as an org with many licenses reports.
+        return { ...l, Status: 'Active', TotalLicenses: limit ?? 1000, UsedLicenses: used };
+      }),
+  },
+  PermissionSetLicense: {
+    name: 'PermissionSetLicense',
+    keyPrefix: ID_PREFIX.PermissionSetLicense,
+    fields: { Id: 'id', DeveloperName: 'string', MasterLabel: 'string', Status: 'picklist', TotalLicenses: 'int', UsedLicenses: 'int' },
+    relationships: {},
+    rows: (state) =>
+      [...state.permissionSetLicenses.values()].map((l) => ({
+        ...l,
+        Status: 'Active',
+        UsedLicenses: [...state.permissionSetLicenseAssignments.values()].filter((a) => a.PermissionSetLicenseId === l.Id).length,
+      })),
+  },
+  PermissionSetLicenseAssign: {
+    name: 'PermissionSetLicenseAssign',
+    keyPrefix: ID_PREFIX.PermissionSetLicenseAssign,
+    fields: { Id: 'id', AssigneeId: 'reference', PermissionSetLicenseId: 'reference' },
+    relationships: { Assignee: ['AssigneeId', 'User'], PermissionSetLicense: ['PermissionSetLicenseId', 'PermissionSetLicense'] },
+    rows: (state) => [...state.permissionSetLicenseAssignments.values()].map((a) => ({ ...a })),
   },
   PermissionSet: {
     name: 'PermissionSet',
@@ -203,6 +238,7 @@ export const OBJECTS: Record<string, ObjectDef> = {
       TrialExpirationDate: 'datetime',
       NamespacePrefix: 'string',
       OrganizationType: 'picklist',
+      DefaultCurrencyIsoCode: 'picklist',
     },
     relationships: {},
     rows: (state) => [
@@ -214,6 +250,7 @@ export const OBJECTS: Record<string, ObjectDef> = {
         TrialExpirationDate: state.org.TrialExpirationDate,
         NamespacePrefix: state.org.NamespacePrefix,
         OrganizationType: state.org.OrganizationType,
+        DefaultCurrencyIsoCode: state.config.multiCurrency ?? 'USD',
       },
     ],
   },
@@ -293,10 +330,31 @@ export const OBJECTS: Record<string, ObjectDef> = {
         };
       }),
   },
+  // Tooling API 46.0+ (eca section 8.1): one row per dependency; the value format is a switch ([U]).
+  PermissionDependency: {
+    name: 'PermissionDependency',
+    keyPrefix: '2Pd',
+    tooling: true,
+    fields: { Id: 'id', Permission: 'string', PermissionType: 'string', RequiredPermission: 'string', RequiredPermissionType: 'string' },
+    relationships: {},
+    rows: (state) => {
+      const format = state.config.permissionDependencyFormat;
+      if (format === 'none') return [];
+      const name = (p: string): string => (format === 'label' ? permissionLabel(p) : p);
+      return state.permissionDependencies.map(([p, r], i) => ({
+        Id: `2Pd${String(i).padStart(12, '0')}`,
+        Permission: name(p),
+        PermissionType: 'User Permission',
+        RequiredPermission: name(r),
+        RequiredPermissionType: 'User Permission',
+      }));
+    },
+  },
   SourceMember: {
     name: 'SourceMember',
     keyPrefix: '0MZ',
     tooling: true,
+    scratchOnly: true,
     fields: {
       Id: 'id',
       MemberIdOrName: 'string',
@@ -329,7 +387,7 @@ export const OBJECTS: Record<string, ObjectDef> = {
 export function findObject(state: OrgState, name: string, tooling: boolean): ObjectDef | undefined {
   const def = Object.values(OBJECTS).find((o) => o.name.toLowerCase() === name.toLowerCase());
   if (!def) return undefined;
-  if (def.tooling && (!tooling || state.config.orgKind !== 'scratch')) return undefined;
+  if (def.tooling && (!tooling || (def.scratchOnly && state.config.orgKind !== 'scratch'))) return undefined;
   return def;
 }
 

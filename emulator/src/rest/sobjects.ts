@@ -3,7 +3,9 @@
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
 import { json, noContent, notFound, parseJsonBody, restError, type EmuRequest, type EmuResponse, type RouteContext } from '../http.js';
-import type { OrgState } from '../state.js';
+import { ID_PREFIX } from '../ids.js';
+import { INTEGRATION_PSL, type OrgState, type PermissionSetRecord, type UserRecord } from '../state.js';
+import { objectPermissionLabel, permissionLabel } from '../userPermissions.js';
 import { canonicalField, findObject, findRow, OBJECTS, recordUrl, type ObjectDef } from './objects.js';
 import { authenticateApi, isAuthenticated, type Authenticated } from './session.js';
 import { validateUser, type UserInput } from './userValidation.js';
@@ -14,19 +16,46 @@ import { validateUser, type UserInput } from './userValidation.js';
  * oauth-client-credentials.md section 6).
  */
 
-export function describe(def: ObjectDef, version: string): EmuResponse {
+type DescribeField = { name: string; label: string; type: string; picklistValues?: unknown[] };
+
+/**
+ * Fields that depend on the org: Profile/PermissionSet list `Permissions<Name>` for the permissions this org has,
+ * labelled as Setup shows them; User has CurrencyIsoCode only in multi-currency orgs (its default = corporate).
+ */
+function orgFields(state: OrgState | undefined, def: ObjectDef): DescribeField[] {
+  const fields: DescribeField[] = Object.entries(def.fields)
+    .filter(([name]) => !(state && name.startsWith('Permissions') && (def.name === 'Profile' || def.name === 'PermissionSet')))
+    .map(([name, type]) => ({ name, label: name, type }));
+  if (!state) return fields;
+  if (def.name === 'Profile' || def.name === 'PermissionSet') {
+    for (const p of [...state.orgPermissions].sort()) fields.push({ name: `Permissions${p}`, label: permissionLabel(p), type: 'boolean' });
+  }
+  if (def.name === 'User' && state.config.multiCurrency) {
+    const code = state.config.multiCurrency;
+    fields.push({
+      name: 'CurrencyIsoCode',
+      label: 'User Currency',
+      type: 'picklist',
+      picklistValues: [{ value: code, label: code, active: true, defaultValue: true }],
+    });
+  }
+  return fields;
+}
+
+export function describe(def: ObjectDef, version: string, state?: OrgState): EmuResponse {
   return json(200, {
     name: def.name,
     label: def.name,
     keyPrefix: def.keyPrefix,
-    createable: def.name === 'User' || def.name === 'PermissionSetAssignment',
+    createable: ['User', 'PermissionSetAssignment', 'PermissionSetLicenseAssign'].includes(def.name),
     updateable: def.name === 'User',
     queryable: true,
     custom: false,
-    fields: Object.entries(def.fields).map(([name, type]) => ({
+    fields: orgFields(state, def).map(({ name, label, type, picklistValues }) => ({
       name,
-      label: name,
+      label,
       type,
+      ...(picklistValues ? { picklistValues } : {}),
       nillable: !['Id', 'Username', 'LastName', 'Email', 'Alias', 'ProfileId'].includes(name),
       createable: def.name === 'User' && name !== 'Id',
       updateable: def.name === 'User' && name !== 'Id',
@@ -101,6 +130,7 @@ function insertUser(state: OrgState, auth: Authenticated, body: UserInput): EmuR
     EmailEncodingKey: get('EmailEncodingKey'),
     LanguageLocaleKey: get('LanguageLocaleKey'),
     IsActive: (body.IsActive as boolean | undefined) ?? true,
+    CurrencyIsoCode: get('CurrencyIsoCode') ?? null,
   });
   return json(201, { id: user.Id, success: true, errors: [] });
 }
@@ -142,6 +172,8 @@ function insertAssignment(state: OrgState, auth: Authenticated, body: Record<str
     // Text [U]: Salesforce's generic duplicate message.
     return restError(400, 'DUPLICATE_VALUE', `duplicate value found: <unknown> duplicates value on record with id: ${existing.Id}`, []);
   }
+  const integrationProblem = integrationUserProblem(state, user, ps);
+  if (integrationProblem) return restError(400, 'FIELD_INTEGRITY_EXCEPTION', integrationProblem, ['PermissionSetId']);
   if (ps.LicenseName) {
     const profile = state.profiles.get(user.ProfileId);
     const license = profile ? state.licenses.get(profile.UserLicenseId)?.Name : undefined;
@@ -155,6 +187,42 @@ function insertAssignment(state: OrgState, auth: Authenticated, body: Record<str
 }
 
 /**
+ * A Salesforce Integration user gets permission sets only after the permission set license "Salesforce API
+ * Integration" (oauth section 6 [T]): `Can't assign permission set "<PS>" to user "<User>". The user license doesn't
+ * allow the permission: Read Accounts`. Permission sets tied to the Integration license are exempt.
+ */
+function integrationUserProblem(state: OrgState, user: UserRecord, ps: PermissionSetRecord): string | undefined {
+  if (state.licenseNameOf(user.Id) !== 'Salesforce Integration' || ps.LicenseName === 'Salesforce Integration') return undefined;
+  if (state.permissionSetLicensesOf(user.Id).some((l) => l.DeveloperName === INTEGRATION_PSL)) return undefined;
+  const first = ps.objectPermissions[0] ?? Object.keys(ps.permissions).filter((p) => ps.permissions[p])[0];
+  const permission = first === undefined ? 'Read Accounts' : ps.objectPermissions.includes(first) ? objectPermissionLabel(first) : permissionLabel(first);
+  return `Can't assign permission set "${ps.Label}" to user "${user.FirstName ? `${user.FirstName} ${user.LastName}` : user.LastName}". The user license doesn't allow the permission: ${permission}`;
+}
+
+/** POST sobjects/PermissionSetLicenseAssign: one per user and license, within the license's seats. */
+function insertLicenseAssignment(state: OrgState, auth: Authenticated, body: Record<string, unknown>): EmuResponse {
+  if (!hasManageUsers(state, auth)) return insufficientAccess();
+  const assigneeId = typeof body.AssigneeId === 'string' ? body.AssigneeId : '';
+  const licenseId = typeof body.PermissionSetLicenseId === 'string' ? body.PermissionSetLicenseId : '';
+  const user = [...state.users.values()].find((u) => assigneeId && u.Id.slice(0, 15) === assigneeId.slice(0, 15));
+  const psl = [...state.permissionSetLicenses.values()].find((l) => licenseId && l.Id.slice(0, 15) === licenseId.slice(0, 15));
+  if (!user) return restError(400, 'INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id', ['AssigneeId']);
+  if (!psl) return restError(400, 'INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id', ['PermissionSetLicenseId']);
+  const assigned = [...state.permissionSetLicenseAssignments.values()];
+  const existing = assigned.find((a) => a.AssigneeId === user.Id && a.PermissionSetLicenseId === psl.Id);
+  if (existing) {
+    return restError(400, 'DUPLICATE_VALUE', `duplicate value found: <unknown> duplicates value on record with id: ${existing.Id}`, []);
+  }
+  if (assigned.filter((a) => a.PermissionSetLicenseId === psl.Id).length >= psl.TotalLicenses) {
+    // Same wording as the user license limit; text for a PSL [U].
+    return restError(400, 'LICENSE_LIMIT_EXCEEDED', `License Limit Exceeded - ${psl.MasterLabel}`, []);
+  }
+  const id = state.newId(ID_PREFIX.PermissionSetLicenseAssign);
+  state.permissionSetLicenseAssignments.set(id, { Id: id, AssigneeId: user.Id, PermissionSetLicenseId: psl.Id });
+  return json(201, { id, success: true, errors: [] });
+}
+
+/**
  * /services/data/vXX.X/tooling/sobjects/<Type>/describe: only SourceMember, only in scratch orgs (source tracking,
  * org-wire-protocol.md sections 3.4 and 5); elsewhere 404, which the CLI reads as "no tracking".
  */
@@ -162,7 +230,7 @@ export function toolingDescribe(ctx: RouteContext, req: EmuRequest, version: str
   const auth = authenticateApi(ctx.state, req);
   if (!isAuthenticated(auth)) return auth;
   const def = rest.length === 3 && rest[0] === 'sobjects' && rest[2] === 'describe' ? findObject(ctx.state, rest[1], true) : undefined;
-  return def?.tooling && req.method === 'GET' ? describe(def, version) : notFound();
+  return def?.tooling && req.method === 'GET' ? describe(def, version, ctx.state) : notFound();
 }
 
 /** Routes /services/data/vXX.X/sobjects/<rest>. */
@@ -182,12 +250,13 @@ export function sobjects(ctx: RouteContext, req: EmuRequest, version: string, re
   const def = findObject(state, rest[0], false);
   if (!def) return notFound();
   const [, idOrAction] = rest;
-  if (rest.length === 2 && idOrAction === 'describe' && req.method === 'GET') return describe(def, version);
+  if (rest.length === 2 && idOrAction === 'describe' && req.method === 'GET') return describe(def, version, state);
   if (rest.length === 1 && req.method === 'POST') {
     const parsed = readBody(req);
     if ('error' in parsed) return parsed.error;
     if (def.name === 'User') return insertUser(state, auth, parsed.body);
     if (def.name === 'PermissionSetAssignment') return insertAssignment(state, auth, parsed.body);
+    if (def.name === 'PermissionSetLicenseAssign') return insertLicenseAssignment(state, auth, parsed.body);
     return restError(400, 'INVALID_TYPE_FOR_OPERATION', `entity type ${def.name} does not support insert in the emulator`);
   }
   if (rest.length === 2) {

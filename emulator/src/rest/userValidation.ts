@@ -52,6 +52,11 @@ const EMAIL_ENCODINGS = ['UTF-8', 'ISO-8859-1', 'Shift_JIS', 'ISO-2022-JP', 'EUC
 const LANGUAGES = ['en_US', 'en_GB', 'de', 'es', 'es_MX', 'fr', 'it', 'ja', 'ko', 'nl_NL', 'pt_BR', 'ru', 'sv', 'th', 'zh_CN', 'zh_TW', 'da', 'fi', 'no'];
 const LOCALE_PATTERN = /^[a-z]{2,3}(_[A-Z]{2})?(_[A-Za-z0-9]+)?$/;
 const EMAIL_PATTERN = /^[^\s@<>()[\]\\,;:"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/;
+/**
+ * Usernames are email-shaped but not mailboxes: `_` occurs in domain labels (`x@acme.com2025_04_21.demo`) and
+ * sandbox suffixes end in digits (`x@acme.com.uat2`) (oauth section 6 [R, U]).
+ */
+const USERNAME_PATTERN = /^[^\s@<>()[\]\\,;:"]+@[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)+$/;
 
 
 function isTimeZone(value: string): boolean {
@@ -76,8 +81,13 @@ export type UserInput = Record<string, unknown>;
 
 type Lookup = (field: string) => unknown;
 
-function unknownFieldErrors(input: UserInput): RestError[] {
-  const known = new Set(USER_WRITABLE_FIELDS.map((f) => f.toLowerCase()));
+/** The User fields of this org: CurrencyIsoCode exists only in multi-currency orgs. */
+export function userWritableFields(state: OrgState): string[] {
+  return state.config.multiCurrency ? [...USER_WRITABLE_FIELDS, 'CurrencyIsoCode'] : USER_WRITABLE_FIELDS;
+}
+
+function unknownFieldErrors(state: OrgState, input: UserInput): RestError[] {
+  const known = new Set(userWritableFields(state).map((f) => f.toLowerCase()));
   for (const key of Object.keys(input)) {
     if (key === 'attributes') continue;
     if (key.toLowerCase() === 'id') {
@@ -95,8 +105,10 @@ function unknownFieldErrors(input: UserInput): RestError[] {
   return [];
 }
 
-function requiredFieldErrors(merged: Lookup): RestError[] {
-  const missing = USER_REQUIRED_FIELDS.filter((f) => {
+function requiredFieldErrors(state: OrgState, merged: Lookup): RestError[] {
+  // "CurrencyIsoCode ... only required if there are multiple currencies defined" (KB 000385503, oauth section 6).
+  const required: string[] = state.config.multiCurrency ? [...USER_REQUIRED_FIELDS, 'CurrencyIsoCode'] : [...USER_REQUIRED_FIELDS];
+  const missing = required.filter((f) => {
     const v = merged(f);
     return v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
   });
@@ -104,7 +116,7 @@ function requiredFieldErrors(merged: Lookup): RestError[] {
   return [{ message: `Required fields are missing: [${missing.join(', ')}]`, errorCode: 'REQUIRED_FIELD_MISSING', fields: [...missing] }];
 }
 
-function formatErrors(value: Lookup): RestError[] {
+function formatErrors(state: OrgState, value: Lookup): RestError[] {
   const errors: RestError[] = [];
   for (const [field, max] of Object.entries(MAX_LENGTH)) {
     const v = value(field);
@@ -113,12 +125,20 @@ function formatErrors(value: Lookup): RestError[] {
     }
   }
   const username = value('Username');
-  if (typeof username === 'string' && !EMAIL_PATTERN.test(username)) {
-    // Error code [U]: Salesforce requires usernames in the form of an email address.
+  if (typeof username === 'string' && !USERNAME_PATTERN.test(username)) {
+    // oauth section 6 [T]: FIELD_INTEGRITY_EXCEPTION (INVALID_NEW_USERNAME is not a StatusCode).
     errors.push({
-      message: 'Username: invalid username, it must be in the form of an email address (for example, john@acme.com)',
-      errorCode: 'INVALID_NEW_USERNAME',
+      message: 'Username must be in the form of an email address (for example, john@acme.com)',
+      errorCode: 'FIELD_INTEGRITY_EXCEPTION',
       fields: ['Username'],
+    });
+  }
+  const currency = value('CurrencyIsoCode');
+  if (currency !== undefined && state.config.multiCurrency && currency !== state.config.multiCurrency) {
+    errors.push({
+      message: `Currency ISO Code: invalid currency code: ${String(currency)}`,
+      errorCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+      fields: ['CurrencyIsoCode'],
     });
   }
   const email = value('Email');
@@ -184,9 +204,9 @@ export function validateUser(state: OrgState, input: UserInput, existing?: UserR
   };
   const merged: Lookup = (field) => value(field) ?? (existing as unknown as Record<string, unknown> | undefined)?.[field];
   const stages: Array<() => RestError[]> = [
-    (): RestError[] => unknownFieldErrors(input),
-    (): RestError[] => requiredFieldErrors(merged),
-    (): RestError[] => [...formatErrors(value), ...profileErrors(state, value('ProfileId'))],
+    (): RestError[] => unknownFieldErrors(state, input),
+    (): RestError[] => requiredFieldErrors(state, merged),
+    (): RestError[] => [...formatErrors(state, value), ...profileErrors(state, value('ProfileId'))],
     (): RestError[] => duplicateUsernameErrors(state, value('Username'), existing),
     (): RestError[] => {
       const profileId = merged('ProfileId');
@@ -212,6 +232,6 @@ function licenseLimit(state: OrgState, profileId: string, active: boolean, exist
   if (limit === undefined) return undefined;
   const used = [...state.users.values()].filter((u) => u.IsActive && u.Id !== existing?.Id && licenseOf(u.ProfileId) === license).length;
   if (used < limit) return undefined;
-  // Text [U].
-  return { message: 'License Limit Exceeded', errorCode: 'LICENSE_LIMIT_EXCEEDED', fields: ['ProfileId'] };
+  // `License Limit Exceeded - <License name>: []` (oauth section 6 [T]): the license name, no fields.
+  return { message: `License Limit Exceeded - ${license}`, errorCode: 'LICENSE_LIMIT_EXCEEDED', fields: [] };
 }

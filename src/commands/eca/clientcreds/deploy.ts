@@ -2,6 +2,7 @@
  * Copyright 2026, the plugin-eca-clientcreds contributors.
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
+import { relative } from 'node:path';
 import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
 import { Messages } from '@salesforce/core';
 import { findProject, type ProjectLocation } from '../../../project/sfdxProject.js';
@@ -14,6 +15,9 @@ import { sdrDeployer } from '../../../deploy/metadataDeploy.js';
 import { toOrgError } from '../../../deploy/orgErrors.js';
 import { checkAgainstOrg, deployApiVersion, requestedApiVersion } from '../../../deploy/apiVersion.js';
 import { type DeployStages, deployStages } from '../../../deploy/deployStages.js';
+import { type PermissionAddition, PermissionDependencyResolver } from '../../../deploy/permissionDependencies.js';
+import { checkLicenses, type LicenseReport, withLicensePhase } from '../../../deploy/licenses.js';
+import { findSandboxUser, type SandboxUsernameMatch } from '../../../deploy/sandboxUsername.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.deploy');
@@ -34,6 +38,12 @@ export type DeployResult = {
   steps: DeployStepResult[];
   components: DeployComponentResult[];
   deployIds: string[];
+  /** Permissions added to the deployed copies of profiles/permission sets because the org requires them. */
+  permissionsAdded: PermissionAddition[];
+  /** Set when the policy's Run As username was found in this sandbox only with a sandbox suffix. */
+  runAsUsernameResolved?: SandboxUsernameMatch;
+  /** The Run As user's license, its seats and the Integration permission set license. */
+  licenses: LicenseReport;
   nextStep: string;
 };
 
@@ -85,7 +95,7 @@ export default class Deploy extends SfCommand<DeployResult> {
     // The files are checked before any org request whenever the version is known locally (flag or project).
     const requested = requestedApiVersion(flags['api-version'], project.sourceApiVersion);
     const apiVersion = await deployApiVersion(requested, conn);
-    const files = await readAppFiles({
+    let files = await readAppFiles({
       projectRoot: project.root,
       packageDirs: project.packageDirs,
       appName: flags.name,
@@ -99,12 +109,28 @@ export default class Deploy extends SfCommand<DeployResult> {
     this.stages.goto('inventory', { runAs: files.runAsUsername });
     const api = connectionOrgApi(conn);
     let inventory;
+    let sandboxMatch: SandboxUsernameMatch | undefined;
+    let licenses;
+    let plan;
     try {
       inventory = await readOrgInventory(api, inventoryRequest(files));
+      if (!inventory.runAsUser && !flags['run-as-username']) {
+        sandboxMatch = await findSandboxUser(api, files.runAsUsername);
+        if (sandboxMatch) {
+          files = { ...files, runAsUsername: sandboxMatch.inOrg };
+          inventory = await readOrgInventory(api, inventoryRequest(files));
+        }
+      }
+      plan = makePlan(files, inventory, { dryRun });
+      licenses = await checkLicenses(api, files, inventory, plan);
     } catch (e) {
       throw toOrgError(e, { targetOrg });
     }
-    const plan = makePlan(files, inventory, { dryRun });
+    if (sandboxMatch) {
+      this.info(messages.getMessage('info.sandboxUsername', [sandboxMatch.fromProject, sandboxMatch.inOrg, sandboxMatch.suffix]));
+    }
+    plan.blockers.push(...licenses.blockers);
+    plan.phases = withLicensePhase(plan.phases, licenses.phase, dryRun);
     if (plan.blockers.length) {
       const error = messages.createError('error.OrgNotReady', [targetOrg, plan.blockers.map((b) => `- ${b}`).join('\n')]);
       error.setData({ blockers: plan.blockers, steps: plan.steps });
@@ -112,6 +138,12 @@ export default class Deploy extends SfCommand<DeployResult> {
     }
     plan.warnings.forEach((w) => this.warn(w));
 
+    const permissions = new PermissionDependencyResolver(api);
+    try {
+      await permissions.completeBeforeDeploy(plan.components);
+    } catch (e) {
+      throw toOrgError(e, { targetOrg });
+    }
     const execution = await executePlan(plan, {
       api,
       deploy: sdrDeployer(conn, apiVersion),
@@ -120,8 +152,10 @@ export default class Deploy extends SfCommand<DeployResult> {
       targetOrg,
       wait: flags.wait,
       onProgress: (event) => this.stages?.progress(event),
+      addMissingPermissions: (components, outcomes) => permissions.addFromFailures(components, outcomes),
     });
     this.stages.done();
+    this.reportPermissions(permissions, project.root);
 
     const instanceUrl = (conn.instanceUrl ?? '').replace(/\/+$/, '');
     const result: DeployResult = {
@@ -134,6 +168,9 @@ export default class Deploy extends SfCommand<DeployResult> {
       steps: execution.steps,
       components: execution.components,
       deployIds: execution.deployIds,
+      permissionsAdded: permissions.additions.map((a) => ({ ...a, filePath: relative(project.root, a.filePath) })),
+      ...(sandboxMatch ? { runAsUsernameResolved: sandboxMatch } : {}),
+      licenses: licenses.report,
       nextStep: dryRun
         ? `sf eca clientcreds deploy --name ${files.appName} --target-org ${targetOrg}`
         : `sf eca clientcreds test --name ${files.appName} --target-org ${targetOrg}`,
@@ -145,6 +182,30 @@ export default class Deploy extends SfCommand<DeployResult> {
   protected async catch(error: Error & { exitCode?: number }): Promise<never> {
     this.stages?.error();
     return super.catch(error);
+  }
+
+  /** What the org required that the files lack: said once, with what the file should contain. */
+  private reportPermissions(permissions: PermissionDependencyResolver, root: string): void {
+    for (const a of permissions.additions) {
+      this.info(
+        messages.getMessage('info.permissionAdded', [
+          a.type,
+          a.fullName,
+          a.label,
+          a.permission,
+          a.requiredByLabel,
+          a.requiredBy,
+          a.source,
+          a.permission,
+          relative(root, a.filePath),
+        ])
+      );
+    }
+    for (const note of permissions.notes) {
+      if (note.kind === 'describeUnavailable') this.warn(messages.getMessage('warning.permissionDescribeUnavailable'));
+      else if (note.kind === 'dependenciesUnavailable') this.warn(messages.getMessage('warning.permissionDependencyUnavailable'));
+      else this.warn(messages.getMessage('warning.permissionLabelUnknown', [note.label]));
+    }
   }
 
   private display(result: DeployResult): void {
