@@ -385,6 +385,57 @@ const Profile: TypeSchema = {
   },
 };
 
+// --- PermissionSet (metadata-fields-by-version.md section 9) -----------------------------------------------------
+const PermissionSet: TypeSchema = {
+  name: 'PermissionSet',
+  minApi: 10,
+  fields: {
+    ...BASE,
+    applicationVisibilities: opaque,
+    classAccesses: opaque,
+    customMetadataTypeAccesses: opaque,
+    customPermissions: opaque,
+    customSettingAccesses: opaque,
+    description: { type: str },
+    externalCredentialPrincipalAccesses: { ...opaque, since: 59 },
+    externalDataSourceAccesses: opaque,
+    fieldPermissions: opaque,
+    flowAccesses: opaque,
+    hasActivationRequired: { type: bool },
+    label: { type: str, required: true },
+    license: { type: str },
+    objectPermissions: {
+      type: {
+        kind: 'complex',
+        typeName: 'PermissionSetObjectPermissions',
+        // In a permission set the six access flags are minOccurs="1" (section 9.2) [D].
+        fields: {
+          allowCreate: { type: bool, required: true },
+          allowDelete: { type: bool, required: true },
+          allowEdit: { type: bool, required: true },
+          allowRead: { type: bool, required: true },
+          modifyAllRecords: { type: bool, required: true },
+          object: { type: str, required: true },
+          viewAllFields: { type: bool, since: 63 },
+          viewAllRecords: { type: bool, required: true },
+        },
+      },
+      repeated: true,
+    },
+    pageAccesses: opaque,
+    recordTypeVisibilities: opaque,
+    tabSettings: opaque,
+    userPermissions: {
+      type: {
+        kind: 'complex',
+        typeName: 'PermissionSetUserPermission',
+        fields: { enabled: { type: bool, required: true }, name: { type: str, required: true } },
+      },
+      repeated: true,
+    },
+  },
+};
+
 export const SCHEMAS: Readonly<Record<string, TypeSchema>> = {
   ExternalClientApplication,
   ExtlClntAppGlobalOauthSettings,
@@ -393,6 +444,7 @@ export const SCHEMAS: Readonly<Record<string, TypeSchema>> = {
   ExtlClntAppConfigurablePolicies,
   ExternalClientAppSettings,
   Profile,
+  PermissionSet,
 };
 
 /**
@@ -426,4 +478,5 @@ export const TYPE_FILES: Readonly<Record<string, { folder: string; suffix: strin
   ExtlClntAppConfigurablePolicies: { folder: 'extlClntAppPolicies', suffix: 'ecaPlcy' },
   ExternalClientAppSettings: { folder: 'settings', suffix: 'settings' },
   Profile: { folder: 'profiles', suffix: 'profile' },
+  PermissionSet: { folder: 'permissionsets', suffix: 'permissionset' },
 };
