@@ -47,13 +47,13 @@ describe('ecaSchema against @salesforce/types', () => {
   for (const [type, table] of ECA_TYPES) {
     it(`${type}: every element the published types name is in the plugin's table`, () => {
       const missing = declaredElements(type).filter((element) => !Object.prototype.hasOwnProperty.call(table, element));
-      expect(missing, `add to src/metadata/ecaSchema.ts with its version`).to.deep.equal([]);
+      expect(missing, 'add to src/metadata/ecaSchema.ts with its version').to.deep.equal([]);
     });
 
     it(`${type}: every element the published types name is in the emulator's table`, () => {
       const fields = EMULATOR_SCHEMAS[type].fields;
       const missing = declaredElements(type).filter((element) => !Object.prototype.hasOwnProperty.call(fields, element));
-      expect(missing, `add to emulator/src/metadata/schema.ts with its version`).to.deep.equal([]);
+      expect(missing, 'add to emulator/src/metadata/schema.ts with its version').to.deep.equal([]);
     });
   }
 });
