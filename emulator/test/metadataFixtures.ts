@@ -55,7 +55,6 @@ export function oauthSettingsXml(app: string, extra: Array<[string, string]> = [
     lines([
       ['commaSeparatedOauthScopes', 'Api'],
       ['externalClientApplication', app],
-      ['isFirstPartyAppEnabled', 'false'],
       ['label', `${app}_oauth`],
       ...extra,
     ])

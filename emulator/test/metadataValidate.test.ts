@@ -54,7 +54,7 @@ describe('emulator metadata validateComponent', () => {
       problem: `Error parsing file: Element {${NS}}foo invalid at this location in type ExtlClntAppOauthSettings`,
       problemType: 'Error',
       element: 'foo',
-      lineNumber: 7,
+      lineNumber: 6,
       columnNumber: 5,
     });
   });

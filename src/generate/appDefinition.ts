@@ -5,6 +5,7 @@
 import { Messages } from '@salesforce/core';
 import { apiMajor, KNOWN_MAX_API_VERSION } from '../metadata/ecaSchema.js';
 import { USER_DEFINITION_DEFAULTS } from '../metadata/userDefinition.js';
+import { accessPermissionSetName } from '../metadata/ecaTypes.js';
 import {
   DESCRIPTION_MAX,
   IP_RELAXATION_VALUES,
@@ -68,6 +69,8 @@ export type AppDefinitionInput = {
   profileName?: string;
   existingProfile?: string;
   permissionSets?: string[];
+  /** Generate the app's access permission set `<App>_Access` (default true). */
+  accessPermissionSet?: boolean;
   apiVersion?: string;
   /** sourceApiVersion of sfdx-project.json, used when apiVersion is not given. */
   projectApiVersion?: string;
@@ -104,6 +107,19 @@ export type CustomProfileDefinition = {
 
 export type ExistingProfileDefinition = { kind: 'existing'; name: string };
 
+/**
+ * The permission set generate writes for the app (`<App>_Access`): assigned to the Run As user and listed in the
+ * policy's commaSeparatedPermissionSet, it pre-authorizes the user whether or not the org honours a profile there.
+ */
+export type AccessPermissionSetDefinition = {
+  name: string;
+  label: string;
+  description: string;
+};
+
+/** commaSeparatedProfile exists from API 62.0 (metadata-fields-by-version.md section 4). */
+export const PROFILE_PRE_AUTHORIZATION_MIN_API = 62;
+
 export type AppDefinition = {
   /** "NN.0", 60.0 or higher. */
   apiVersion: string;
@@ -127,6 +143,9 @@ export type AppDefinition = {
     preAuthorizedPermissionSets: string[];
   };
   profile: CustomProfileDefinition | ExistingProfileDefinition;
+  /** The app's access permission set, unless turned off. */
+  accessPermissionSet?: AccessPermissionSetDefinition;
+  /** Permission sets assigned to the Run As user: the access permission set first, then --permission-sets. */
   permissionSets: string[];
   user: {
     username: string;
@@ -229,6 +248,49 @@ function buildUser(input: AppDefinitionInput, username: string, contactEmail: st
   };
 }
 
+/**
+ * The app's access permission set, unless turned off. A profile in commaSeparatedProfile is reported not to authorize
+ * the client credentials Run As user [T]; the profile is listed where the version has the element (62.0+), but this
+ * permission set carries the pre-authorization.
+ */
+function buildAccessPermissionSet(input: AppDefinitionInput, appName: string): AccessPermissionSetDefinition | undefined {
+  if (input.accessPermissionSet === false) return undefined;
+  return {
+    name: accessPermissionSetName(appName),
+    // From the API name, not --label: relabelling the app does not rewrite (and conflict on) this file.
+    label: `${defaultLabel(appName)} Access`,
+    description: messages.getMessage('default.permissionSetDescription', [appName]),
+  };
+}
+
+/** Who is pre-authorized: the permission sets (the access permission set first), the profile only from 62.0. */
+function buildPreAuthorization(
+  input: AppDefinitionInput,
+  apiVersion: string,
+  profileName: string,
+  accessPermissionSet: AccessPermissionSetDefinition | undefined,
+  warnings: string[]
+): Pick<AppDefinition['policy'], 'permittedUsers' | 'preAuthorizedProfiles' | 'preAuthorizedPermissionSets'> & {
+  permissionSets: string[];
+} {
+  const permissionSets = uniqueList(
+    [...(accessPermissionSet ? [accessPermissionSet.name] : []), ...(input.permissionSets ?? [])],
+    validatePermissionSetName
+  );
+  const permittedUsers = validateEnum('--permitted-users', input.permittedUsers ?? 'AdminApprovedPreAuthorized', PERMITTED_USERS_VALUES);
+  const preAuthorize = permittedUsers === 'AdminApprovedPreAuthorized';
+  if (preAuthorize && permissionSets.length === 0) {
+    warnings.push(messages.getMessage('warning.NoPermissionSetPreAuthorization', [apiVersion]));
+  }
+  const profileListed = preAuthorize && apiMajor(apiVersion) >= PROFILE_PRE_AUTHORIZATION_MIN_API;
+  return {
+    permissionSets,
+    permittedUsers,
+    preAuthorizedProfiles: profileListed ? [profileName] : [],
+    preAuthorizedPermissionSets: preAuthorize ? permissionSets : [],
+  };
+}
+
 /** Validates raw input and builds the definition; throws an SfError naming the first problem and its fix. */
 export function buildAppDefinition(input: AppDefinitionInput): BuiltAppDefinition {
   const warnings: string[] = [];
@@ -261,10 +323,9 @@ export function buildAppDefinition(input: AppDefinitionInput): BuiltAppDefinitio
     throw messages.createError('error.JwtNeedsApiVersion', [apiVersion]);
   }
 
-  const permissionSets = uniqueList(input.permissionSets, validatePermissionSetName);
+  const accessPermissionSet = buildAccessPermissionSet(input, name);
   const profile = buildProfile(input, name);
-  const permittedUsers = validateEnum('--permitted-users', input.permittedUsers ?? 'AdminApprovedPreAuthorized', PERMITTED_USERS_VALUES);
-  const preAuthorize = permittedUsers === 'AdminApprovedPreAuthorized';
+  const access = buildPreAuthorization(input, apiVersion, profile.name, accessPermissionSet, warnings);
 
   const user = buildUser(input, runAsUsername, contactEmail);
 
@@ -280,16 +341,17 @@ export function buildAppDefinition(input: AppDefinitionInput): BuiltAppDefinitio
     },
     policy: {
       runAsUsername,
-      permittedUsers,
+      permittedUsers: access.permittedUsers,
       ipRelaxation: validateEnum('--ip-relaxation', input.ipRelaxation ?? 'Enforce', IP_RELAXATION_VALUES),
       sessionTimeoutMinutes:
         input.sessionTimeout === undefined ? undefined : validateSessionTimeout(input.sessionTimeout),
       ...buildRefreshToken(input),
-      preAuthorizedProfiles: preAuthorize ? [profile.name] : [],
-      preAuthorizedPermissionSets: preAuthorize ? permissionSets : [],
+      preAuthorizedProfiles: access.preAuthorizedProfiles,
+      preAuthorizedPermissionSets: access.preAuthorizedPermissionSets,
     },
     profile,
-    permissionSets,
+    ...(accessPermissionSet ? { accessPermissionSet } : {}),
+    permissionSets: access.permissionSets,
     user,
   };
   return { definition, warnings };

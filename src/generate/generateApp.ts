@@ -43,6 +43,12 @@ export type GenerateResult = {
   /** Profile of the Run As user: the generated custom profile or the existing one. */
   profileName: string;
   profileGenerated: boolean;
+  /** The generated access permission set that pre-authorizes the Run As user (absent with --no-access-permission-set). */
+  accessPermissionSet?: string;
+  /** Permission sets the policy pre-authorizes (commaSeparatedPermissionSet). */
+  preAuthorizedPermissionSets: string[];
+  /** Profiles the policy pre-authorizes (commaSeparatedProfile, API 62.0+). */
+  preAuthorizedProfiles: string[];
   userDefinitionFile: string;
   manifestFile: string;
   files: GeneratedFile[];
@@ -143,6 +149,9 @@ export async function generateApp(
       runAsUsername: definition.user.username,
       profileName: definition.profile.name,
       profileGenerated: definition.profile.kind === 'custom',
+      ...(definition.accessPermissionSet ? { accessPermissionSet: definition.accessPermissionSet.name } : {}),
+      preAuthorizedPermissionSets: [...definition.policy.preAuthorizedPermissionSets],
+      preAuthorizedProfiles: [...definition.policy.preAuthorizedProfiles],
       userDefinitionFile: pathOf('UserDefinition'),
       manifestFile: pathOf('Manifest'),
       files: written.map((f) => ({

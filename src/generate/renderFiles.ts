@@ -45,6 +45,7 @@ export const TEMPLATE_FILES: Readonly<Record<FileType, string>> = {
   ExtlClntAppOauthConfigurablePolicies: 'metadata/extlClntAppOauthPolicies/App_oauthPlcy.ecaOauthPlcy-meta.xml',
   ExtlClntAppConfigurablePolicies: 'metadata/extlClntAppPolicies/App_plcy.ecaPlcy-meta.xml',
   Profile: 'metadata/profiles/Profile.profile-meta.xml',
+  PermissionSet: 'metadata/permissionsets/App_Access.permissionset-meta.xml',
   UserDefinition: 'config/App.user-def.json',
   Manifest: 'manifest/App.package.xml',
 };
@@ -74,11 +75,12 @@ export type Component = { type: GeneratedTypeName; fullName: string; path: strin
 
 /**
  * The components a definition generates, in order: the five ECA components (Setup-style names unless adopted), plus the
- * custom profile when there is one.
+ * custom profile when there is one and the app's access permission set.
  */
 export function generatedComponents(definition: AppDefinition, locations: OutputLocations): Component[] {
   const names: Array<[GeneratedTypeName, string]> = ECA_TYPES_IN_ORDER.map((type) => [type, componentName(type, definition.app.name)]);
   if (definition.profile.kind === 'custom') names.push(['Profile', definition.profile.name]);
+  if (definition.accessPermissionSet) names.push(['PermissionSet', definition.accessPermissionSet.name]);
   return names.map(([type, name]) => {
     const adopted = locations.adopted?.[type];
     const fullName = adopted?.fullName ?? name;
@@ -107,6 +109,22 @@ function profileContext(definition: AppDefinition): TemplateContext | undefined 
     userPermissions: permissions
       .sort(([a], [b]) => (a < b ? -1 : 1))
       .map(([name, enabled]) => ({ name, enabled })),
+  };
+}
+
+/**
+ * The access permission set. objectPermissions (each with all six access flags, required in a permission set) and
+ * userPermissions are empty by default; `license` is set only for a permission set license.
+ */
+function permissionSetContext(definition: AppDefinition): TemplateContext | undefined {
+  const permissionSet = definition.accessPermissionSet;
+  if (!permissionSet) return undefined;
+  return {
+    name: permissionSet.name,
+    label: permissionSet.label,
+    description: permissionSet.description,
+    objectPermissions: [],
+    userPermissions: [],
   };
 }
 
@@ -139,6 +157,7 @@ export function templateContext(definition: AppDefinition, components: readonly 
       preAuthorizedPermissionSets: definition.policy.preAuthorizedPermissionSets.join(','),
     },
     profile: profileContext(definition),
+    permissionSet: permissionSetContext(definition),
     user: {
       username: definition.user.username,
       lastName: definition.user.lastName,

@@ -20,7 +20,7 @@ export type EcaTypeName =
   | 'ExtlClntAppOauthConfigurablePolicies'
   | 'ExtlClntAppConfigurablePolicies';
 
-export type GeneratedTypeName = EcaTypeName | 'Profile';
+export type GeneratedTypeName = EcaTypeName | 'Profile' | 'PermissionSet';
 
 export type TypeInfo = {
   /** Metadata API type name, also the XML root element. */
@@ -46,6 +46,7 @@ export const TYPES: Readonly<Record<GeneratedTypeName, TypeInfo>> = {
   },
   ExtlClntAppConfigurablePolicies: { name: 'ExtlClntAppConfigurablePolicies', folder: 'extlClntAppPolicies', suffix: 'ecaPlcy' },
   Profile: { name: 'Profile', folder: 'profiles', suffix: 'profile' },
+  PermissionSet: { name: 'PermissionSet', folder: 'permissionsets', suffix: 'permissionset' },
 };
 
 /** Satellite types: each links to its app only through its <externalClientApplication> element. */
@@ -63,6 +64,11 @@ const SATELLITE_NAME_SUFFIX: Readonly<Record<Exclude<EcaTypeName, 'ExternalClien
   ExtlClntAppOauthConfigurablePolicies: '_oauthPlcy',
   ExtlClntAppConfigurablePolicies: '_plcy',
 };
+
+/** The permission set `generate` writes for an app to pre-authorize its Run As user: `<App>_Access`. */
+export function accessPermissionSetName(appName: string): string {
+  return `${appName}_Access`;
+}
 
 /** The component name (fullName) for a type of an app, using Setup's naming. */
 export function componentName(type: EcaTypeName, appName: string): string {

@@ -4,7 +4,7 @@
  */
 import { Messages } from '@salesforce/core';
 import type { GeneratedTypeName } from './ecaTypes.js';
-import { invalidEnumValues, missingRequiredElements, unknownOrTooNewElements } from './ecaSchema.js';
+import { apiMajor, invalidEnumValues, KNOWN_MAX_API_VERSION, missingRequiredElements, unknownOrTooNewElements } from './ecaSchema.js';
 import type { XmlNode } from './xml.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -16,6 +16,9 @@ const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcred
  * deploy's API version, an enumeration value it doesn't know, a consumer secret). Elements the org generates and that
  * only fail in another org (orgScopedExternalApp, oauthLink, consumerKey of a retrieved file), and required elements
  * the Help lists but the API may default, only warn: a wrong warning costs nothing, a wrong block stops a good deploy.
+ * For the same reason, elements whose first version is only inferred from a `@salesforce/types` release (real orgs
+ * return isEnforceRefreshTokenTTL, isDPopEnabled, ... on retrieve) and elements the tables don't know in a file
+ * newer than the tables only warn.
  */
 
 export type ElementFinding = { element: string; message: string; blocking: boolean };
@@ -23,8 +26,26 @@ export type ElementFinding = { element: string; message: string; blocking: boole
 export function checkElements(type: GeneratedTypeName, fields: XmlNode, order: readonly string[], apiVersion: string): ElementFinding[] {
   const findings: ElementFinding[] = [];
   for (const p of unknownOrTooNewElements(type, order, apiVersion)) {
-    if (p.problem === 'unknown') {
+    if (p.problem === 'unknown' && apiMajor(apiVersion) > KNOWN_MAX_API_VERSION) {
+      findings.push({
+        element: p.element,
+        blocking: false,
+        message: messages.getMessage('warning.unknownElementNewerVersion', [p.element, type, apiVersion, `${KNOWN_MAX_API_VERSION}.0`]),
+      });
+    } else if (p.problem === 'unknown') {
       findings.push({ element: p.element, blocking: true, message: messages.getMessage('problem.unknownElement', [p.element, type]) });
+    } else if (p.problem === 'tooNew' && p.typesRelease) {
+      findings.push({
+        element: p.element,
+        blocking: false,
+        message: messages.getMessage('warning.typesOnlyElement', [p.element, p.typesRelease, apiVersion]),
+      });
+    } else if (p.problem === 'removed') {
+      findings.push({
+        element: p.element,
+        blocking: true,
+        message: messages.getMessage('problem.removedElement', [p.element, p.until ?? '', apiVersion]),
+      });
     } else if (p.problem === 'tooNew') {
       findings.push({
         element: p.element,

@@ -38,6 +38,7 @@ const TYPE_BY_FOLDER: Readonly<Record<string, string>> = {
   extlClntAppOauthPolicies: 'ExtlClntAppOauthConfigurablePolicies',
   extlClntAppPolicies: 'ExtlClntAppConfigurablePolicies',
   profiles: 'Profile',
+  permissionsets: 'PermissionSet',
 };
 
 /** Elements eca-metadata.md section 10 says never to emit, anywhere in the generated files. */
@@ -92,7 +93,7 @@ async function checkAllFiles(result: GenerateResult): Promise<void> {
     for (const never of NEVER_EMIT) expect(xml, file.path).to.not.include(`<${never}>`);
     expect(xml).to.not.match(/<shouldRotateConsumer(Key|Secret)>true</);
     const fields = (plainParser.parse(xml) as Record<string, Record<string, unknown>>)[type];
-    if (type !== 'ExternalClientApplication' && type !== 'Profile') {
+    if (type !== 'ExternalClientApplication' && type !== 'Profile' && type !== 'PermissionSet') {
       expect(fields.externalClientApplication, file.path).to.equal(result.name);
     }
     if (type === 'ExtlClntAppOauthConfigurablePolicies') {

@@ -60,8 +60,14 @@ describe('buildAppDefinition', () => {
       refreshTokenPolicy: 'Zero',
       refreshTokenValidity: undefined,
       preAuthorizedProfiles: ['Billing_Sync Integration'],
-      preAuthorizedPermissionSets: [],
+      preAuthorizedPermissionSets: ['Billing_Sync_Access'],
     });
+    expect(definition.accessPermissionSet).to.deep.equal({
+      name: 'Billing_Sync_Access',
+      label: 'Billing Sync Access',
+      description: messages.getMessage('default.permissionSetDescription', ['Billing_Sync']),
+    });
+    expect(definition.permissionSets).to.deep.equal(['Billing_Sync_Access']);
     expect(definition.user).to.deep.equal({
       username: 'billing.integration@example.com',
       lastName: 'Integration',
@@ -84,7 +90,7 @@ describe('buildAppDefinition', () => {
 
   it('warns about an API version newer than the field tables', () => {
     const { warnings } = buildAppDefinition({ ...base, apiVersion: '70.0' });
-    expect(warnings).to.deep.equal([messages.getMessage('warning.ApiVersionNewerThanKnown', ['70.0', '67.0'])]);
+    expect(warnings).to.deep.equal([messages.getMessage('warning.ApiVersionNewerThanKnown', ['70.0', '68.0'])]);
   });
 
   it('pre-authorizes an existing profile and the permission sets, which also go to the user', () => {
@@ -94,9 +100,31 @@ describe('buildAppDefinition', () => {
       permissionSets: ['Billing_Access', 'Api_Access', 'Billing_Access'],
     });
     expect(definition.profile).to.deep.equal({ kind: 'existing', name: 'Minimum Access - API Only Integrations' });
-    expect(definition.permissionSets).to.deep.equal(['Billing_Access', 'Api_Access']);
+    expect(definition.permissionSets).to.deep.equal(['Billing_Sync_Access', 'Billing_Access', 'Api_Access']);
     expect(definition.policy.preAuthorizedProfiles).to.deep.equal(['Minimum Access - API Only Integrations']);
-    expect(definition.policy.preAuthorizedPermissionSets).to.deep.equal(['Billing_Access', 'Api_Access']);
+    expect(definition.policy.preAuthorizedPermissionSets).to.deep.equal(['Billing_Sync_Access', 'Billing_Access', 'Api_Access']);
+  });
+
+  it('lists the profile in the policy only from API 62.0 (commaSeparatedProfile), the permission set always', () => {
+    for (const [apiVersion, profiles] of [
+      ['60.0', []],
+      ['61.0', []],
+      ['62.0', ['Billing_Sync Integration']],
+    ] as const) {
+      const { definition } = buildAppDefinition({ ...base, apiVersion });
+      expect(definition.policy.preAuthorizedProfiles, apiVersion).to.deep.equal(profiles);
+      expect(definition.policy.preAuthorizedPermissionSets, apiVersion).to.deep.equal(['Billing_Sync_Access']);
+    }
+  });
+
+  it('without the access permission set: only --permission-sets, and a warning when nothing pre-authorizes by permission set', () => {
+    const off = buildAppDefinition({ ...base, accessPermissionSet: false, permissionSets: ['Api_Access'] });
+    expect(off.definition.accessPermissionSet).to.equal(undefined);
+    expect(off.definition.permissionSets).to.deep.equal(['Api_Access']);
+    expect(off.warnings).to.deep.equal([]);
+    const none = buildAppDefinition({ ...base, accessPermissionSet: false, apiVersion: '60.0' });
+    expect(none.definition.policy.preAuthorizedPermissionSets).to.deep.equal([]);
+    expect(none.warnings).to.deep.equal([messages.getMessage('warning.NoPermissionSetPreAuthorization', ['60.0'])]);
   });
 
   it('pre-authorizes nothing with AllSelfAuthorized', () => {
@@ -104,7 +132,7 @@ describe('buildAppDefinition', () => {
     expect(definition.policy.permittedUsers).to.equal('AllSelfAuthorized');
     expect(definition.policy.preAuthorizedProfiles).to.deep.equal([]);
     expect(definition.policy.preAuthorizedPermissionSets).to.deep.equal([]);
-    expect(definition.permissionSets).to.deep.equal(['A_B']);
+    expect(definition.permissionSets).to.deep.equal(['Billing_Sync_Access', 'A_B']);
   });
 
   it('takes the custom profile options and the specific refresh token policy', () => {

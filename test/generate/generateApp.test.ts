@@ -45,7 +45,7 @@ describe('generateApp', () => {
     expect(result.projectDir).to.equal(project);
     expect(result.apiVersion).to.equal('61.0');
     expect(result.outputDir).to.equal(join(project, 'force-app', 'main', 'default'));
-    expect(result.files).to.have.length(8);
+    expect(result.files).to.have.length(9);
   });
 
   it('resolves a relative --output-dir against cwd; inside another package directory there is no warning', async () => {

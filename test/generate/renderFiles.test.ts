@@ -68,6 +68,7 @@ describe('renderFiles', () => {
         'Billing_Sync_plcy',
       ],
       ['Profile', join(METADATA, 'profiles/Billing_Sync Integration.profile-meta.xml'), 'Billing_Sync Integration'],
+      ['PermissionSet', join(METADATA, 'permissionsets/Billing_Sync_Access.permissionset-meta.xml'), 'Billing_Sync_Access'],
       ['UserDefinition', join(PROJECT, 'config/Billing_Sync.user-def.json'), undefined],
       ['Manifest', join(PROJECT, 'manifest/Billing_Sync.package.xml'), undefined],
     ]);
@@ -115,8 +116,7 @@ describe('renderFiles', () => {
         expectAlphabetical(order);
         expect(fields).to.include({
           clientCredentialsFlowUser: 'billing.integration@example.com',
-          commaSeparatedPermissionSet: 'P_One,P_Two',
-          commaSeparatedProfile: 'Billing_Sync Integration',
+          commaSeparatedPermissionSet: 'Billing_Sync_Access,P_One,P_Two',
           externalClientApplication: 'Billing_Sync',
           ipRelaxationPolicyType: 'Enforce',
           isClientCredentialsFlowEnabled: 'true',
@@ -125,6 +125,8 @@ describe('renderFiles', () => {
           label: 'Billing_Sync_oauthPlcy',
         });
         expect(order.includes('isGuestCodeCredFlowEnabled')).to.equal(high);
+        // commaSeparatedProfile exists only from 62.0: a 60.0 file must not carry it.
+        expect(fields.commaSeparatedProfile).to.equal(high ? 'Billing_Sync Integration' : undefined);
         for (const absent of ['isNamedUserJwtEnabled', 'sessionTimeoutInMinutes', 'refreshTokenValidityPeriod']) {
           expect(order).to.not.include(absent);
         }
@@ -179,7 +181,7 @@ describe('renderFiles', () => {
           Email: 'admin@example.com',
           Alias: 'billingi',
           profileName: 'Billing_Sync Integration',
-          permsets: ['P_One'],
+          permsets: ['Billing_Sync_Access', 'P_One'],
           LocaleSidKey: 'en_US',
           TimeZoneSidKey: 'America/Los_Angeles',
           LanguageLocaleKey: 'en_US',
@@ -201,13 +203,21 @@ describe('renderFiles', () => {
           { members: 'Billing_Sync_glbloauth', name: 'ExtlClntAppGlobalOauthSettings' },
           { members: 'Billing_Sync_oauthPlcy', name: 'ExtlClntAppOauthConfigurablePolicies' },
           { members: 'Billing_Sync_oauth', name: 'ExtlClntAppOauthSettings' },
+          { members: 'Billing_Sync_Access', name: 'PermissionSet' },
           { members: 'Billing_Sync Integration', name: 'Profile' },
         ]);
+      });
+
+      it('PermissionSet: the app access permission set, alphabetical, no permissions by default', () => {
+        const { root, fields, order } = parsed(render({ apiVersion }), 'PermissionSet');
+        expect(root).to.equal('PermissionSet');
+        expect(order).to.deep.equal(['description', 'hasActivationRequired', 'label']);
+        expect(fields).to.include({ hasActivationRequired: 'false', label: 'Billing Sync Access' });
       });
     });
   }
 
-  it("passes the emulator's independent validator at every API version from 60.0 to 67.0, with and without options", () => {
+  it("passes the emulator's independent validator at every API version from 60.0 to 68.0, with and without options", () => {
     const variants: Array<Partial<AppDefinitionInput>> = [
       {},
       {
@@ -224,7 +234,7 @@ describe('renderFiles', () => {
       },
       { existingProfile: 'Minimum Access - API Only Integrations', permittedUsers: 'AllSelfAuthorized' },
     ];
-    for (let version = 60; version <= 67; version++) {
+    for (let version = 60; version <= 68; version++) {
       for (const variant of variants) {
         const jwt = version >= 61 && variant.pkce === true ? { jwtAccessTokens: true, sessionTimeout: undefined } : {};
         for (const f of render({ ...variant, ...jwt, apiVersion: `${version}.0` }).filter((r) => r.fullName)) {
@@ -263,7 +273,7 @@ describe('renderFiles', () => {
   });
 
   it('with an existing profile: no Profile file, the existing profile in policy, user and not in the manifest', () => {
-    const files = render({ existingProfile: 'Minimum Access - API Only Integrations' });
+    const files = render({ existingProfile: 'Minimum Access - API Only Integrations', apiVersion: '62.0' });
     expect(files.map((f) => f.type)).to.not.include('Profile');
     expect(parsed(files, 'ExtlClntAppOauthConfigurablePolicies').fields.commaSeparatedProfile).to.equal(
       'Minimum Access - API Only Integrations'
@@ -273,11 +283,14 @@ describe('renderFiles', () => {
     });
     const types = parsed(files, 'Manifest').fields.types as XmlNode[];
     expect(types.map((t) => t.name)).to.not.include('Profile');
-    expect(types).to.have.length(5);
+    expect(types).to.have.length(6);
   });
 
   it('with AllSelfAuthorized: no pre-authorized profile or permission sets in the policy', () => {
-    const { order } = parsed(render({ permittedUsers: 'AllSelfAuthorized', permissionSets: ['P_One'] }), 'ExtlClntAppOauthConfigurablePolicies');
+    const { order } = parsed(
+      render({ permittedUsers: 'AllSelfAuthorized', permissionSets: ['P_One'], apiVersion: '66.0' }),
+      'ExtlClntAppOauthConfigurablePolicies'
+    );
     expect(order).to.not.include('commaSeparatedProfile');
     expect(order).to.not.include('commaSeparatedPermissionSet');
   });
@@ -305,7 +318,7 @@ describe('renderFiles', () => {
         '<isMobilePluginEnabled>false</isMobilePluginEnabled>\n    <isEnabled>'
       ),
     };
-    const definition = buildAppDefinition({ ...base, apiVersion: '62.0' }).definition;
+    const definition = buildAppDefinition({ ...base, apiVersion: '61.0' }).definition;
     expect(() => renderFiles(definition, { projectDir: PROJECT, metadataDir: METADATA }, broken)).to.throw(
       /isMobilePluginEnabled \(tooNew\)/
     );

@@ -20,10 +20,10 @@ describe('ecaSchema', () => {
       expect(unknownOrTooNewElements('ExtlClntAppGlobalOauthSettings', ['isNamedUserJwtEnabled'], '60.0')).to.deep.equal([
         { element: 'isNamedUserJwtEnabled', problem: 'tooNew', since: '61.0' },
       ]);
-      expect(unknownOrTooNewElements('ExtlClntAppConfigurablePolicies', ['startPage'], 62)).to.deep.equal([
-        { element: 'startPage', problem: 'tooNew', since: '63.0' },
+      expect(unknownOrTooNewElements('ExtlClntAppConfigurablePolicies', ['startPage'], 61)).to.deep.equal([
+        { element: 'startPage', problem: 'tooNew', since: '62.0' },
       ]);
-      expect(unknownOrTooNewElements('ExtlClntAppConfigurablePolicies', ['startPage'], '63.0')).to.deep.equal([]);
+      expect(unknownOrTooNewElements('ExtlClntAppConfigurablePolicies', ['startPage'], '62.0')).to.deep.equal([]);
     });
     it('reports fields of other types and ConnectedApp names as unknown, once each', () => {
       expect(
@@ -92,6 +92,6 @@ describe('ecaSchema', () => {
         allowed: ['AdminApprovedPreAuthorized', 'AllSelfAuthorized'],
       },
     ]);
-    expect(invalidEnumValues('ExternalClientApplication', { distributionState: 'Managed' })).to.have.length(1);
+    expect(invalidEnumValues('ExternalClientApplication', { distributionState: 'Global' })).to.have.length(1);
   });
 });

@@ -13,7 +13,10 @@ import { profileFields, profileNameOf, schemaFields, toFields, withoutGenerated 
  * settings, profile records and consumer credentials, and the default policies the org generates.
  */
 
-/** Profile deploys overlay what the org has (eca-metadata.md section 8): list entries merge by their key. */
+/**
+ * Profile deploys overlay what the org has (eca-metadata.md section 8): list entries merge by their key. Permission
+ * set deploys are treated the same way [U].
+ */
 function overlayProfile(existing: MetadataFields | undefined, incoming: MetadataFields): MetadataFields {
   if (!existing) return incoming;
   const merged: MetadataFields = { ...existing };
@@ -37,6 +40,7 @@ function overlayProfile(existing: MetadataFields | undefined, incoming: Metadata
 /** The fields a component will have after the deploy (Profile: overlaid on the org's profile). */
 export function newFields(state: OrgState, c: DeployCandidate): MetadataFields {
   const fields = withoutGenerated(c.type, toFields(c.elements, schemaFields(c.type)));
+  if (c.type === 'PermissionSet') return overlayProfile(state.getComponent(c.type, c.fullName)?.fields, fields);
   return c.type === 'Profile' ? overlayProfile(profileFields(state, c.fullName), fields) : fields;
 }
 
@@ -56,7 +60,21 @@ export const APPLY_ORDER = [
   'ExtlClntAppConfigurablePolicies',
   'ExtlClntAppOauthConfigurablePolicies',
   'Profile',
+  'PermissionSet',
 ];
+
+/** A PermissionSet component is the PermissionSet record (0PS...), which REST queries and assignments use. */
+function applyPermissionSet(state: OrgState, fullName: string, fields: MetadataFields, userId: string): void {
+  const record = state.permissionSetByName(fullName) ?? state.addPermissionSet({ Name: fullName });
+  if (typeof fields.label === 'string') record.Label = fields.label;
+  if (typeof fields.license === 'string') record.LicenseName = fields.license;
+  for (const perm of Array.isArray(fields.userPermissions) ? fields.userPermissions : [fields.userPermissions]) {
+    if (perm && typeof perm === 'object' && !Array.isArray(perm) && typeof perm.name === 'string') {
+      record.permissions[perm.name] = perm.enabled === 'true';
+    }
+  }
+  state.putComponent('PermissionSet', fullName, fields, userId).id = record.Id;
+}
 
 /** Writes one component into the org (and the records and credentials it drives). */
 export function applyComponent(state: OrgState, c: DeployCandidate, fields: MetadataFields, userId: string): void {
@@ -73,6 +91,10 @@ export function applyComponent(state: OrgState, c: DeployCandidate, fields: Meta
     const profile = state.upsertProfileFromMetadata(profileNameOf(c.fullName), fields);
     // eslint-disable-next-line no-param-reassign -- applying a deploy is changing the org
     state.putComponent(c.type, c.fullName, fields, userId).id = profile.Id;
+    return;
+  }
+  if (c.type === 'PermissionSet') {
+    applyPermissionSet(state, c.fullName, fields, userId);
     return;
   }
   state.putComponent(c.type, c.fullName, fields, userId);

@@ -4,10 +4,20 @@
  */
 
 /**
- * What the org accepts in each metadata type the emulator deploys: elements, since-versions, value types, required
- * fields, nested complex types. Written from /work/shared/reference/eca-metadata.md (sections 2-8, 10), on purpose
- * independent of the plugin's own src/ (the emulator is an oracle for the plugin, not a copy of it).
+ * What the org accepts in each metadata type the emulator deploys: elements, since/until versions, value types,
+ * required fields, nested complex types. Written from /work/shared/reference/eca-metadata.md (sections 2-8, 10) and,
+ * for the versions, metadata-fields-by-version.md (Salesforce's WSDLs 58.0-66.0 and the `@salesforce/types`
+ * releases after them), on purpose independent of the plugin's own src/ (the emulator is an oracle for the plugin,
+ * not a copy of it).
+ *
+ * Elements that are in no WSDL up to 66.0 but in a later `@salesforce/types` release get the version the release
+ * date suggests [U]: 1.7.3 and 1.8.0 -> 67.0, 1.9.0 -> 68.0 (TYPES_67, TYPES_68).
  */
+
+/** `@salesforce/types` 1.7.3 / 1.8.0 (after the 66.0 WSDL) [U: version inferred from the release date]. */
+const TYPES_67 = 67;
+/** `@salesforce/types` 1.9.0 [U: version inferred from the release date]. */
+const TYPES_68 = 68;
 
 export const METADATA_NS = 'http://soap.sforce.com/2006/04/metadata';
 
@@ -144,7 +154,7 @@ const ExternalClientApplication: TypeSchema = {
     isProtected: { type: bool },
     label: { type: str, required: true, conf: 'D (always present), U (required)' },
     logoUrl: { type: str },
-    managedType: { type: str, internal: true, conf: 'D (internal, undocumented values)' },
+    managedType: { type: str, internal: true, since: 60, conf: 'D (internal; Local, Global)' },
     orgScopedExternalApp: { type: str, orgGenerated: 'orgPrefix' },
   },
 };
@@ -166,28 +176,33 @@ const ExtlClntAppGlobalOauthSettings: TypeSchema = {
         typeName: 'ExternalAppIdTokenConfig',
         fields: {
           idTokenAudience: { type: str },
-          idTokenIncludeAttributes: { type: bool },
+          idTokenIncludeAttributes: { type: bool, since: 59 },
+          idTokenIncludeCustomPermissions: { type: bool, since: 61 },
           idTokenIncludeStandardClaims: { type: bool },
           idTokenValidityInMinutes: { type: { kind: 'int', min: 1, max: 720 } },
         },
       },
     },
+    isClientCredentialEnabled: { type: bool, since: 58, until: 58, conf: 'D (only in the 58.0 WSDL)' },
     isClientCredentialsFlowEnabled: { type: bool, since: 60 },
     isCodeCredFlowEnabled: { type: bool, since: 61 },
     isCodeCredPostOnly: { type: bool, since: 61 },
     isConsumerSecretOptional: { type: bool },
     isDeviceFlowEnabled: { type: bool, since: 60 },
-    isEnforceRefreshTokenTTL: { type: bool, conf: 'R (undocumented; version unknown, accepted at every version)' },
+    isDPopEnabled: { type: bool, since: TYPES_68, conf: 'D (types 1.9.0), U (version)' },
+    isEnforceRefreshTokenTTL: { type: bool, since: TYPES_67, conf: 'D (types 1.7.3), R (retrieved files), U (version)' },
     isIntrospectAllTokens: { type: bool },
+    isMtlsEnabled: { type: bool, since: TYPES_68, conf: 'D (types 1.9.0), U (version)' },
     isNamedUserJwtEnabled: { type: bool, since: 61 },
-    isPkceRequired: { type: bool },
+    isPkceRequired: { type: bool, since: 59 },
     isRefreshTokenRotationEnabled: { type: bool, since: 60 },
     isSecretRequiredForRefreshToken: { type: bool },
     isSecretRequiredForTokenExchange: { type: bool, since: 60 },
     isTokenExchangeEnabled: { type: bool, since: 60 },
     label: { type: str, required: true, conf: 'D (always present), U (required)' },
-    shouldRotateConsumerKey: { type: bool },
-    shouldRotateConsumerSecret: { type: bool },
+    shouldRotateConsumerKey: { type: bool, since: 59 },
+    shouldRotateConsumerSecret: { type: bool, since: 59 },
+    singleLogoutUrl: { type: str, since: 58, until: 58, conf: 'D (only in the 58.0 WSDL)' },
   },
 };
 
@@ -202,14 +217,15 @@ const ExtlClntAppOauthSettings: TypeSchema = {
     assetTokenAudiences: { type: str, since: 61 },
     assetTokenSigningCertificate: { type: str, since: 61 },
     assetTokenValidity: { type: int, since: 61 },
-    clientAssertionCertificate: { type: str, conf: 'D (version not stated)' },
+    clientAssertionCertificate: { type: str, since: 62 },
+    commaSeparatedCustomScopes: { type: str, since: 61 },
     commaSeparatedOauthScopes: { type: str, required: true, conf: 'D (Help: required)' },
-    customAttributes: { type: ATTRIBUTE('ExtlClntAppOauthSettingsAttribute'), repeated: true, maxOccurs: 128 },
+    customAttributes: { type: ATTRIBUTE('ExtlClntAppOauthSettingsAttribute'), repeated: true, maxOccurs: 128, since: 59 },
     externalClientApplication: { type: str, required: true },
-    isFirstPartyAppEnabled: { type: bool, conf: 'R (version not stated)' },
+    isFirstPartyAppEnabled: { type: bool, since: 62 },
     label: { type: str, required: true, conf: 'D (Help: required)' },
     oauthLink: { type: str, orgGenerated: 'orgPrefix' },
-    singleLogoutUrl: { type: str },
+    singleLogoutUrl: { type: str, since: 59 },
     trustedIpRanges: {
       type: {
         kind: 'complex',
@@ -237,7 +253,7 @@ const ExtlClntAppOauthConfigurablePolicies: TypeSchema = {
     clientCredentialsFlowUser: { type: str, since: 60 },
     commaSeparatedCustomScopes: { type: str, since: 61 },
     commaSeparatedPermissionSet: { type: str },
-    commaSeparatedProfile: { type: str, conf: 'D (version not stated)' },
+    commaSeparatedProfile: { type: str, since: 62, conf: 'D (first in the 62.0 WSDL)' },
     customAttributes: { type: ATTRIBUTE('ExtlClntAppOauthPoliciesAttribute'), repeated: true, maxOccurs: 128 },
     executeHandlerAs: { type: str, since: 61 },
     externalClientApplication: { type: str, required: true },
@@ -257,7 +273,7 @@ const ExtlClntAppOauthConfigurablePolicies: TypeSchema = {
     permittedUsersPolicyType: {
       type: enumOf('PermittedUsersPolicyType', ['AdminApprovedPreAuthorized', 'AllSelfAuthorized']),
     },
-    policyAction: { type: enumOf('PolicyAction', ['Block', 'RaiseSessionLevel']) },
+    policyAction: { type: enumOf('PolicyAction', ['Block', 'RaiseSessionLevel', 'StepUpMFA']) },
     refreshTokenPolicyType: {
       type: enumOf('RefreshTokenPolicyType', ['Infinite', 'SpecificInactivity', 'SpecificLifetime', 'Zero']),
     },
@@ -280,16 +296,17 @@ const ExtlClntAppConfigurablePolicies: TypeSchema = {
   fields: {
     ...BASE,
     externalClientApplication: { type: str, required: true },
-    isCanvasPluginEnabled: { type: bool, since: 66 },
+    isAttestPluginEnabled: { type: bool, since: TYPES_68, conf: 'D (types 1.9.0), U (version)' },
+    isCanvasPluginEnabled: { type: bool, since: 65 },
     isEnabled: { type: bool, required: true },
-    isMobilePluginEnabled: { type: bool, since: 63 },
-    isNotificationPluginEnabled: { type: bool, since: 63 },
+    isMobilePluginEnabled: { type: bool, since: 62 },
+    isNotificationPluginEnabled: { type: bool, since: 61 },
     isOauthPluginEnabled: { type: bool },
-    isPushPluginEnabled: { type: bool, since: 63 },
+    isPushPluginEnabled: { type: bool, since: 62 },
     isSamlPluginEnabled: { type: bool, since: 63 },
     label: { type: str },
-    startPage: { type: enumOf('ExtlClntAppStartPage', ['Custom', 'None', 'OAuth']), since: 63 },
-    startUrl: { type: str, since: 63 },
+    startPage: { type: enumOf('ExtlClntAppStartPage', ['Custom', 'None', 'OAuth', 'SAML']), since: 62 },
+    startUrl: { type: str, since: 62 },
   },
 };
 
@@ -301,10 +318,10 @@ const ExternalClientAppSettings: TypeSchema = {
   minApi: 58,
   fields: {
     ...BASE,
-    enableClientSecretInRestApiAccess: { type: bool, since: 62 },
-    enableConsumerSecretApiAccess: { type: bool, conf: 'D (deprecated; version not stated)' },
-    enableExternalClientApps: { type: bool },
-    enablePackageEcaOauthFromDevOrg: { type: bool, since: 62 },
+    enableClientSecretInRestApiAccess: { type: bool, since: 60, conf: 'D (WSDL 60.0; documented 62.0)' },
+    enableConsumerSecretApiAccess: { type: bool, conf: 'D (deprecated in the 66.0 doc)' },
+    enableExternalClientApps: { type: bool, until: 62, conf: 'D (WSDL 58.0-62.0; removed at 63.0)' },
+    enablePackageEcaOauthFromDevOrg: { type: bool, since: 60, conf: 'D (WSDL 60.0; documented 62.0)' },
   },
 };
 
@@ -385,6 +402,57 @@ const Profile: TypeSchema = {
   },
 };
 
+// --- PermissionSet (metadata-fields-by-version.md section 9) -----------------------------------------------------
+const PermissionSet: TypeSchema = {
+  name: 'PermissionSet',
+  minApi: 10,
+  fields: {
+    ...BASE,
+    applicationVisibilities: opaque,
+    classAccesses: opaque,
+    customMetadataTypeAccesses: opaque,
+    customPermissions: opaque,
+    customSettingAccesses: opaque,
+    description: { type: str },
+    externalCredentialPrincipalAccesses: { ...opaque, since: 59 },
+    externalDataSourceAccesses: opaque,
+    fieldPermissions: opaque,
+    flowAccesses: opaque,
+    hasActivationRequired: { type: bool },
+    label: { type: str, required: true },
+    license: { type: str },
+    objectPermissions: {
+      type: {
+        kind: 'complex',
+        typeName: 'PermissionSetObjectPermissions',
+        // In a permission set the six access flags are minOccurs="1" (section 9.2) [D].
+        fields: {
+          allowCreate: { type: bool, required: true },
+          allowDelete: { type: bool, required: true },
+          allowEdit: { type: bool, required: true },
+          allowRead: { type: bool, required: true },
+          modifyAllRecords: { type: bool, required: true },
+          object: { type: str, required: true },
+          viewAllFields: { type: bool, since: 63 },
+          viewAllRecords: { type: bool, required: true },
+        },
+      },
+      repeated: true,
+    },
+    pageAccesses: opaque,
+    recordTypeVisibilities: opaque,
+    tabSettings: opaque,
+    userPermissions: {
+      type: {
+        kind: 'complex',
+        typeName: 'PermissionSetUserPermission',
+        fields: { enabled: { type: bool, required: true }, name: { type: str, required: true } },
+      },
+      repeated: true,
+    },
+  },
+};
+
 export const SCHEMAS: Readonly<Record<string, TypeSchema>> = {
   ExternalClientApplication,
   ExtlClntAppGlobalOauthSettings,
@@ -393,6 +461,7 @@ export const SCHEMAS: Readonly<Record<string, TypeSchema>> = {
   ExtlClntAppConfigurablePolicies,
   ExternalClientAppSettings,
   Profile,
+  PermissionSet,
 };
 
 /**
@@ -426,4 +495,5 @@ export const TYPE_FILES: Readonly<Record<string, { folder: string; suffix: strin
   ExtlClntAppConfigurablePolicies: { folder: 'extlClntAppPolicies', suffix: 'ecaPlcy' },
   ExternalClientAppSettings: { folder: 'settings', suffix: 'settings' },
   Profile: { folder: 'profiles', suffix: 'profile' },
+  PermissionSet: { folder: 'permissionsets', suffix: 'permissionset' },
 };

@@ -152,6 +152,10 @@ function unavailable(el: XmlElement, spec: FieldSpec | undefined, scope: Scope):
   if (!spec) {
     return CONNECTED_APP_ELEMENTS.includes(el.name) && scope.pathPrefix === '' ? 'CONNECTED_APP_ELEMENT' : 'UNKNOWN_ELEMENT';
   }
+  const outside =
+    (spec.since !== undefined && scope.apiVersion < spec.since) || (spec.until !== undefined && scope.apiVersion > spec.until);
+  // isClientCredentialEnabled existed on the ECA global settings only in the 58.0 WSDL: later it is the ConnectedApp name.
+  if (outside && CONNECTED_APP_ELEMENTS.includes(el.name) && scope.pathPrefix === '') return 'CONNECTED_APP_ELEMENT';
   if (spec.since !== undefined && scope.apiVersion < spec.since) return 'NEWER_THAN_API_VERSION';
   if (spec.until !== undefined && scope.apiVersion > spec.until) return 'REMOVED_IN_API_VERSION';
   return undefined;

@@ -58,6 +58,12 @@ export default class Generate extends SfCommand<GenerateResult> {
       multiple: true,
       delimiter: ',',
     }),
+    'access-permission-set': Flags.boolean({
+      allowNo: true,
+      default: true,
+      summary: messages.getMessage('flags.access-permission-set.summary'),
+      description: messages.getMessage('flags.access-permission-set.description'),
+    }),
     'api-version': Flags.string({
       summary: messages.getMessage('flags.api-version.summary'),
       description: messages.getMessage('flags.api-version.description'),
@@ -122,6 +128,7 @@ export default class Generate extends SfCommand<GenerateResult> {
         profileName: flags['profile-name'],
         existingProfile: flags['existing-profile'],
         permissionSets: flags['permission-sets'],
+        accessPermissionSet: flags['access-permission-set'],
         apiVersion: flags['api-version'],
         pkce: flags.pkce,
         refreshTokenRotation: flags['refresh-token-rotation'],

@@ -72,6 +72,7 @@ describe('eca clientcreds generate', () => {
       ['ExtlClntAppOauthConfigurablePolicies', 'created'],
       ['ExtlClntAppConfigurablePolicies', 'created'],
       ['Profile', 'created'],
+      ['PermissionSet', 'created'],
       ['UserDefinition', 'created'],
       ['Manifest', 'created'],
     ]);
@@ -85,10 +86,11 @@ describe('eca clientcreds generate', () => {
     expect(contents.every((c) => c.length > 0)).to.equal(true);
     const userDef = JSON.parse(await readFile(result.userDefinitionFile, 'utf8')) as Record<string, unknown>;
     expect(userDef).to.include({ Username: 'billing.int@example.com', profileName: 'Billing_Sync Integration' });
-    expect(userDef.permsets).to.deep.equal(['Billing_Access']);
+    expect(userDef.permsets).to.deep.equal(['Billing_Sync_Access', 'Billing_Access']);
+    expect(result).to.deep.include({ accessPermissionSet: 'Billing_Sync_Access', preAuthorizedPermissionSets: ['Billing_Sync_Access', 'Billing_Access'] });
 
     const rows = ux.table.firstCall.args[0].data as Array<Record<string, string>>;
-    expect(rows).to.have.length(8);
+    expect(rows).to.have.length(9);
     expect(rows[0][messages.getMessage('column.type')]).to.equal('ExternalClientApplication');
     expect(rows.every((r) => r[messages.getMessage('column.status')] === messages.getMessage('status.created'))).to.equal(
       true
@@ -128,6 +130,7 @@ describe('eca clientcreds generate', () => {
     const forced = await Generate.run([...REQUIRED, '--label', 'Changed Label', '--force']);
     expect(forced.files.map((f) => f.status)).to.deep.equal([
       'overwritten',
+      'unchanged',
       'unchanged',
       'unchanged',
       'unchanged',
