@@ -42,6 +42,7 @@ const OUR_ERRORS = new Set([
   'ProfileNotFoundError',
   'UsernameTakenError',
   'UserRejectedError',
+  'SandboxUsernameAmbiguousError',
   'UsernameNotEmailError',
   'LicenseLimitExceededError',
   'DeployWaitExceededError',

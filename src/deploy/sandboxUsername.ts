@@ -4,6 +4,7 @@
  */
 import { Messages } from '@salesforce/core';
 import { type OrgApi, soqlString } from '../org/orgApi.js';
+import { sandboxSuffixOf } from '../org/sandboxUsernames.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.deploy');
@@ -23,13 +24,6 @@ export type SandboxUsernameMatch = {
   inOrg: string;
   suffix: string;
 };
-
-/** A sandbox suffix: one label of letters and digits (sandbox names are alphanumeric). */
-export function sandboxSuffixOf(base: string, candidate: string): string | undefined {
-  if (!candidate.toLowerCase().startsWith(`${base.toLowerCase()}.`)) return undefined;
-  const suffix = candidate.slice(base.length + 1);
-  return /^[A-Za-z][A-Za-z0-9]*$/.test(suffix) ? suffix : undefined;
-}
 
 /**
  * The one sandbox user for `username`, undefined when the org is not a sandbox or has none; throws when several

@@ -115,7 +115,18 @@ export type AccessPermissionSetDefinition = {
   name: string;
   label: string;
   description: string;
+  /**
+   * User permissions (API names) and objects given read + view-all that the permission set grants: used for the
+   * Salesforce Integration license, which refuses standard-object permissions on a profile
+   * (eca-metadata.md section 8.2); empty otherwise (the custom profile carries them).
+   */
+  userPermissions: string[];
+  viewAllObjects: string[];
 };
+
+export const INTEGRATION_LICENSE = 'Salesforce Integration';
+/** The standard profile of the Salesforce Integration license (oauth-client-credentials.md section 6). */
+export const INTEGRATION_PROFILE = 'Minimum Access - API Only Integrations';
 
 /** commaSeparatedProfile exists from API 62.0 (metadata-fields-by-version.md section 4). */
 export const PROFILE_PRE_AUTHORIZATION_MIN_API = 62;
@@ -222,13 +233,35 @@ function buildProfile(input: AppDefinitionInput, appName: string): AppDefinition
   if (input.existingProfile !== undefined) {
     return { kind: 'existing', name: validateExistingProfileName(input.existingProfile) };
   }
+  const userLicense = validateText('--user-license', input.userLicense ?? DEFAULT_USER_LICENSE, LABEL_MAX);
+  // The Integration license: its standard profile is already API-only, so no custom profile unless one is named.
+  if (userLicense === INTEGRATION_LICENSE && input.profileName === undefined) {
+    return { kind: 'existing', name: INTEGRATION_PROFILE };
+  }
+  const integration = userLicense === INTEGRATION_LICENSE;
   return {
     kind: 'custom',
     name: validateProfileName(input.profileName ?? defaultProfileName(appName)),
     description: messages.getMessage('default.profileDescription', [appName]),
-    userLicense: validateText('--user-license', input.userLicense ?? DEFAULT_USER_LICENSE, LABEL_MAX),
+    userLicense,
     apiOnlyUser: input.apiOnlyUser ?? false,
-    viewAllData: input.viewAllData ?? true,
+    // On the Integration license these go into the access permission set instead (buildAccessPermissionSet).
+    viewAllData: integration ? false : input.viewAllData ?? true,
+    viewAllObjects: integration ? [] : uniqueList(input.viewAllObjects, validateObjectName),
+  };
+}
+
+/**
+ * On the Salesforce Integration license the data permissions (View All Data, view-all objects) go into the access
+ * permission set: the license refuses standard-object permissions on a profile ("The user license doesn't allow the
+ * permission: Read Accounts"), and deploy assigns the permission set license SalesforceAPIIntegrationPsl first.
+ */
+function integrationPermissions(input: AppDefinitionInput): Pick<AccessPermissionSetDefinition, 'userPermissions' | 'viewAllObjects'> {
+  if ((input.userLicense ?? DEFAULT_USER_LICENSE) !== INTEGRATION_LICENSE || input.existingProfile !== undefined) {
+    return { userPermissions: [], viewAllObjects: [] };
+  }
+  return {
+    userPermissions: input.viewAllData ?? true ? ['ViewAllData'] : [],
     viewAllObjects: uniqueList(input.viewAllObjects, validateObjectName),
   };
 }
@@ -254,8 +287,15 @@ function buildUser(input: AppDefinitionInput, username: string, contactEmail: st
  * permission set carries the pre-authorization.
  */
 function buildAccessPermissionSet(input: AppDefinitionInput, appName: string): AccessPermissionSetDefinition | undefined {
-  if (input.accessPermissionSet === false) return undefined;
+  const granted = integrationPermissions(input);
+  if (input.accessPermissionSet === false) {
+    if (granted.userPermissions.length > 0 || granted.viewAllObjects.length > 0) {
+      throw messages.createError('error.IntegrationLicenseNeedsPermissionSet');
+    }
+    return undefined;
+  }
   return {
+    ...granted,
     name: accessPermissionSetName(appName),
     // From the API name, not --label: relabelling the app does not rewrite (and conflict on) this file.
     label: `${defaultLabel(appName)} Access`,

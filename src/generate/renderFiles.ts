@@ -123,8 +123,17 @@ function permissionSetContext(definition: AppDefinition): TemplateContext | unde
     name: permissionSet.name,
     label: permissionSet.label,
     description: permissionSet.description,
-    objectPermissions: [],
-    userPermissions: [],
+    // All six access flags are required in a permission set (eca-metadata.md section 8): read + view all.
+    objectPermissions: [...permissionSet.viewAllObjects].sort().map((object) => ({
+      object,
+      allowCreate: false,
+      allowDelete: false,
+      allowEdit: false,
+      allowRead: true,
+      modifyAllRecords: false,
+      viewAllRecords: true,
+    })),
+    userPermissions: [...permissionSet.userPermissions].sort().map((name) => ({ name, enabled: true })),
   };
 }
 

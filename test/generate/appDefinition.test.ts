@@ -66,6 +66,8 @@ describe('buildAppDefinition', () => {
       name: 'Billing_Sync_Access',
       label: 'Billing Sync Access',
       description: messages.getMessage('default.permissionSetDescription', ['Billing_Sync']),
+      userPermissions: [],
+      viewAllObjects: [],
     });
     expect(definition.permissionSets).to.deep.equal(['Billing_Sync_Access']);
     expect(definition.user).to.deep.equal({
@@ -142,7 +144,7 @@ describe('buildAppDefinition', () => {
       apiOnlyUser: true,
       viewAllData: false,
       viewAllObjects: ['Account', 'Invoice__c'],
-      userLicense: 'Salesforce Integration',
+      userLicense: 'Salesforce Platform',
       refreshTokenPolicy: 'SpecificLifetime',
       refreshTokenValidity: '90 Days',
       sessionTimeout: 120,
@@ -153,12 +155,34 @@ describe('buildAppDefinition', () => {
       name: 'Billing Api',
       apiOnlyUser: true,
       viewAllData: false,
-      userLicense: 'Salesforce Integration',
+      userLicense: 'Salesforce Platform',
     });
     expect(definition.profile.kind === 'custom' && definition.profile.viewAllObjects).to.deep.equal(['Account', 'Invoice__c']);
     expect(definition.policy.refreshTokenValidity).to.deep.equal({ period: 90, unit: 'Days' });
     expect(definition.policy.sessionTimeoutMinutes).to.equal(120);
     expect(definition.policy.ipRelaxation).to.equal('Bypass');
+  });
+
+  describe('the Salesforce Integration license (eca-metadata.md section 8.2)', () => {
+    it('uses the standard Integration profile and moves the data permissions into the access permission set', () => {
+      const { definition } = buildAppDefinition({ ...base, userLicense: 'Salesforce Integration', viewAllObjects: ['Account'] });
+      expect(definition.profile).to.deep.equal({ kind: 'existing', name: 'Minimum Access - API Only Integrations' });
+      expect(definition.accessPermissionSet).to.deep.include({ userPermissions: ['ViewAllData'], viewAllObjects: ['Account'] });
+      expect(definition.permissionSets).to.deep.equal(['Billing_Sync_Access']);
+    });
+    it('keeps a named custom Integration profile free of data permissions', () => {
+      const { definition } = buildAppDefinition({ ...base, userLicense: 'Salesforce Integration', profileName: 'Billing Api', viewAllObjects: ['Account'] });
+      expect(definition.profile).to.include({ kind: 'custom', userLicense: 'Salesforce Integration', viewAllData: false });
+      expect(definition.profile.kind === 'custom' && definition.profile.viewAllObjects).to.deep.equal([]);
+      expect(definition.accessPermissionSet).to.deep.include({ userPermissions: ['ViewAllData'], viewAllObjects: ['Account'] });
+    });
+    it('refuses to drop the permission set that would carry the data permissions', () => {
+      expect(() => buildAppDefinition({ ...base, userLicense: 'Salesforce Integration', accessPermissionSet: false }))
+        .to.throw()
+        .with.property('name', 'IntegrationLicenseNeedsPermissionSetError');
+      const { definition } = buildAppDefinition({ ...base, userLicense: 'Salesforce Integration', accessPermissionSet: false, viewAllData: false });
+      expect(definition.accessPermissionSet).to.equal(undefined);
+    });
   });
 
   describe('rejects contradictory flags', () => {

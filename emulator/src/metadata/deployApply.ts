@@ -73,6 +73,12 @@ function applyPermissionSet(state: OrgState, fullName: string, fields: MetadataF
       record.permissions[perm.name] = perm.enabled === 'true';
     }
   }
+  // Object access (read) the permission set grants: the Integration license checks it on assignment.
+  for (const op of Array.isArray(fields.objectPermissions) ? fields.objectPermissions : [fields.objectPermissions]) {
+    if (op && typeof op === 'object' && !Array.isArray(op) && typeof op.object === 'string' && op.allowRead === 'true') {
+      if (!record.objectPermissions.includes(op.object)) record.objectPermissions.push(op.object);
+    }
+  }
   state.putComponent('PermissionSet', fullName, fields, userId).id = record.Id;
 }
 

@@ -153,7 +153,7 @@ export const OBJECTS: Record<string, ObjectDef> = {
   UserLicense: {
     name: 'UserLicense',
     keyPrefix: ID_PREFIX.UserLicense,
-    fields: { Id: 'id', Name: 'string', LicenseDefinitionKey: 'string', Status: 'picklist' },
+    fields: { Id: 'id', Name: 'string', LicenseDefinitionKey: 'string', Status: 'picklist', TotalLicenses: 'int', UsedLicenses: 'int' },
     relationships: {},
     rows: (state) =>
       [...state.licenses.values()].map((l) => {
