@@ -69,7 +69,10 @@ describe('emulator users and permission set assignments', () => {
 
   it('rejects a malformed email with INVALID_EMAIL_ADDRESS and a malformed username', async () => {
     const { errors } = await insert(validUser({ Email: 'not-an-email', Username: 'not a username' }));
-    expect(errors.map((e) => e.errorCode)).to.have.members(['INVALID_EMAIL_ADDRESS', 'INVALID_NEW_USERNAME']);
+    expect(errors.map((e) => e.errorCode)).to.have.members(['INVALID_EMAIL_ADDRESS', 'FIELD_INTEGRITY_EXCEPTION']);
+    expect(errors.find((e) => e.errorCode === 'FIELD_INTEGRITY_EXCEPTION')?.message).to.equal(
+      'Username must be in the form of an email address (for example, john@acme.com)'
+    );
     expect(errors.find((e) => e.errorCode === 'INVALID_EMAIL_ADDRESS')?.message).to.equal('Email: invalid email address: not-an-email');
   });
 
@@ -103,7 +106,7 @@ describe('emulator users and permission set assignments', () => {
       expect((await insert(validUser({ Username: `int${i}@example.com.emu` }))).status).to.equal(201);
     }
     const over = await insert(validUser({ Username: 'one.too.many@example.com.emu' }));
-    expect(over.errors).to.deep.equal([{ message: 'License Limit Exceeded', errorCode: 'LICENSE_LIMIT_EXCEEDED', fields: ['ProfileId'] }]);
+    expect(over.errors).to.deep.equal([{ message: 'License Limit Exceeded - Salesforce Integration', errorCode: 'LICENSE_LIMIT_EXCEEDED', fields: [] }]);
     // An inactive user needs no license.
     expect((await insert(validUser({ Username: 'inactive@example.com.emu', IsActive: false }))).status).to.equal(201);
     emu.control.setLicenseLimit({ license: 'Salesforce Integration', limit: null });

@@ -5,7 +5,14 @@
 import { expect } from 'chai';
 import { Messages, type SfError } from '@salesforce/core';
 import type { UserDefinition } from '../../src/project/projectFiles.js';
-import { assignPermissionSets, createUser, profileIdByName, userRecord } from '../../src/deploy/userProvisioning.js';
+import {
+  assignPermissionSetLicense,
+  assignPermissionSets,
+  createUser,
+  orgUserFields,
+  profileIdByName,
+  userRecord,
+} from '../../src/deploy/userProvisioning.js';
 import { fakeApi, fakeOrg } from './fakeOrgApi.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -55,7 +62,74 @@ describe('deploy userProvisioning', () => {
     const id = await createUser(api, definition, '00e000000000002AAA');
     expect(id).to.match(/^005/);
     expect(org.users.map((u) => u.Username)).to.deep.equal([definition.Username]);
-    expect(api.calls).to.have.length(1);
+    // The User describe (is the org multi-currency?), then the insert.
+    expect(api.calls.map((c) => `${c.method} ${c.arg}`)).to.deep.equal(['describe User', 'create User']);
+    expect(api.calls[1].extra).to.not.have.property('CurrencyIsoCode');
+  });
+
+  describe('multi-currency orgs (CurrencyIsoCode)', () => {
+    const currencyField = (values: Array<{ value: string; active?: boolean; defaultValue?: boolean }>): Array<{
+      name: string;
+      label: string;
+      picklistValues: typeof values;
+    }> => [{ name: 'CurrencyIsoCode', label: 'User Currency', picklistValues: values }];
+
+    it('sends the org\'s default currency when User has CurrencyIsoCode', async () => {
+      const org = fakeOrg({ describes: { User: currencyField([{ value: 'USD', active: true }, { value: 'EUR', active: true, defaultValue: true }]) } });
+      const api = fakeApi(org);
+      await createUser(api, definition, '00e000000000002AAA');
+      expect(api.calls.find((c) => c.method === 'create')?.extra).to.include({ CurrencyIsoCode: 'EUR' });
+    });
+
+    it('falls back to Organization.DefaultCurrencyIsoCode when the picklist has no default', async () => {
+      const api = fakeApi(fakeOrg({ describes: { User: currencyField([{ value: 'USD' }, { value: 'EUR' }]) } }));
+      const query = api.query.bind(api);
+      api.query = (<T extends Record<string, unknown>>(soql: string): Promise<T[]> =>
+        /FROM Organization/.test(soql) ? Promise.resolve([{ DefaultCurrencyIsoCode: 'GBP' }] as unknown as T[]) : query<T>(soql)) as typeof api.query;
+      expect(await orgUserFields(api)).to.deep.equal({ CurrencyIsoCode: 'GBP' });
+    });
+
+    it('sends nothing in a single-currency org, and the definition\'s own value wins', async () => {
+      expect(await orgUserFields(fakeApi(fakeOrg()))).to.deep.equal({});
+      const own = { ...definition, CurrencyIsoCode: 'CHF' } as UserDefinition;
+      expect(userRecord(own, '00e1', { CurrencyIsoCode: 'EUR' })).to.include({ CurrencyIsoCode: 'CHF' });
+    });
+  });
+
+  it('explains a username that is not email-shaped (FIELD_INTEGRITY_EXCEPTION)', async () => {
+    const api = fakeApi(
+      fakeOrg({
+        createErrors: {
+          User: { errorCode: 'FIELD_INTEGRITY_EXCEPTION', message: 'Username must be in the form of an email address (for example, john@acme.com): Username: [Username]' },
+        },
+      })
+    );
+    const error = await rejection(createUser(api, definition, '00e000000000002AAA'));
+    expect(error.name).to.equal('UsernameNotEmailError');
+    expect(error.message).to.equal(messages.getMessage('error.UsernameNotEmail', [definition.Username]));
+  });
+
+  it('explains LICENSE_LIMIT_EXCEEDED with the license name and the Integration license as the way out', async () => {
+    for (const message of ['License Limit Exceeded - Salesforce: []', 'License Limit Exceeded - Salesforce']) {
+      const api = fakeApi(fakeOrg({ createErrors: { User: { errorCode: 'LICENSE_LIMIT_EXCEEDED', message } } }));
+      // eslint-disable-next-line no-await-in-loop
+      const error = await rejection(createUser(api, definition, '00e000000000002AAA'));
+      expect(error.name).to.equal('LicenseLimitExceededError');
+      expect(error.message).to.equal(messages.getMessage('error.LicenseLimitExceeded', [definition.Username, 'Salesforce']));
+      expect(error.actions?.join('\n')).to.include('--user-license "Salesforce Integration"');
+    }
+  });
+
+  it('assigns a permission set license, treating an existing assignment as done', async () => {
+    const created = fakeApi(fakeOrg());
+    await assignPermissionSetLicense(created, '005X', '0PL1');
+    expect(created.calls).to.deep.equal([
+      { method: 'create', arg: 'PermissionSetLicenseAssign', extra: { AssigneeId: '005X', PermissionSetLicenseId: '0PL1' } },
+    ]);
+    const duplicate = fakeApi(fakeOrg({ createErrors: { PermissionSetLicenseAssign: { errorCode: 'DUPLICATE_VALUE', message: 'duplicate' } } }));
+    await assignPermissionSetLicense(duplicate, '005X', '0PL1');
+    const other = fakeApi(fakeOrg({ createErrors: { PermissionSetLicenseAssign: { errorCode: 'LICENSE_LIMIT_EXCEEDED', message: 'x' } } }));
+    expect((await rejection(assignPermissionSetLicense(other, '005X', '0PL1'))).name).to.equal('LICENSE_LIMIT_EXCEEDED');
   });
 
   it('explains a username taken in another org and how to choose another one', async () => {

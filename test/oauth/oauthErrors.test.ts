@@ -11,7 +11,9 @@ import {
   PROPAGATION_WINDOW_MS,
   describeAnswer,
   diagnoseOAuthError,
+  diagnoseRestError,
   diagnoseTransportFailure,
+  REST_ERROR_TABLE,
   diagnosisError,
   findRow,
 } from '../../src/oauth/oauthErrors.js';
@@ -276,5 +278,31 @@ describe('oauth/oauthErrors', () => {
     expect(diagnosisError(unreachable).message).to.include(HOST).and.to.include('ECONNREFUSED');
     const timeout = diagnoseTransportFailure({ outcome: 'transport-error', kind: 'timeout', message: 'aborted' }, ctx());
     expect(timeout.key).to.equal('TokenRequestTimeout');
+  });
+
+  describe('REST answers to a new token (identity check)', () => {
+    it('API_DISABLED_FOR_ORG: the Run As user lacks API Enabled, with the fix', () => {
+      const diagnosis = diagnoseRestError(
+        { status: 403, errorCode: 'API_DISABLED_FOR_ORG', message: 'The REST API is not enabled for this Organization.' },
+        { runAsUsername: 'int@example.com' }
+      );
+      expect(diagnosis?.key).to.equal('RunAsApiDisabled');
+      const error = diagnosisError(diagnosis!);
+      expect(error.name).to.equal('RunAsApiDisabledError');
+      expect(error.message.split('\n')[0]).to.equal(messages.getMessage('error.RunAsApiDisabled', ['int@example.com']));
+      expect(error.message).to.include('HTTP 403 API_DISABLED_FOR_ORG: The REST API is not enabled for this Organization.');
+      expect(error.actions?.[0]).to.include('ApiEnabled');
+    });
+
+    it('leaves other REST errors (INVALID_SESSION_ID: a token not valid for REST) to the generic messages', () => {
+      expect(diagnoseRestError({ status: 401, errorCode: 'INVALID_SESSION_ID' }, {})).to.equal(undefined);
+    });
+
+    it('has a message and fix for every row', () => {
+      for (const row of REST_ERROR_TABLE) {
+        expect(messages.getMessage(`error.${row.key}`, ['x'])).to.not.equal('');
+        expect(messages.getMessages(`error.${row.key}.actions`, ['x'])).to.not.deep.equal([]);
+      }
+    });
   });
 });
