@@ -313,6 +313,8 @@ describe('emulator metadata deploy (jsforce metadata API over HTTP)', () => {
   });
 
   it('overlays Profile deploys on the existing profile', async () => {
+    // Without ViewAllData's dependencies (realOrgUsers.test.ts covers them).
+    driver.state.permissionDependencies = [];
     await driver.deploy([profile('Overlay', profileXml({ permissions: { ApiEnabled: true } }))]);
     await driver.deploy([profile('Overlay', profileXml({ permissions: { ViewAllData: true } }))]);
     expect(driver.state.profileByName('Overlay')?.permissions).to.include({ ApiEnabled: true, ViewAllData: true });

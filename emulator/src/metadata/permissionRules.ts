@@ -54,10 +54,12 @@ export const permissionsExistInOrg: DeployRule = (state, candidates) => {
 export const permissionDependenciesMet: DeployRule = (state, candidates) => {
   for (const c of candidates.filter((x) => PERMISSION_TYPES.has(x.type) && !x.problems.some((p) => p.problemType === 'Error'))) {
     const after = existingPermissions(state, c);
-    for (const p of userPermissions(c.elements)) after[p.name] = p.enabled;
+    const inFile = userPermissions(c.elements);
+    for (const p of inFile) after[p.name] = p.enabled;
     const enabled = new Set(Object.keys(after).filter((p) => after[p]));
-    // The org requires only permissions it has.
-    const dependencies = state.permissionDependencies.filter(([, r]) => state.orgPermissions.has(r));
+    // The org requires only permissions it has, and checks the permissions this file enables.
+    const enabledHere = new Set(inFile.filter((p) => p.enabled).map((p) => p.name));
+    const dependencies = state.permissionDependencies.filter(([p, r]) => enabledHere.has(p) && state.orgPermissions.has(r));
     for (const [permission, missing] of missingDependencies(enabled, dependencies)) {
       add(c, 'PERMISSION_DEPENDENCY', dependsOnProblem(permission, missing), 'userPermissions');
     }
