@@ -286,6 +286,25 @@ export class OrgState {
     seedStandardOrg(this);
   }
 
+  /** 15-character org id, as in the SOAP metadata URL. */
+  public get orgId15(): string {
+    return to15(this.org.Id);
+  }
+
+  public get admin(): UserRecord {
+    const admin = this.users.get(this.adminUserId);
+    if (!admin) throw new Error('emulator: admin user missing');
+    return admin;
+  }
+
+  public isoNow(): string {
+    return new Date(this.now()).toISOString();
+  }
+
+  public newId(prefix: string): string {
+    return this.ids.next(prefix);
+  }
+
   // ---- permission set licenses ----
 
   public permissionSetLicenseByName(developerName: string): PermissionSetLicenseRecord | undefined {
@@ -304,25 +323,6 @@ export class OrgState {
     const user = this.users.get(userId);
     const profile = user ? this.profiles.get(user.ProfileId) : undefined;
     return profile ? this.licenses.get(profile.UserLicenseId)?.Name : undefined;
-  }
-
-  /** 15-character org id, as in the SOAP metadata URL. */
-  public get orgId15(): string {
-    return to15(this.org.Id);
-  }
-
-  public get admin(): UserRecord {
-    const admin = this.users.get(this.adminUserId);
-    if (!admin) throw new Error('emulator: admin user missing');
-    return admin;
-  }
-
-  public isoNow(): string {
-    return new Date(this.now()).toISOString();
-  }
-
-  public newId(prefix: string): string {
-    return this.ids.next(prefix);
   }
 
   // ---- licenses, profiles, permission sets ----

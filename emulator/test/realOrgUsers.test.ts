@@ -50,7 +50,7 @@ describe('emulator: real-org users and permissions', () => {
     it('multi-currency: CurrencyIsoCode is on the User describe (default = corporate) and required; unknown elsewhere', async () => {
       await start({ multiCurrency: 'EUR' });
       const describe = await connectionFor(emu).describe('User');
-      const field = describe.fields.find((f) => f.name === 'CurrencyIsoCode');
+      const field = describe.fields.find((f) => f.name === 'CurrencyIsoCode') as { picklistValues?: Array<{ value: string; defaultValue: boolean }> } | undefined;
       expect(field?.picklistValues?.find((v) => v.defaultValue)?.value).to.equal('EUR');
       const missing = await insert('User', user());
       expect(missing.errors).to.deep.equal([

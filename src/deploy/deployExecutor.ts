@@ -150,26 +150,9 @@ async function runPhase(
   state: RunState,
   record: (planned: PlannedComponent[], outcome: ComponentOutcome[]) => void
 ): Promise<string | undefined> {
-  const { api, inventory } = ctx;
-  const { userId, deployIds } = state;
-  if (phase.kind === 'createUser') {
-    const profileId = state.profileIds.get(phase.profileName) ?? (await profileIdByName(api, phase.profileName));
-    return createUser(api, phase.user, profileId, ctx.userFields);
-  }
-  if (phase.kind === 'assignPermissionSetLicense') {
-    if (!userId) throw new SfError('internal: no Run As user id for the permission set license assignment');
-    await assignPermissionSetLicense(api, userId, phase.permissionSetLicenseId);
-    return undefined;
-  }
-  if (phase.kind === 'assignPermissionSets') {
-    if (!userId) throw new SfError('internal: no Run As user id for permission set assignment');
-    await assignPermissionSets(
-      api,
-      userId,
-      phase.names.map((n) => inventory.permissionSets[n])
-    );
-    return undefined;
-  }
+  const { api } = ctx;
+  const { deployIds } = state;
+  if (phase.kind !== 'deploy') return runUserPhase(phase, ctx, state);
   let outcome = await deployOnce(ctx, deployIds, phase.components, phase.checkOnly);
   record(phase.components, outcome.components);
   if (!outcome.success && (await ctx.addMissingPermissions?.(phase.components, outcome.components))) {
@@ -205,6 +188,26 @@ async function runPhase(
     return undefined;
   }
   throw componentFailure(outcome, phase.components, ctx);
+}
+
+/** The user phases: create the user, assign the permission set license, assign permission sets. */
+async function runUserPhase(phase: Exclude<Phase, { kind: 'deploy' }>, ctx: ExecutionContext, state: RunState): Promise<string | undefined> {
+  const { api, inventory } = ctx;
+  if (phase.kind === 'createUser') {
+    const profileId = state.profileIds.get(phase.profileName) ?? (await profileIdByName(api, phase.profileName));
+    return createUser(api, phase.user, profileId, ctx.userFields);
+  }
+  if (!state.userId) throw new SfError(`internal: no Run As user id for ${phase.kind}`);
+  if (phase.kind === 'assignPermissionSetLicense') {
+    await assignPermissionSetLicense(api, state.userId, phase.permissionSetLicenseId);
+  } else {
+    await assignPermissionSets(
+      api,
+      state.userId,
+      phase.names.map((n) => inventory.permissionSets[n])
+    );
+  }
+  return undefined;
 }
 
 function phaseAppName(phase: Extract<Phase, { kind: 'deploy' }>): string {
@@ -258,7 +261,7 @@ export function advice(c: ComponentOutcome): string {
     return messages.getMessage('advice.executionUser');
   }
   if (problem.includes('DUPLICATE_VALUE')) return messages.getMessage('advice.duplicatePolicy');
-  if (/depends on permission\(s\)/.test(problem)) return messages.getMessage('advice.permissionDependency');
+  if (problem.includes('depends on permission(s)')) return messages.getMessage('advice.permissionDependency');
   if (/user license doesn.t allow the permission/i.test(problem)) return messages.getMessage('advice.licensePermission');
   if (/Unknown user permission/i.test(problem)) return messages.getMessage('advice.unknownPermission');
   if (/permission sets? called/i.test(problem)) return messages.getMessage('advice.permissionSets');

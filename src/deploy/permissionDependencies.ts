@@ -205,7 +205,7 @@ export class PermissionDependencyResolver {
    * the named permissions to its deployed copy. True when something was added (the caller deploys once more).
    */
   public async addFromFailures(components: readonly PlannedComponent[], outcomes: readonly ComponentOutcome[]): Promise<boolean> {
-    const failed = outcomes.filter((o) => o.state === 'Failed' && PERMISSION_TYPES.has(o.type) && /depends on permission\(s\)/.test(o.problem ?? ''));
+    const failed = outcomes.filter((o) => o.state === 'Failed' && PERMISSION_TYPES.has(o.type) && (o.problem ?? '').includes('depends on permission(s)'));
     if (failed.length === 0) return false;
     const catalog = await this.readCatalog();
     if (!catalog) return false;

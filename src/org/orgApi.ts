@@ -79,7 +79,11 @@ export function connectionOrgApi(conn: Connection): OrgApi {
           name: f.name,
           label: f.label,
           type: f.type,
-          picklistValues: (f.picklistValues ?? []).map((v) => ({ value: v.value, active: v.active, defaultValue: v.defaultValue })),
+          picklistValues: ((f.picklistValues ?? []) as Array<{ value: string; active?: boolean; defaultValue?: boolean }>).map((v) => ({
+            value: v.value,
+            active: v.active,
+            defaultValue: v.defaultValue,
+          })),
         })),
       };
     },

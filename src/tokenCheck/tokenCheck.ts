@@ -297,20 +297,23 @@ async function verifyToken(run: RunState, token: TokenSuccess): Promise<void> {
       )
     );
   }
-  const check = identity.apiCheck;
-  if (!check.ok) {
-    const known = diagnoseRestError(check, { settings: input.projectSettings, runAsUsername: identity.username ?? expected?.username });
-    if (known) throw fail(diagnosisError(known, (t) => redactor.redact(t)));
-    const code = check.errorCode ?? '';
-    const message = redactor.redact(check.message ?? '');
-    throw fail(
-      check.status === 401
-        ? messages.createError('error.ApiAccessDenied', [String(check.status), code, message])
-        : messages.createError('error.ApiCheckFailed', [check.request, String(check.status), code, message])
-    );
-  }
+  if (!identity.apiCheck.ok) throw apiCheckFailure(run, identity.apiCheck, identity.username ?? expected?.username);
   if (!expected) deps.onWarning?.(messages.getMessage('warning.NoExpectedRunAsUser', [identity.username ?? identity.userId]));
   if (!input.org) deps.onWarning?.(messages.getMessage('warning.NoExpectedOrg', [identity.orgId]));
+}
+
+/** The REST call with the token failed: a known answer (oauthErrors.ts REST_ERROR_TABLE) or the generic messages. */
+function apiCheckFailure(run: RunState, check: ApiCheck, runAsUsername: string | undefined): Error {
+  const { input, redactor, fail } = run;
+  const known = diagnoseRestError(check, { settings: input.projectSettings, runAsUsername });
+  if (known) return fail(diagnosisError(known, (t) => redactor.redact(t)));
+  const code = check.errorCode ?? '';
+  const message = redactor.redact(check.message ?? '');
+  return fail(
+    check.status === 401
+      ? messages.createError('error.ApiAccessDenied', [String(check.status), code, message])
+      : messages.createError('error.ApiCheckFailed', [check.request, String(check.status), code, message])
+  );
 }
 
 function baseContext(input: TokenCheckInput, now: () => number): DiagnosisContext {

@@ -85,7 +85,7 @@ describe('deploy userProvisioning', () => {
       const api = fakeApi(fakeOrg({ describes: { User: currencyField([{ value: 'USD' }, { value: 'EUR' }]) } }));
       const query = api.query.bind(api);
       api.query = (<T extends Record<string, unknown>>(soql: string): Promise<T[]> =>
-        /FROM Organization/.test(soql) ? Promise.resolve([{ DefaultCurrencyIsoCode: 'GBP' }] as unknown as T[]) : query<T>(soql)) as typeof api.query;
+        soql.includes('FROM Organization') ? Promise.resolve([{ DefaultCurrencyIsoCode: 'GBP' }] as unknown as T[]) : query<T>(soql)) as typeof api.query;
       expect(await orgUserFields(api)).to.deep.equal({ CurrencyIsoCode: 'GBP' });
     });
 

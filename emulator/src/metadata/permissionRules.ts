@@ -13,9 +13,9 @@ import type { Problem } from './validate.js';
  * Deploy rules about the permissions of a Profile or PermissionSet (eca-metadata.md sections 8.1, 8.2):
  * - a user permission the org doesn't have: `Unknown user permission: X` [T];
  * - an enabled permission without the ones it depends on in this org (after the overlay on what the org's profile
- *   already has): `Permission View All Data depends on permission(s): ...`, with labels [T];
+ * already has): `Permission View All Data depends on permission(s): ...`, with labels [T];
  * - standard-object permissions on a Salesforce Integration profile: `The user license doesn't allow the permission:
- *   Read Accounts` [T].
+ * Read Accounts` [T].
  */
 
 const PERMISSION_TYPES = new Set(['Profile', 'PermissionSet']);

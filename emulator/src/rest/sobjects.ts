@@ -233,6 +233,13 @@ export function toolingDescribe(ctx: RouteContext, req: EmuRequest, version: str
   return def?.tooling && req.method === 'GET' ? describe(def, version, ctx.state) : notFound();
 }
 
+/** The sObjects the emulator inserts, with Salesforce's validation. */
+const INSERTS: Record<string, (state: OrgState, auth: Authenticated, body: Record<string, unknown>) => EmuResponse> = {
+  User: insertUser,
+  PermissionSetAssignment: insertAssignment,
+  PermissionSetLicenseAssign: insertLicenseAssignment,
+};
+
 /** Routes /services/data/vXX.X/sobjects/<rest>. */
 export function sobjects(ctx: RouteContext, req: EmuRequest, version: string, rest: string[]): EmuResponse {
   const auth = authenticateApi(ctx.state, req);
@@ -254,9 +261,8 @@ export function sobjects(ctx: RouteContext, req: EmuRequest, version: string, re
   if (rest.length === 1 && req.method === 'POST') {
     const parsed = readBody(req);
     if ('error' in parsed) return parsed.error;
-    if (def.name === 'User') return insertUser(state, auth, parsed.body);
-    if (def.name === 'PermissionSetAssignment') return insertAssignment(state, auth, parsed.body);
-    if (def.name === 'PermissionSetLicenseAssign') return insertLicenseAssignment(state, auth, parsed.body);
+    const inserter = INSERTS[def.name];
+    if (inserter) return inserter(state, auth, parsed.body);
     return restError(400, 'INVALID_TYPE_FOR_OPERATION', `entity type ${def.name} does not support insert in the emulator`);
   }
   if (rest.length === 2) {
