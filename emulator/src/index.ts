@@ -4,7 +4,7 @@
  */
 import { EmulatorControl } from './control.js';
 import { startServers } from './server.js';
-import { OrgState, type CcFlagOffError, type OrgKind } from './state.js';
+import { OrgState, type CcFlagOffError, type OrgKind, type PreauthListSemantics } from './state.js';
 
 /**
  * The org emulator (contract B): `startEmulator(options)` starts the My Domain and generic login listeners on
@@ -23,6 +23,12 @@ export type EmulatorOptions = {
   latencyMs?: number;
   /** Token error when a client credentials flag is off (default 'invalid_grant'; sources disagree). */
   ccFlagOffError?: CcFlagOffError;
+  /** A profile in commaSeparatedProfile authorizes the client credentials Run As user (default false). */
+  preauthProfileHonoured?: boolean;
+  /** Pre-authorization lists on deploy: 'additive' (default; already-granted names fail) or 'replace'. */
+  preauthListSemantics?: PreauthListSemantics;
+  /** A global OAuth settings deploy replaces the settings, clearing a certificate the file lacks (default true). */
+  declarativeGlobalOauth?: boolean;
   /** Fixed ports (default 0 = random free port). */
   port?: number;
   loginPort?: number;
@@ -48,6 +54,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     deployInProgressPolls: options.deployInProgressPolls,
     latencyMs: options.latencyMs,
     ccFlagOffError: options.ccFlagOffError,
+    preauthProfileHonoured: options.preauthProfileHonoured,
+    preauthListSemantics: options.preauthListSemantics,
+    declarativeGlobalOauth: options.declarativeGlobalOauth,
   });
   const control = new EmulatorControl(state);
   const servers = await startServers(state, control, { port: options.port, loginPort: options.loginPort });
@@ -71,4 +80,4 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
 export { OrgState } from './state.js';
 export { EmulatorControl } from './control.js';
-export type { OrgKind, CcFlagOffError } from './state.js';
+export type { OrgKind, CcFlagOffError, PreauthListSemantics } from './state.js';

@@ -16,6 +16,9 @@ export type OrgKind = 'production' | 'sandbox' | 'scratch' | 'developer';
 /** What the OAuth token endpoint answers when a client credentials flag is off (sources disagree; [U]). */
 export type CcFlagOffError = 'invalid_grant' | 'unsupported_grant_type' | 'unauthorized_client';
 
+/** How an org treats the OAuth policy's pre-authorization lists on deploy (eca-metadata.md section 5 [T]). */
+export type PreauthListSemantics = 'additive' | 'replace';
+
 export type EmulatorConfig = {
   /** Highest API version the org speaks, e.g. '66.0'. */
   maxApiVersion: string;
@@ -28,6 +31,12 @@ export type EmulatorConfig = {
   latencyMs: number;
   /** Error for a client credentials flag that is off (oauth-client-credentials.md section 3, sources disagree). */
   ccFlagOffError: CcFlagOffError;
+  /** Whether a profile in commaSeparatedProfile authorizes the client credentials Run As user (one report: no [T]). */
+  preauthProfileHonoured: boolean;
+  /** additive: a deploy adds names and refuses ones already granted [T]; replace: the deployed list is the list. */
+  preauthListSemantics: PreauthListSemantics;
+  /** A global OAuth settings deploy replaces the settings as a whole (a file without certificate clears it) [T]. */
+  declarativeGlobalOauth: boolean;
 };
 
 export const DEFAULT_CONFIG: EmulatorConfig = {
@@ -37,6 +46,9 @@ export const DEFAULT_CONFIG: EmulatorConfig = {
   deployInProgressPolls: 1,
   latencyMs: 0,
   ccFlagOffError: 'invalid_grant',
+  preauthProfileHonoured: false,
+  preauthListSemantics: 'additive',
+  declarativeGlobalOauth: true,
 };
 
 export type OrgInfo = {

@@ -9,7 +9,7 @@ import { readAppFiles } from '../../../project/projectFiles.js';
 import { connectionOrgApi } from '../../../org/orgApi.js';
 import { inventoryRequest, readOrgInventory } from '../../../deploy/orgInventory.js';
 import { makePlan } from '../../../deploy/deployPlan.js';
-import { type ComponentReport, executePlan, type StepReport } from '../../../deploy/deployExecutor.js';
+import { type ComponentReport, executePlan, type PreAuthorizationReport, type StepReport } from '../../../deploy/deployExecutor.js';
 import { sdrDeployer } from '../../../deploy/metadataDeploy.js';
 import { toOrgError } from '../../../deploy/orgErrors.js';
 import { checkAgainstOrg, deployApiVersion, requestedApiVersion } from '../../../deploy/apiVersion.js';
@@ -34,6 +34,8 @@ export type DeployResult = {
   steps: DeployStepResult[];
   components: DeployComponentResult[];
   deployIds: string[];
+  /** The pre-authorization names the policy deploy sent (only those the org lacked), and a full resend if needed. */
+  preAuthorization?: PreAuthorizationReport;
   nextStep: string;
 };
 
@@ -134,6 +136,7 @@ export default class Deploy extends SfCommand<DeployResult> {
       steps: execution.steps,
       components: execution.components,
       deployIds: execution.deployIds,
+      ...(execution.preAuthorization ? { preAuthorization: execution.preAuthorization } : {}),
       nextStep: dryRun
         ? `sf eca clientcreds deploy --name ${files.appName} --target-org ${targetOrg}`
         : `sf eca clientcreds test --name ${files.appName} --target-org ${targetOrg}`,
