@@ -209,6 +209,26 @@ export class EmulatorControl {
     return this.setComponentField({ type: component.type, fullName: component.fullName, field: args.field, value: args.value });
   }
 
+  /** The switches for facts reported by one source [T] (emulator/README.md, "Real-org switches"). */
+  public setOrgBehaviour(args: {
+    preauthProfileHonoured?: boolean;
+    preauthListSemantics?: 'additive' | 'replace';
+    declarativeGlobalOauth?: boolean;
+  }): { preauthProfileHonoured: boolean; preauthListSemantics: string; declarativeGlobalOauth: boolean } {
+    const config = this.state.config;
+    if (args.preauthListSemantics !== undefined && !['additive', 'replace'].includes(args.preauthListSemantics)) {
+      throw new ControlError(`preauthListSemantics must be additive or replace, not ${String(args.preauthListSemantics)}`);
+    }
+    if (args.preauthProfileHonoured !== undefined) config.preauthProfileHonoured = args.preauthProfileHonoured;
+    if (args.preauthListSemantics !== undefined) config.preauthListSemantics = args.preauthListSemantics;
+    if (args.declarativeGlobalOauth !== undefined) config.declarativeGlobalOauth = args.declarativeGlobalOauth;
+    return {
+      preauthProfileHonoured: config.preauthProfileHonoured,
+      preauthListSemantics: config.preauthListSemantics,
+      declarativeGlobalOauth: config.declarativeGlobalOauth,
+    };
+  }
+
   public setPropagationDelay(args: { ms: number }): { propagationDelayMs: number } {
     this.state.config.propagationDelayMs = args.ms;
     return { propagationDelayMs: args.ms };

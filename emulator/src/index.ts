@@ -4,7 +4,7 @@
  */
 import { EmulatorControl } from './control.js';
 import { startServers } from './server.js';
-import { OrgState, type CcFlagOffError, type OrgKind } from './state.js';
+import { OrgState, type CcFlagOffError, type OrgKind, type PreauthListSemantics } from './state.js';
 import type { PermissionDependencyFormat } from './userPermissions.js';
 
 /**
@@ -30,6 +30,12 @@ export type EmulatorOptions = {
   permissionDependencyFormat?: PermissionDependencyFormat;
   /** Sandbox name suffixed to usernames when orgKind is 'sandbox' (default 'uat2'). */
   sandboxName?: string;
+  /** A profile in commaSeparatedProfile authorizes the client credentials Run As user (default false). */
+  preauthProfileHonoured?: boolean;
+  /** Pre-authorization lists on deploy: 'additive' (default; already-granted names fail) or 'replace'. */
+  preauthListSemantics?: PreauthListSemantics;
+  /** A global OAuth settings deploy replaces the settings, clearing a certificate the file lacks (default true). */
+  declarativeGlobalOauth?: boolean;
   /** Fixed ports (default 0 = random free port). */
   port?: number;
   loginPort?: number;
@@ -58,6 +64,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     multiCurrency: options.multiCurrency,
     permissionDependencyFormat: options.permissionDependencyFormat,
     sandboxName: options.sandboxName,
+    preauthProfileHonoured: options.preauthProfileHonoured,
+    preauthListSemantics: options.preauthListSemantics,
+    declarativeGlobalOauth: options.declarativeGlobalOauth,
   });
   const control = new EmulatorControl(state);
   const servers = await startServers(state, control, { port: options.port, loginPort: options.loginPort });
@@ -81,5 +90,5 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
 export { OrgState } from './state.js';
 export { EmulatorControl } from './control.js';
-export type { OrgKind, CcFlagOffError } from './state.js';
+export type { OrgKind, CcFlagOffError, PreauthListSemantics } from './state.js';
 export type { PermissionDependencyFormat } from './userPermissions.js';

@@ -17,6 +17,9 @@ export type OrgKind = 'production' | 'sandbox' | 'scratch' | 'developer';
 /** What the OAuth token endpoint answers when a client credentials flag is off (sources disagree; [U]). */
 export type CcFlagOffError = 'invalid_grant' | 'unsupported_grant_type' | 'unauthorized_client';
 
+/** How an org treats the OAuth policy's pre-authorization lists on deploy (eca-metadata.md section 5 [T]). */
+export type PreauthListSemantics = 'additive' | 'replace';
+
 export type EmulatorConfig = {
   /** Highest API version the org speaks, e.g. '66.0'. */
   maxApiVersion: string;
@@ -35,6 +38,12 @@ export type EmulatorConfig = {
   permissionDependencyFormat: PermissionDependencyFormat;
   /** Sandbox name appended to the usernames of a sandbox (`orgKind: 'sandbox'`): `admin@x.com.uat2`. */
   sandboxName: string;
+  /** Whether a profile in commaSeparatedProfile authorizes the client credentials Run As user (one report: no [T]). */
+  preauthProfileHonoured: boolean;
+  /** additive: a deploy adds names and refuses ones already granted [T]; replace: the deployed list is the list. */
+  preauthListSemantics: PreauthListSemantics;
+  /** A global OAuth settings deploy replaces the settings as a whole (a file without certificate clears it) [T]. */
+  declarativeGlobalOauth: boolean;
 };
 
 export const DEFAULT_CONFIG: EmulatorConfig = {
@@ -47,6 +56,9 @@ export const DEFAULT_CONFIG: EmulatorConfig = {
   multiCurrency: null,
   permissionDependencyFormat: 'apiName',
   sandboxName: 'uat2',
+  preauthProfileHonoured: false,
+  preauthListSemantics: 'additive',
+  declarativeGlobalOauth: true,
 };
 
 /** A permission set license (PermissionSetLicense) and its seats. */

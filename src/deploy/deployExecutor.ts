@@ -5,11 +5,12 @@
 import { relative } from 'node:path';
 import { Messages, SfError } from '@salesforce/core';
 import type { Duration } from '@salesforce/kit';
-import type { OrgApi } from '../org/orgApi.js';
+import { type OrgApi, soqlString } from '../org/orgApi.js';
 import type { Phase, Plan, PlannedComponent, PlanStep, StepName } from './deployPlan.js';
 import type { ComponentOutcome, ComponentState, DeployStatusUpdate, MetadataDeployer, MetadataDeployOutcome } from './metadataDeploy.js';
-import { findAppComponent, type OrgInventory } from './orgInventory.js';
-import { toOrgError } from './orgErrors.js';
+import { findAppComponent, readComponent, type OrgInventory } from './orgInventory.js';
+import { componentAdvice, toOrgError } from './orgErrors.js';
+import { fullLists, stillMissing, type PreAuthorizationList } from './preAuthorization.js';
 import { assignPermissionSetLicense, assignPermissionSets, createUser, profileIdByName } from './userProvisioning.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -36,6 +37,8 @@ export type ComponentReport = {
   filePath: string;
   adopted: boolean;
   state: ComponentState;
+  /** Elements the deployed copy kept from the org because the file lacks them (the global settings' certificate). */
+  carriedOver?: string[];
   /** Record Id the org reported, when it did. */
   id?: string;
   problem?: string;
@@ -43,11 +46,23 @@ export type ComponentReport = {
   column?: number;
 };
 
+/**
+ * What became of the OAuth policy's pre-authorization lists: the names the first deploy carried (the org's missing
+ * ones), and the full lists a second deploy sent because the org had replaced its lists ([T]: orgs are reported to
+ * treat them as additive; a replacing org is handled too).
+ */
+export type PreAuthorizationReport = {
+  sent: Partial<Record<PreAuthorizationList, string[]>>;
+  /** Names the org lacked after the first deploy: the lists were sent again in full. */
+  resent?: Partial<Record<PreAuthorizationList, string[]>>;
+};
+
 export type ExecutionResult = {
   steps: StepReport[];
   components: ComponentReport[];
   deployIds: string[];
   runAsUserId?: string;
+  preAuthorization?: PreAuthorizationReport;
 };
 
 export type ProgressEvent =
@@ -81,7 +96,8 @@ export async function executePlan(plan: Plan, ctx: ExecutionContext): Promise<Ex
     localFullName: c.localFullName,
     filePath: relative(ctx.projectRoot, c.filePath),
     adopted: c.adopted,
-    state: plan.dryRun ? 'NotValidated' : 'NotDeployed',
+    state: c.upToDate ? 'Unchanged' : plan.dryRun ? 'NotValidated' : 'NotDeployed',
+    ...(c.carriedOver?.length && !c.upToDate ? { carriedOver: c.carriedOver } : {}),
   }));
   const result: ExecutionResult = { steps, components, deployIds: [], runAsUserId: ctx.inventory.runAsUser?.id };
   // Profile Ids the inventory found. A profile deployed by this run is queried by name: the deploy's componentSuccess
@@ -106,6 +122,9 @@ export async function executePlan(plan: Plan, ctx: ExecutionContext): Promise<Ex
       // eslint-disable-next-line no-await-in-loop
       const userId = await runPhase(phase, ctx, { userId: result.runAsUserId, deployIds: result.deployIds, profileIds }, record);
       if (userId) result.runAsUserId = userId;
+      // eslint-disable-next-line no-await-in-loop
+      const preAuthorization = await confirmPreAuthorization(phase, ctx, result.deployIds, record);
+      if (preAuthorization) result.preAuthorization = preAuthorization;
       setStatus(phaseSteps, phase.kind === 'deploy' && phase.checkOnly ? 'validated' : 'done');
       if (phase.kind === 'deploy' && !phase.checkOnly) setStatus(unchangedSteps(phaseSteps, plan, components), 'unchanged');
       ctx.onProgress?.({ kind: 'phase', phase: phase.kind, steps: phaseSteps, status: 'done' });
@@ -150,7 +169,6 @@ async function runPhase(
   state: RunState,
   record: (planned: PlannedComponent[], outcome: ComponentOutcome[]) => void
 ): Promise<string | undefined> {
-  const { api } = ctx;
   const { deployIds } = state;
   if (phase.kind !== 'deploy') return runUserPhase(phase, ctx, state);
   let outcome = await deployOnce(ctx, deployIds, phase.components, phase.checkOnly);
@@ -180,7 +198,7 @@ async function runPhase(
     const first = await deployOnce(ctx, deployIds, rest, false);
     record(rest, first.components);
     if (!first.success) throw componentFailure(first, rest, ctx);
-    const generated = await findAppComponent(api, phaseAppName(phase), 'ExtlClntAppOauthConfigurablePolicies');
+    const generated = await findAppComponent(ctx.api, phaseAppName(phase), 'ExtlClntAppOauthConfigurablePolicies');
     const adopted: PlannedComponent = generated ? { ...policy, fullName: generated, adopted: generated !== policy.localFullName } : policy;
     const second = await deployOnce(ctx, deployIds, [adopted], false);
     record([adopted], second.components);
@@ -201,13 +219,61 @@ async function runUserPhase(phase: Exclude<Phase, { kind: 'deploy' }>, ctx: Exec
   if (phase.kind === 'assignPermissionSetLicense') {
     await assignPermissionSetLicense(api, state.userId, phase.permissionSetLicenseId);
   } else {
-    await assignPermissionSets(
-      api,
-      state.userId,
-      phase.names.map((n) => inventory.permissionSets[n])
-    );
+    await assignPermissionSets(api, state.userId, await permissionSetIds(api, inventory, phase.names));
   }
   return undefined;
+}
+
+/** Ids of permission sets by name: the inventory's, or queried for those this run deployed. */
+async function permissionSetIds(api: OrgApi, inventory: OrgInventory, names: string[]): Promise<string[]> {
+  const unknown = names.filter((n) => !inventory.permissionSets[n]);
+  const found = new Map(Object.entries(inventory.permissionSets));
+  if (unknown.length) {
+    const rows = await api.query<{ Id: string; Name: string }>(
+      `SELECT Id, Name FROM PermissionSet WHERE Name IN (${unknown.map(soqlString).join(', ')})`
+    );
+    for (const row of rows) found.set(row.Name, row.Id);
+  }
+  const missing = names.filter((n) => !found.get(n));
+  if (missing.length) throw messages.createError('error.PermissionSetsMissingAfterDeploy', [missing.join(', ')]);
+  return names.map((n) => found.get(n) as string);
+}
+
+/**
+ * After a deploy of the OAuth policy: reads the policy back and, when names the project wants are missing (the org
+ * replaced its lists with what was sent), deploys it again with the full lists (preAuthorization.ts).
+ */
+async function confirmPreAuthorization(
+  phase: Phase,
+  ctx: ExecutionContext,
+  deployIds: string[],
+  record: (planned: PlannedComponent[], outcome: ComponentOutcome[]) => void
+): Promise<PreAuthorizationReport | undefined> {
+  if (phase.kind !== 'deploy' || phase.checkOnly) return undefined;
+  const policy = phase.components.find((c) => c.type === 'ExtlClntAppOauthConfigurablePolicies');
+  const plan = policy?.preAuthorization;
+  if (!policy || !plan || Object.keys(plan).length === 0) return undefined;
+  const sent = Object.fromEntries(
+    Object.entries(plan).map(([list, p]) => [list, p.inOrg.length ? p.missing : p.wanted])
+  ) as PreAuthorizationReport['sent'];
+  let name = policy.fullName;
+  let after = await readComponent(ctx.api, policy.type, name);
+  if (!after) {
+    // Deployed under the name the org generated (the two-phase fallback): find it.
+    name = (await findAppComponent(ctx.api, phaseAppName(phase), 'ExtlClntAppOauthConfigurablePolicies')) ?? name;
+    after = await readComponent(ctx.api, policy.type, name);
+  }
+  const missing = stillMissing(plan, after);
+  if (Object.keys(missing).length === 0) return { sent };
+  const again: PlannedComponent = {
+    ...policy,
+    fullName: name,
+    fieldOverrides: { ...(policy.fieldOverrides ?? {}), ...fullLists(plan) },
+  };
+  const outcome = await deployOnce(ctx, deployIds, [again], false);
+  record([again], outcome.components);
+  if (!outcome.success) throw componentFailure(outcome, [again], ctx);
+  return { sent, resent: missing };
 }
 
 function phaseAppName(phase: Extract<Phase, { kind: 'deploy' }>): string {
@@ -242,7 +308,7 @@ function componentFailure(outcome: MetadataDeployOutcome, planned: PlannedCompon
       const p = planned.find((x) => x.type === c.type && x.fullName === c.fullName);
       const file = p ? relative(ctx.projectRoot, p.filePath) : c.fullName;
       const where = c.line ? `${file}:${c.line}${c.column ? `:${c.column}` : ''}` : file;
-      return `- ${c.type} ${c.fullName} (${where}): ${c.problem ?? ''}\n  ${advice(c)}`;
+      return `- ${c.type} ${c.fullName} (${where}): ${c.problem ?? ''}\n  ${componentAdvice(c.problem ?? '')}`;
     });
   lines.push(...outcome.otherFailures.map((f) => `- ${f}`));
   return messages.createError('error.ComponentFailures', [outcome.id, outcome.status, lines.join('\n')]);
@@ -250,24 +316,14 @@ function componentFailure(outcome: MetadataDeployOutcome, planned: PlannedCompon
 
 /** Problems in the policy's own content: a second phase would fail the same way. */
 function isContentProblem(problem: string): boolean {
-  return /valid execution user|permission sets? called|profiles? called|invalid at this location|not a valid value|bad value/i.test(problem);
+  return /valid execution user|permission sets? called|profiles? called|invalid at this location|not a valid value|bad value|already taken/i.test(
+    problem
+  );
 }
 
-/** What to do about a component failure, for the problems the reference knows (eca-metadata.md section 11). */
+/** What to do about a component failure (orgErrors.ts). */
 export function advice(c: ComponentOutcome): string {
-  const problem = c.problem ?? '';
-  if (/enableExternalClientApps|client apps aren.t enabled/i.test(problem)) return messages.getMessage('advice.ecaDisabled');
-  if (/valid execution user/i.test(problem)) {
-    return messages.getMessage('advice.executionUser');
-  }
-  if (problem.includes('DUPLICATE_VALUE')) return messages.getMessage('advice.duplicatePolicy');
-  if (problem.includes('depends on permission(s)')) return messages.getMessage('advice.permissionDependency');
-  if (/user license doesn.t allow the permission/i.test(problem)) return messages.getMessage('advice.licensePermission');
-  if (/Unknown user permission/i.test(problem)) return messages.getMessage('advice.unknownPermission');
-  if (/permission sets? called/i.test(problem)) return messages.getMessage('advice.permissionSets');
-  if (problem.includes('oauthLink')) return messages.getMessage('advice.oauthLink');
-  if (/invalid at this location|Element .* invalid/i.test(problem)) return messages.getMessage('advice.unknownElement');
-  return messages.getMessage('advice.generic');
+  return componentAdvice(c.problem ?? '');
 }
 
 function runFailure(e: unknown, result: ExecutionResult, ctx: ExecutionContext, dryRun: boolean): SfError {

@@ -5,7 +5,10 @@
 import { Messages } from '@salesforce/core';
 import type { EcaTypeName, GeneratedTypeName } from '../metadata/ecaTypes.js';
 import type { AppFiles, LocalComponent, UserDefinition } from '../project/projectFiles.js';
-import type { OrgInventory } from './orgInventory.js';
+import { differingElements } from '../metadata/componentCompare.js';
+import { textOf, type XmlNode } from '../metadata/xml.js';
+import { contentKey, type OrgInventory } from './orgInventory.js';
+import { firstDeployLists, isGranted, planPreAuthorization, PRE_AUTHORIZATION_LISTS, type PreAuthorizationPlan } from './preAuthorization.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.deploy');
@@ -27,9 +30,17 @@ const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcred
  * - Run As user exists (rerun, or a user made by hand): everything, the profile included, in one deploy.
  * - --dry-run: one check-only deploy of everything that can be validated now; the OAuth policy only when its Run As
  * user already exists (a check-only deploy cannot see a user that is not created yet).
+ *
+ * Never clobber: a component whose content the org already holds (componentCompare.ts: the file's elements, normalised,
+ * org-owned and org-added elements ignored) is not deployed, so a rerun with nothing changed sends no deploy. The
+ * profile and permission set files are deployed before the user is created and the permission sets assigned; a
+ * permission set is assigned before the policy that pre-authorizes it is deployed (reported as needed [T]). The
+ * policy's pre-authorization lists never carry a name the org already has (preAuthorization.ts). The global OAuth
+ * settings deploy replaces the settings as a whole [T]: a certificate the org has and the file lacks is carried over
+ * into the deployed copy, and the run says so.
  */
 
-export type StepName = 'profile' | 'user' | 'permissionSets' | 'app' | 'oauthPolicy';
+export type StepName = 'profile' | 'permissionSetFiles' | 'user' | 'permissionSets' | 'app' | 'oauthPolicy';
 export type StepAction = 'create' | 'update' | 'unchanged' | 'skip';
 
 export type PlanStep = {
@@ -48,13 +59,23 @@ export type PlannedComponent = {
   /** The name in the project (the file's base name). */
   localFullName: string;
   filePath: string;
-  step: 'profile' | 'app' | 'oauthPolicy';
+  step: 'profile' | 'permissionSetFiles' | 'app' | 'oauthPolicy';
   /** True when the org already has this app's component under another name, which is deployed instead. */
   adopted: boolean;
   /** Replacement <clientCredentialsFlowUser> (from --run-as-username) written into the deployed copy. */
   runAsUsername?: string;
   /** User permissions added to the deployed copy of a profile/permission set (permissionDependencies.ts). */
   addedPermissions?: string[];
+  /** The org already holds the file's content: the component is not deployed. */
+  upToDate: boolean;
+  /** Elements of the file whose value the org does not have (when the org has the component). */
+  differs?: string[];
+  /** Elements set (string) or removed (null) in the deployed copy. */
+  fieldOverrides?: Record<string, string | null>;
+  /** Elements the deployed copy keeps from the org because the file lacks them (the global settings' certificate). */
+  carriedOver?: string[];
+  /** The OAuth policy's pre-authorization lists against the org's. */
+  preAuthorization?: PreAuthorizationPlan;
 };
 
 export type Phase =
@@ -83,31 +104,23 @@ export function makePlan(files: AppFiles, org: OrgInventory, options: PlanOption
   const warnings: string[] = [];
   if (!org.ecaAvailable) blockers.push(messages.getMessage('blocker.ecaUnavailable'));
 
-  const profileStep = planProfile(files, org, blockers);
+  const { appComponents, policy, profileComponent, permissionSetComponents } = planComponents(files, org);
+  const profileStep = planProfile(files, org, blockers, profileComponent);
+  const permissionSetFilesStep = planPermissionSetFiles(permissionSetComponents);
   const userStep = planUser(files, org, blockers);
   if (files.profile && !userProfileApiEnabled(files.profile) && !org.runAsUser) {
     warnings.push(messages.getMessage('warning.profileNoApi', [files.profile.fullName]));
   }
   const { step: permsetStep, toAssign } = planPermissionSets(files, org, blockers);
-  const { appComponents, policy, profileComponent } = planComponents(files, org);
   for (const c of [...appComponents, policy].filter((x) => x.adopted)) {
     warnings.push(messages.getMessage('info.adopted', [c.type, c.fullName, c.localFullName]));
   }
-  const appStep: PlanStep = {
-    step: 'app',
-    action: org.appExists ? 'update' : 'create',
-    target: files.appName,
-    reason: messages.getMessage(org.appExists ? 'reason.appUpdate' : 'reason.appCreate'),
-  };
+  for (const c of appComponents.filter((x) => x.carriedOver?.length && !x.upToDate)) {
+    warnings.push(messages.getMessage('info.carriedOver', [c.carriedOver?.join(', ') ?? '', c.type, c.fullName]));
+  }
+  const appStep = planApp(files, org, appComponents);
   const policyInOrg = Boolean(org.components.ExtlClntAppOauthConfigurablePolicies);
-  const policyStep: PlanStep = {
-    step: 'oauthPolicy',
-    action: policyInOrg ? 'update' : 'create',
-    target: policy.fullName,
-    reason: policy.adopted
-      ? messages.getMessage('reason.policyAdopted', [policy.localFullName, files.runAsUsername])
-      : messages.getMessage(policyInOrg ? 'reason.policyUpdate' : 'reason.policyCreate', [files.runAsUsername]),
-  };
+  const policyStep = planPolicy(files, policy, policyInOrg);
   const needsUserAdmin = userStep.action === 'create' || permsetStep.action === 'create';
   blockers.push(...permissionBlockers(org, needsUserAdmin));
 
@@ -119,7 +132,7 @@ export function makePlan(files: AppFiles, org: OrgInventory, options: PlanOption
     toAssign,
     appComponents,
     policy,
-    profileComponent,
+    accessComponents: [...(profileComponent ? [profileComponent] : []), ...permissionSetComponents],
     policyIsNew: !policyInOrg,
     warnings,
   });
@@ -127,18 +140,44 @@ export function makePlan(files: AppFiles, org: OrgInventory, options: PlanOption
     appName: files.appName,
     runAsUsername: files.runAsUsername,
     dryRun: options.dryRun,
-    steps: [profileStep, userStep, permsetStep, appStep, policyStep],
-    components: [...(profileComponent ? [profileComponent] : []), ...appComponents, policy],
+    steps: [profileStep, permissionSetFilesStep, userStep, permsetStep, appStep, policyStep],
+    components: [...(profileComponent ? [profileComponent] : []), ...permissionSetComponents, ...appComponents, policy],
     phases,
     blockers,
     warnings,
   };
 }
 
-function planProfile(files: AppFiles, org: OrgInventory, blockers: string[]): PlanStep {
+function planApp(files: AppFiles, org: OrgInventory, appComponents: PlannedComponent[]): PlanStep {
+  const upToDate = org.appExists && appComponents.every((c) => c.upToDate);
+  return {
+    step: 'app',
+    action: upToDate ? 'unchanged' : org.appExists ? 'update' : 'create',
+    target: files.appName,
+    reason: messages.getMessage(upToDate ? 'reason.appUnchanged' : org.appExists ? 'reason.appUpdate' : 'reason.appCreate'),
+  };
+}
+
+function planPolicy(files: AppFiles, policy: PlannedComponent, policyInOrg: boolean): PlanStep {
+  return {
+    step: 'oauthPolicy',
+    action: policy.upToDate ? 'unchanged' : policyInOrg ? 'update' : 'create',
+    target: policy.fullName,
+    reason: policy.upToDate
+      ? messages.getMessage('reason.policyUnchanged')
+      : policy.adopted
+      ? messages.getMessage('reason.policyAdopted', [policy.localFullName, files.runAsUsername])
+      : messages.getMessage(policyInOrg ? 'reason.policyUpdate' : 'reason.policyCreate', [files.runAsUsername]),
+  };
+}
+
+function planProfile(files: AppFiles, org: OrgInventory, blockers: string[], component?: PlannedComponent): PlanStep {
   const profileName = files.profileName;
   const orgProfile = profileName ? org.profiles[profileName] : undefined;
   if (files.profile) {
+    if (component?.upToDate) {
+      return { step: 'profile', action: 'unchanged', target: files.profile.fullName, reason: messages.getMessage('reason.profileUnchanged') };
+    }
     return {
       step: 'profile',
       action: orgProfile ? 'update' : 'create',
@@ -151,6 +190,25 @@ function planProfile(files: AppFiles, org: OrgInventory, blockers: string[]): Pl
     return { step: 'profile', action: 'skip', target: profileName, reason: messages.getMessage('reason.profileExisting') };
   }
   return { step: 'profile', action: 'skip', target: '-', reason: messages.getMessage('reason.profileUnknown') };
+}
+
+/** The project's permission set files (the generated access permission set): created or updated before assignment. */
+function planPermissionSetFiles(components: PlannedComponent[]): PlanStep {
+  if (components.length === 0) {
+    return { step: 'permissionSetFiles', action: 'skip', target: '-', reason: messages.getMessage('reason.permissionSetFilesNone') };
+  }
+  const pending = components.filter((c) => !c.upToDate);
+  const target = (pending.length ? pending : components).map((c) => c.fullName).join(', ');
+  if (pending.length === 0) {
+    return { step: 'permissionSetFiles', action: 'unchanged', target, reason: messages.getMessage('reason.permissionSetFilesUnchanged') };
+  }
+  const anyNew = pending.some((c) => c.differs === undefined);
+  return {
+    step: 'permissionSetFiles',
+    action: anyNew ? 'create' : 'update',
+    target,
+    reason: messages.getMessage('reason.permissionSetFilesDeploy'),
+  };
 }
 
 /** Reuse an existing Run As user only when it is active, has the expected profile and API access; never duplicate. */
@@ -185,7 +243,8 @@ function planPermissionSets(
   blockers: string[]
 ): { step: PlanStep; toAssign: string[] } {
   const wanted = files.userDef?.definition.permsets ?? [];
-  const missing = [...new Set([...wanted, ...files.policyPermissionSets])].filter((n) => !org.permissionSets[n]);
+  const inProject = new Set(files.permissionSets.map((p) => p.fullName));
+  const missing = [...new Set([...wanted, ...files.policyPermissionSets])].filter((n) => !org.permissionSets[n] && !inProject.has(n));
   if (missing.length) blockers.push(messages.getMessage('blocker.permissionSetsNotFound', [missing.join(', ')]));
   const missingProfiles = files.policyProfiles.filter((n) => !org.profiles[n] && n !== files.profile?.fullName);
   if (missingProfiles.length) {
@@ -221,25 +280,36 @@ function planPermissionSets(
   };
 }
 
-/** The app's components, under the org's names where it already has them (adoption). */
+/** The app's components, under the org's names where it already has them (adoption), each against the org's content. */
 function planComponents(
   files: AppFiles,
   org: OrgInventory
-): { appComponents: PlannedComponent[]; policy: PlannedComponent; profileComponent?: PlannedComponent } {
+): {
+  appComponents: PlannedComponent[];
+  policy: PlannedComponent;
+  profileComponent?: PlannedComponent;
+  permissionSetComponents: PlannedComponent[];
+} {
   const planned = (component: LocalComponent, step: PlannedComponent['step']): PlannedComponent => {
-    const inOrg = component.type === 'ExternalClientApplication' ? undefined : org.components[component.type as EcaTypeName];
+    const inOrg =
+      component.type === 'ExternalClientApplication' || component.type === 'Profile' || component.type === 'PermissionSet'
+        ? undefined
+        : org.components[component.type as EcaTypeName];
     const overrideRunAs =
       component.type === 'ExtlClntAppOauthConfigurablePolicies' && files.runAsUsername !== files.policyRunAsUsername
         ? files.runAsUsername
         : undefined;
+    const fullName = inOrg?.fullName ?? component.fullName;
+    const orgContent = org.content[contentKey(component.type, fullName)];
     return {
       type: component.type,
-      fullName: inOrg?.fullName ?? component.fullName,
+      fullName,
       localFullName: component.fullName,
       filePath: component.filePath,
       step,
       adopted: Boolean(inOrg && inOrg.fullName !== component.fullName),
       ...(overrideRunAs ? { runAsUsername: overrideRunAs } : {}),
+      ...againstOrg(component, overrideRunAs ? { ...component.fields, clientCredentialsFlowUser: overrideRunAs } : component.fields, orgContent),
     };
   };
   const app = [files.header, files.globalOauth, files.oauthSettings, ...(files.appPolicy ? [files.appPolicy] : [])];
@@ -247,6 +317,41 @@ function planComponents(
     appComponents: app.map((c) => planned(c, 'app')),
     policy: planned(files.oauthPolicy, 'oauthPolicy'),
     profileComponent: files.profile ? planned(files.profile, 'profile') : undefined,
+    permissionSetComponents: files.permissionSets.map((c) => planned(c, 'permissionSetFiles')),
+  };
+}
+
+/** Global OAuth settings elements the org keeps only while a deploy names them [T]: carried over when the file lacks them. */
+const DECLARATIVE_CARRY_OVER: Readonly<Partial<Record<string, readonly string[]>>> = {
+  ExtlClntAppGlobalOauthSettings: ['certificate'],
+};
+
+/** Whether the org holds the component's content; what the deployed copy must change. */
+function againstOrg(
+  component: LocalComponent,
+  fields: XmlNode,
+  orgContent: XmlNode | undefined
+): Pick<PlannedComponent, 'upToDate' | 'differs' | 'fieldOverrides' | 'carriedOver' | 'preAuthorization'> {
+  const isPolicy = component.type === 'ExtlClntAppOauthConfigurablePolicies';
+  const preAuthorization = isPolicy ? planPreAuthorization(fields, orgContent) : undefined;
+  if (!orgContent) return { upToDate: false, ...(preAuthorization ? { preAuthorization } : {}) };
+  const differs = differingElements(component.type, fields, orgContent, isPolicy ? PRE_AUTHORIZATION_LISTS : []);
+  const upToDate = differs.length === 0 && (!preAuthorization || isGranted(preAuthorization));
+  const fieldOverrides: Record<string, string | null> = preAuthorization ? firstDeployLists(preAuthorization) : {};
+  const carriedOver: string[] = [];
+  for (const element of DECLARATIVE_CARRY_OVER[component.type] ?? []) {
+    const orgValue = textOf(orgContent, element);
+    if (orgValue && textOf(fields, element) === undefined) {
+      fieldOverrides[element] = orgValue;
+      carriedOver.push(element);
+    }
+  }
+  return {
+    upToDate,
+    differs,
+    ...(Object.keys(fieldOverrides).length ? { fieldOverrides } : {}),
+    ...(carriedOver.length ? { carriedOver } : {}),
+    ...(preAuthorization ? { preAuthorization } : {}),
   };
 }
 
@@ -274,49 +379,35 @@ type PhaseInput = {
   toAssign: string[];
   appComponents: PlannedComponent[];
   policy: PlannedComponent;
-  profileComponent?: PlannedComponent;
+  /** The profile and permission set files. */
+  accessComponents: PlannedComponent[];
   policyIsNew: boolean;
   warnings: string[];
 };
 
+/** A deploy phase of the components that are not up to date (none when all are). */
+function deployPhase(components: PlannedComponent[], checkOnly: boolean, policyIsNew: boolean): Phase[] {
+  const pending = components.filter((c) => !c.upToDate);
+  if (pending.length === 0) return [];
+  const steps = [...new Set(pending.map((c) => c.step))];
+  return [{ kind: 'deploy', steps, components: pending, checkOnly, policyIsNew }];
+}
+
 function planPhases(input: PhaseInput): Phase[] {
-  const { files, appComponents, policy, profileComponent, policyIsNew, toAssign } = input;
-  const profile = profileComponent ? [profileComponent] : [];
-  const profileSteps: StepName[] = profileComponent ? ['profile'] : [];
+  const { files, appComponents, policy, accessComponents, policyIsNew, toAssign } = input;
   const userExists = Boolean(input.org.runAsUser);
   if (input.dryRun) {
-    if (!userExists) input.warnings.push(messages.getMessage('warning.policyNotValidated', [files.runAsUsername]));
-    return [
-      {
-        kind: 'deploy',
-        steps: [...profileSteps, 'app', ...(userExists ? (['oauthPolicy'] as StepName[]) : [])],
-        components: [...profile, ...appComponents, ...(userExists ? [policy] : [])],
-        checkOnly: true,
-        policyIsNew,
-      },
-    ];
+    if (!userExists && !policy.upToDate) input.warnings.push(messages.getMessage('warning.policyNotValidated', [files.runAsUsername]));
+    return deployPhase([...accessComponents, ...appComponents, ...(userExists ? [policy] : [])], true, policyIsNew);
   }
-  const assign: Phase[] = toAssign.length ? [{ kind: 'assignPermissionSets', names: toAssign }] : [];
   const userDef = files.userDef?.definition;
-  if (input.createUser && userDef && files.profileName) {
-    return [
-      ...(profileComponent
-        ? [{ kind: 'deploy', steps: profileSteps, components: profile, checkOnly: false, policyIsNew } as Phase]
-        : []),
-      { kind: 'createUser', user: { ...userDef, Username: files.runAsUsername }, profileName: files.profileName },
-      ...assign,
-      { kind: 'deploy', steps: ['app', 'oauthPolicy'], components: [...appComponents, policy], checkOnly: false, policyIsNew },
-    ];
-  }
   return [
-    ...assign,
-    {
-      kind: 'deploy',
-      steps: [...profileSteps, 'app', 'oauthPolicy'],
-      components: [...profile, ...appComponents, policy],
-      checkOnly: false,
-      policyIsNew,
-    },
+    ...deployPhase(accessComponents, false, policyIsNew),
+    ...(input.createUser && userDef && files.profileName
+      ? [{ kind: 'createUser', user: { ...userDef, Username: files.runAsUsername }, profileName: files.profileName } as Phase]
+      : []),
+    ...(toAssign.length ? [{ kind: 'assignPermissionSets', names: toAssign } as Phase] : []),
+    ...deployPhase([...appComponents, policy], false, policyIsNew),
   ];
 }
 

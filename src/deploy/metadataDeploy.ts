@@ -178,8 +178,9 @@ export function mapDetails(
 
 /**
  * The paths SDR deploys: a copy of each planned file in a temporary folder, renamed when it is deployed under the
- * org's name (adoption) and edited when --run-as-username replaces the Run As user or permissions the org requires are
- * added (permissionDependencies.ts). Always a copy, outside the
+ * org's name (adoption) and edited when --run-as-username replaces the Run As user, the plan sets elements (the
+ * pre-authorization lists, a certificate carried over from the org) or permissions the org requires are added
+ * (permissionDependencies.ts). Always a copy, outside the
  * project: SDR's source resolution honours the project's .forceignore, which may list these files (the Help says
  * global OAuth settings must not go to source control) and would silently drop them from the deploy.
  */
@@ -192,7 +193,8 @@ export async function stageFiles(components: PlannedComponent[]): Promise<{ path
         await mkdir(dirname(target), { recursive: true });
         const xml = await readFile(c.filePath, 'utf8');
         const copy = c.addedPermissions?.length ? withUserPermissions(xml, c.addedPermissions) : xml;
-        await writeFile(target, c.runAsUsername ? withRunAsUser(copy, c.runAsUsername) : copy);
+        const withUser = c.runAsUsername ? withRunAsUser(copy, c.runAsUsername) : copy;
+        await writeFile(target, c.fieldOverrides && Object.keys(c.fieldOverrides).length ? withFields(withUser, c.fieldOverrides) : withUser);
         return target;
       })
     );
@@ -201,6 +203,18 @@ export async function stageFiles(components: PlannedComponent[]): Promise<{ path
     await rm(dir, { recursive: true, force: true });
     throw e;
   }
+}
+
+/** The XML with top-level elements set (string) or removed (null), in alphabetical order. */
+export function withFields(xml: string, overrides: Readonly<Record<string, string | null>>): string {
+  const parsed = parseMetadataXml(xml);
+  const fields: XmlNode = { ...parsed.fields };
+  for (const [name, value] of Object.entries(overrides)) {
+    if (value === null) delete fields[name];
+    else fields[name] = value;
+  }
+  const sorted = Object.fromEntries(Object.keys(fields).sort().map((k) => [k, fields[k]]));
+  return buildMetadataXml(parsed.root, sorted);
 }
 
 /** The policy XML with <clientCredentialsFlowUser> set to `username` (kept in place, or inserted in alphabetical order). */

@@ -18,6 +18,27 @@ const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcred
 
 export type OrgErrorContext = { targetOrg: string };
 
+/**
+ * A duplicate OAuth policy (one per app): orgs word it `DUPLICATE_VALUE: ExtlClntAppOauthSettingsId duplicates value
+ * on ...` or `duplicate value found: ExternalClientApplicationId duplicates value on ...` (eca-metadata.md section 11).
+ */
+const DUPLICATE_VALUE = /duplicate value found|DUPLICATE_VALUE|duplicates value on/i;
+
+/** What to do about a component failure, for the problems the reference knows (eca-metadata.md section 11). */
+export function componentAdvice(problem: string): string {
+  if (/enableExternalClientApps|client apps aren.t enabled/i.test(problem)) return messages.getMessage('advice.ecaDisabled');
+  if (/valid execution user/i.test(problem)) return messages.getMessage('advice.executionUser');
+  if (/names are already taken/i.test(problem)) return messages.getMessage('advice.preAuthorizationTaken');
+  if (DUPLICATE_VALUE.test(problem)) return messages.getMessage('advice.duplicatePolicy');
+  if (problem.includes('depends on permission(s)')) return messages.getMessage('advice.permissionDependency');
+  if (/user license doesn.t allow the permission/i.test(problem)) return messages.getMessage('advice.licensePermission');
+  if (/Unknown user permission/i.test(problem)) return messages.getMessage('advice.unknownPermission');
+  if (/permission sets? called/i.test(problem)) return messages.getMessage('advice.permissionSets');
+  if (problem.includes('oauthLink')) return messages.getMessage('advice.oauthLink');
+  if (/invalid at this location|Element .* invalid/i.test(problem)) return messages.getMessage('advice.unknownElement');
+  return messages.getMessage('advice.generic');
+}
+
 export function toOrgError(e: unknown, context: OrgErrorContext): SfError {
   if (e instanceof SfError && OUR_ERRORS.has(e.name)) return e as SfError;
   if (e instanceof DeployWaitExceeded) {
@@ -40,6 +61,7 @@ export function toOrgError(e: unknown, context: OrgErrorContext): SfError {
 /** Errors built from our messages file pass through unchanged. */
 const OUR_ERRORS = new Set([
   'ProfileNotFoundError',
+  'PermissionSetsMissingAfterDeployError',
   'UsernameTakenError',
   'UserRejectedError',
   'SandboxUsernameAmbiguousError',

@@ -2,7 +2,9 @@
  * Copyright 2026, the plugin-eca-clientcreds contributors.
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
-import { type EcaTypeName, SATELLITE_TYPES } from '../metadata/ecaTypes.js';
+import { type EcaTypeName, type GeneratedTypeName, SATELLITE_TYPES } from '../metadata/ecaTypes.js';
+import { orgRecordFields } from '../metadata/componentCompare.js';
+import type { XmlNode } from '../metadata/xml.js';
 import { errorCodeOf, type OrgApi, soqlString } from '../org/orgApi.js';
 import type { AppFiles } from '../project/projectFiles.js';
 
@@ -14,7 +16,9 @@ import type { AppFiles } from '../project/projectFiles.js';
  * - one SOQL query each for the Run As user, the profiles, the permission sets and the deploying user's permissions
  * (UserPermissionAccess: effective permissions from profile and permission sets), and one readMetadata of the org's
  * ExternalClientAppSettings, sent in parallel;
- * - the Run As user's permission set assignments, only when the user exists.
+ * - the Run As user's permission set assignments, only when the user exists;
+ * - readMetadata of what the org holds of the project's components (one call per type, in parallel), so that deploy
+ * sends only what differs.
  */
 
 export type InventoryRequest = {
@@ -28,6 +32,10 @@ export type InventoryRequest = {
   otherProfileNames: string[];
   /** Permission set API names that must exist (user definition permsets and the policy's commaSeparatedPermissionSet). */
   permissionSetNames: string[];
+  /** The profile file of the project (its fullName), whose org content is read. */
+  projectProfile?: string;
+  /** Permission set files of the project (fullNames), whose org content is read. */
+  projectPermissionSets?: string[];
 };
 
 export type OrgUser = {
@@ -71,9 +79,16 @@ export type OrgInventory = {
   permissionSets: Record<string, string>;
   /** PermissionSetIds assigned to the Run As user. */
   assignedPermissionSetIds: string[];
+  /** What the org holds of the project's components (readMetadata), by contentKey(type, fullName). */
+  content: Record<string, XmlNode>;
   /** Number of org requests the inventory made (for the request budget tests and --json diagnostics). */
   requests: number;
 };
+
+/** Key of `OrgInventory.content`. */
+export function contentKey(type: GeneratedTypeName, fullName: string): string {
+  return `${type}:${fullName}`;
+}
 
 const LIST_BATCHES: EcaTypeName[][] = [
   ['ExternalClientApplication', 'ExtlClntAppGlobalOauthSettings', 'ExtlClntAppOauthSettings'],
@@ -96,6 +111,8 @@ export function inventoryRequest(files: AppFiles): InventoryRequest {
     profileName: files.profileName,
     otherProfileNames: files.policyProfiles,
     permissionSetNames: [...(files.userDef?.definition.permsets ?? []), ...files.policyPermissionSets],
+    ...(files.profile ? { projectProfile: files.profile.fullName } : {}),
+    projectPermissionSets: files.permissionSets.map((p) => p.fullName),
   };
 }
 
@@ -187,6 +204,16 @@ export async function readOrgInventory(api: OrgApi, request: InventoryRequest): 
   ]);
   if (runAsUser) runAsUser.apiEnabledByPermissionSet = assignments.some((a) => asBoolean(a.PermissionSet?.PermissionsApiEnabled) === true);
 
+  const toRead: Array<[GeneratedTypeName, string[]]> = [
+    ['ExternalClientApplication', appExists ? [request.appName] : []],
+    ...(Object.entries(components) as Array<[EcaTypeName, OrgComponent]>).map(
+      ([type, c]): [GeneratedTypeName, string[]] => [type, [c.fullName]]
+    ),
+    ['Profile', request.projectProfile && profileMap[request.projectProfile] ? [request.projectProfile] : []],
+    ['PermissionSet', (request.projectPermissionSets ?? []).filter((n) => permissionSetMap[n])],
+  ];
+  const content = await readContent(api, toRead.filter(([, names]) => names.length > 0), count);
+
   return {
     ecaAvailable: listed.available && ecaSetting !== false,
     permissions,
@@ -196,11 +223,41 @@ export async function readOrgInventory(api: OrgApi, request: InventoryRequest): 
     runAsUser,
     permissionSets: permissionSetMap,
     assignedPermissionSetIds: assignments.map((a) => a.PermissionSetId),
+    content,
     requests,
   };
 }
 
 type Counter = <T>(p: Promise<T>) => Promise<T>;
+
+/** readMetadata of components by type (one call per type, at most READ_BATCH names each, in parallel). */
+async function readContent(
+  api: OrgApi,
+  byType: Array<[GeneratedTypeName, string[]]>,
+  count: Counter
+): Promise<Record<string, XmlNode>> {
+  const content: Record<string, XmlNode> = {};
+  await Promise.all(
+    byType.map(async ([type, names]) => {
+      for (let i = 0; i < names.length; i += READ_BATCH) {
+        // eslint-disable-next-line no-await-in-loop
+        const records = await count(api.readMetadata(type, names.slice(i, i + READ_BATCH)));
+        for (const record of records) {
+          if (typeof record.fullName === 'string' && record.fullName) {
+            content[contentKey(type, record.fullName)] = orgRecordFields(record);
+          }
+        }
+      }
+    })
+  );
+  return content;
+}
+
+/** The org's current policy of the app, read again (after a deploy, to see what its pre-authorization lists became). */
+export async function readComponent(api: OrgApi, type: GeneratedTypeName, fullName: string): Promise<XmlNode | undefined> {
+  const [record] = await api.readMetadata(type, [fullName]);
+  return record && typeof record.fullName === 'string' && record.fullName ? orgRecordFields(record) : undefined;
+}
 
 async function listAll(
   api: OrgApi,

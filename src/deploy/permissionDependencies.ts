@@ -184,7 +184,8 @@ export class PermissionDependencyResolver {
 
   /** Before the deploy: adds required permissions to the planned components' deployed copies. */
   public async completeBeforeDeploy(components: readonly PlannedComponent[]): Promise<PermissionAddition[]> {
-    const targets = components.filter((c) => PERMISSION_TYPES.has(c.type));
+    // Components the org already holds are not deployed (deployPlan.ts upToDate): nothing to complete.
+    const targets = components.filter((c) => PERMISSION_TYPES.has(c.type) && !c.upToDate);
     if (targets.length === 0) return [];
     const files = await Promise.all(targets.map(async (c) => ({ c, perms: filePermissions(await readFile(c.filePath, 'utf8')) })));
     if (files.every((f) => f.perms.enabled.length === 0)) return [];

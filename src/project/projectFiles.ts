@@ -64,6 +64,11 @@ export type AppFiles = {
   appPolicy?: LocalComponent;
   /** The custom profile file named by the user definition, when it is in the project. */
   profile?: LocalComponent;
+  /**
+   * Permission set files of the project that the user definition assigns or the policy pre-authorizes (the
+   * generated `<App>_Access` among them): deployed before they are assigned and before the policy names them.
+   */
+  permissionSets: LocalComponent[];
   /** Profile the Run As user must have (from the user definition), if known. */
   profileName?: string;
   userDef?: { path: string; definition: UserDefinition };
@@ -206,8 +211,11 @@ export async function readAppFiles(options: ReadOptions): Promise<AppFiles> {
   if (!userDef) warnings.push(messages.getMessage('warning.noUserDef', [relative(projectRoot, userDefPath)]));
 
   const profileName = userDef?.definition.profileName;
-  const profile = profileName ? await readProfile(files, profileName, projectRoot, problems) : undefined;
-  if (profile) checkComponentElements(profile, options.apiVersion, projectRoot, problems, warnings);
+  const { profile, permissionSets } = await readAccessFiles(files, { profileName, userDef, oauthPolicy }, options.apiVersion, {
+    projectRoot,
+    problems,
+    warnings,
+  });
 
   if (problems.length > 0 || !header || !globalOauth || !oauthSettings || !oauthPolicy) {
     throw filesError(appName, problems);
@@ -221,6 +229,7 @@ export async function readAppFiles(options: ReadOptions): Promise<AppFiles> {
     oauthPolicy,
     appPolicy,
     profile,
+    permissionSets,
     profileName,
     userDef,
     runAsUsername,
@@ -368,6 +377,45 @@ async function readProfile(
   if (parsed.ok) return parsed.component;
   problems.push(parsed.problem);
   return undefined;
+}
+
+/** The profile file named by the user definition and the permission set files the app uses, checked. */
+async function readAccessFiles(
+  files: FoundFile[],
+  names: { profileName?: string; userDef?: { definition: UserDefinition }; oauthPolicy?: LocalComponent },
+  apiVersion: string,
+  out: { projectRoot: string; problems: FileProblem[]; warnings: string[] }
+): Promise<{ profile?: LocalComponent; permissionSets: LocalComponent[] }> {
+  const { projectRoot, problems, warnings } = out;
+  const profile = names.profileName ? await readProfile(files, names.profileName, projectRoot, problems) : undefined;
+  const permissionSets = await readPermissionSets(files, permissionSetNamesOf(names.userDef, names.oauthPolicy), projectRoot, problems);
+  for (const c of [...(profile ? [profile] : []), ...permissionSets]) checkComponentElements(c, apiVersion, projectRoot, problems, warnings);
+  return { profile, permissionSets };
+}
+
+/** The permission sets the user definition assigns and the policy pre-authorizes. */
+function permissionSetNamesOf(
+  userDef: { definition: UserDefinition } | undefined,
+  oauthPolicy: LocalComponent | undefined
+): Set<string> {
+  const fromPolicy = oauthPolicy ? splitList(textOf(oauthPolicy.fields, 'commaSeparatedPermissionSet')) : [];
+  return new Set([...(userDef?.definition.permsets ?? []), ...fromPolicy]);
+}
+
+async function readPermissionSets(
+  files: FoundFile[],
+  names: ReadonlySet<string>,
+  projectRoot: string,
+  problems: FileProblem[]
+): Promise<LocalComponent[]> {
+  const found = files.filter((f) => f.type === 'PermissionSet' && names.has(f.fullName));
+  const parsed = await Promise.all(found.map((f) => parseFile(f, projectRoot)));
+  const out: LocalComponent[] = [];
+  for (const p of parsed) {
+    if (p.ok) out.push(p.component);
+    else problems.push(p.problem);
+  }
+  return out;
 }
 
 function chooseAppName(files: FoundFile[], requested: string | undefined): string {

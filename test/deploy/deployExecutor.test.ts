@@ -2,6 +2,7 @@
  * Copyright 2026, the plugin-eca-clientcreds contributors.
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
+import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { Messages, type SfError } from '@salesforce/core';
 import { Duration } from '@salesforce/kit';
@@ -9,6 +10,7 @@ import { makePlan } from '../../src/deploy/deployPlan.js';
 import { advice, executePlan, type ExecutionContext, type ProgressEvent } from '../../src/deploy/deployExecutor.js';
 import type { MetadataDeployer, MetadataDeployOutcome, MetadataDeployRequest } from '../../src/deploy/metadataDeploy.js';
 import type { OrgInventory } from '../../src/deploy/orgInventory.js';
+import { parseMetadataXml } from '../../src/metadata/xml.js';
 import { type AppFiles, readAppFiles } from '../../src/project/projectFiles.js';
 import { type FakeOrg, fakeApi, fakeOrg } from './fakeOrgApi.js';
 import { type AppProject, writeAppProject } from './fixtures.js';
@@ -29,6 +31,7 @@ function freshInventory(): OrgInventory {
     profiles: {},
     permissionSets: { A: '0PS000000000001AAA' },
     assignedPermissionSetIds: [],
+    content: {},
     requests: 0,
   };
 }
@@ -50,7 +53,20 @@ function fakeDeployer(org: FakeOrg, script: Script = (): Partial<MetadataDeployO
     if (success && !request.checkOnly) {
       for (const c of request.components) {
         if (c.type === 'Profile') org.profiles.push({ Id: '00e000000000077AAA', Name: c.fullName });
-        else org.components.push({ type: c.type, fullName: c.fullName, externalClientApplication: APP });
+        else {
+          // The org keeps what the deployed copy says (a replacing org): the file's fields with the plan's overrides.
+          const fields: Record<string, string> = {};
+          for (const [k, v] of Object.entries(parseMetadataXml(readFileSync(c.filePath, 'utf8')).fields)) {
+            if (typeof v === 'string') fields[k] = v;
+          }
+          for (const [k, v] of Object.entries(c.fieldOverrides ?? {})) {
+            if (v === null) delete fields[k];
+            else fields[k] = v;
+          }
+          const existing = org.components.find((x) => x.type === c.type && x.fullName === c.fullName);
+          if (existing) existing.fields = fields;
+          else org.components.push({ type: c.type, fullName: c.fullName, externalClientApplication: APP, fields });
+        }
       }
     }
     return Promise.resolve({
@@ -144,7 +160,7 @@ describe('deploy deployExecutor', () => {
     expect(error.message).to.include('- user: create integration.user@example.com.test');
     expect(error.actions).to.include(messages.getMessage('action.rerun'));
     const data = error.data as { steps: Array<{ step: string; status: string }>; components: Array<{ type: string; state: string; problem?: string }> };
-    expect(data.steps.map((s) => s.status)).to.deep.equal(['done', 'done', 'done', 'failed', 'failed']);
+    expect(data.steps.map((s) => s.status)).to.deep.equal(['done', 'done', 'done', 'done', 'failed', 'failed']);
     expect(data.components.find((c) => c.type === POLICY)).to.deep.include({ state: 'Failed', problem: 'Enter a valid execution user for the OAuth client credentials flow.' });
     expect(error.exitCode).to.equal(1);
   });
@@ -155,6 +171,7 @@ describe('deploy deployExecutor', () => {
     expect(error.name).to.equal('SessionExpiredError');
     expect(error.message).to.include(messages.getMessage('info.doneBeforeFailure', [`- profile: create ${PROFILE}`]));
     expect((error.data as { steps: Array<{ status: string }> }).steps.map((s) => s.status)).to.deep.equal([
+      'done',
       'done',
       'failed',
       'notRun',
@@ -258,6 +275,7 @@ describe('deploy deployExecutor', () => {
     expect(org.users).to.have.length(0);
     expect(result.steps.map((s) => `${s.step}:${s.status}`)).to.deep.equal([
       'profile:validated',
+      'permissionSetFiles:done',
       'user:wouldRun',
       'permissionSets:wouldRun',
       'app:validated',

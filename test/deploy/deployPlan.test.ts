@@ -6,7 +6,8 @@ import { rm } from 'node:fs/promises';
 import { expect } from 'chai';
 import { Messages } from '@salesforce/core';
 import { makePlan, type Phase } from '../../src/deploy/deployPlan.js';
-import type { OrgInventory } from '../../src/deploy/orgInventory.js';
+import { contentKey, type OrgInventory } from '../../src/deploy/orgInventory.js';
+import type { XmlNode } from '../../src/metadata/xml.js';
 import { type AppFiles, readAppFiles } from '../../src/project/projectFiles.js';
 import { type AppProject, writeAppProject } from './fixtures.js';
 
@@ -28,6 +29,7 @@ function freshOrg(extra: Partial<OrgInventory> = {}): OrgInventory {
     profiles: {},
     permissionSets: { ['Integration_Access']: '0PS000000000001AAA' },
     assignedPermissionSetIds: [],
+    content: {},
     requests: 0,
     ...extra,
   };
@@ -77,6 +79,7 @@ describe('deploy deployPlan', () => {
     expect(plan.blockers).to.deep.equal([]);
     expect(plan.steps.map((s) => `${s.step}:${s.action}`)).to.deep.equal([
       'profile:create',
+      'permissionSetFiles:skip',
       'user:create',
       'permissionSets:create',
       'app:create',
@@ -101,13 +104,94 @@ describe('deploy deployPlan', () => {
     expect(plan.blockers).to.deep.equal([]);
     expect(plan.steps.map((s) => `${s.step}:${s.action}`)).to.deep.equal([
       'profile:update',
+      'permissionSetFiles:skip',
       'user:unchanged',
       'permissionSets:unchanged',
       'app:update',
       'oauthPolicy:update',
     ]);
-    expect(plan.phases).to.have.length(1);
-    expect(kinds(plan.phases)[0]).to.match(/^deploy\(Profile\+ExternalClientApplication\+.*ExtlClntAppOauthConfigurablePolicies\)$/);
+    // Without the org's content (not read), everything is deployed: the profile first, then app + policy.
+    expect(kinds(plan.phases)).to.deep.equal([
+      'deploy(Profile)',
+      'deploy(ExternalClientApplication+ExtlClntAppGlobalOauthSettings+ExtlClntAppOauthSettings+ExtlClntAppConfigurablePolicies+ExtlClntAppOauthConfigurablePolicies)',
+    ]);
+  });
+
+  /** The org's content as readMetadata returns it: the files' fields plus what the org adds. */
+  function orgHolding(f: AppFiles, changes: Partial<Record<string, XmlNode>> = {}): Record<string, XmlNode> {
+    const content: Record<string, XmlNode> = {};
+    for (const c of [f.header, f.globalOauth, f.oauthSettings, f.oauthPolicy, ...(f.appPolicy ? [f.appPolicy] : []), ...(f.profile ? [f.profile] : [])]) {
+      content[contentKey(c.type, c.fullName)] = { ...c.fields, fullName: c.fullName, ...(changes[c.type] ?? {}) };
+    }
+    return content;
+  }
+
+  it('never clobbers: components the org already holds (org-added and org-owned elements ignored) are not deployed', () => {
+    const content = orgHolding(files, {
+      ExtlClntAppGlobalOauthSettings: { consumerKey: 'KEY', isEnforceRefreshTokenTTL: 'false', isDPopEnabled: 'false' },
+      ExtlClntAppOauthSettings: { oauthLink: '00D:abc', commaSeparatedCustomScopes: '' },
+      ExternalClientApplication: { orgScopedExternalApp: '00D:My_Integration' },
+    });
+    const plan = makePlan(files, deployedOrg({ content }), { dryRun: false });
+    expect(plan.phases).to.deep.equal([]);
+    expect(plan.steps.map((s) => `${s.step}:${s.action}`)).to.deep.equal([
+      'profile:unchanged',
+      'permissionSetFiles:skip',
+      'user:unchanged',
+      'permissionSets:unchanged',
+      'app:unchanged',
+      'oauthPolicy:unchanged',
+    ]);
+    expect(plan.components.every((c) => c.upToDate)).to.equal(true);
+  });
+
+  it('deploys only the components that differ', () => {
+    const content = orgHolding(files, { ExtlClntAppGlobalOauthSettings: { callbackUrl: 'https://elsewhere.example.com/cb' } });
+    const plan = makePlan(files, deployedOrg({ content }), { dryRun: false });
+    expect(kinds(plan.phases)).to.deep.equal(['deploy(ExtlClntAppGlobalOauthSettings)']);
+    expect(plan.components.find((c) => c.type === 'ExtlClntAppGlobalOauthSettings')?.differs).to.deep.equal(['callbackUrl']);
+  });
+
+  it("carries the org's certificate into the deployed global settings when the file lacks it, and says so", () => {
+    const content = orgHolding(files, {
+      ExtlClntAppGlobalOauthSettings: { certificate: 'MIIC-cert', callbackUrl: 'https://elsewhere.example.com/cb' },
+    });
+    const plan = makePlan(files, deployedOrg({ content }), { dryRun: false });
+    const global = plan.components.find((c) => c.type === 'ExtlClntAppGlobalOauthSettings');
+    expect(global).to.deep.include({ upToDate: false, carriedOver: ['certificate'], fieldOverrides: { certificate: 'MIIC-cert' } });
+    expect(plan.warnings).to.include(
+      messages.getMessage('info.carriedOver', ['certificate', 'ExtlClntAppGlobalOauthSettings', `${APP}_glbloauth`])
+    );
+    // Unchanged otherwise: the certificate alone is no reason to deploy.
+    const same = makePlan(files, deployedOrg({ content: orgHolding(files, { ExtlClntAppGlobalOauthSettings: { certificate: 'MIIC-cert' } }) }), {
+      dryRun: false,
+    });
+    expect(same.phases).to.deep.equal([]);
+  });
+
+  it('never sends a pre-authorization name the org already has: only the missing ones, or the element left out', async () => {
+    await project.cleanup();
+    project = await writeAppProject({ permsets: ['Integration_Access'], policyPermsets: ['Integration_Access'], profileName: PROFILE });
+    files = await read();
+    const policyKey = contentKey('ExtlClntAppOauthConfigurablePolicies', `${APP}_oauthPlcy`);
+    const local = files.oauthPolicy.fields;
+    // The org has the profile but not the permission set: send only the permission set, leave the profile out.
+    const partial = orgHolding(files);
+    partial[policyKey] = { ...partial[policyKey], commaSeparatedPermissionSet: 'Other_Set' };
+    const plan = makePlan(files, deployedOrg({ content: partial }), { dryRun: false });
+    const policy = plan.components.find((c) => c.type === 'ExtlClntAppOauthConfigurablePolicies');
+    expect(local.commaSeparatedProfile).to.equal(PROFILE);
+    expect(policy?.upToDate).to.equal(false);
+    expect(policy?.fieldOverrides).to.deep.equal({ commaSeparatedPermissionSet: 'Integration_Access', commaSeparatedProfile: null });
+    expect(policy?.preAuthorization?.commaSeparatedPermissionSet?.full).to.deep.equal(['Integration_Access', 'Other_Set']);
+    // Granted already (the org's lists hold the wanted names, in another order and case, plus others): nothing to send.
+    const granted = orgHolding(files);
+    granted[policyKey] = {
+      ...granted[policyKey],
+      commaSeparatedPermissionSet: 'Other_Set, integration_access',
+      commaSeparatedProfile: `${PROFILE},Admin`,
+    };
+    expect(makePlan(files, deployedOrg({ content: granted }), { dryRun: false }).phases).to.deep.equal([]);
   });
 
   it('adopts the org names of an app made in Setup or by an earlier deploy, and says so', () => {
@@ -200,8 +284,9 @@ describe('deploy deployPlan', () => {
 
   it('assigns only the permission sets the existing user lacks', () => {
     const plan = makePlan(files, deployedOrg({ assignedPermissionSetIds: [] }), { dryRun: false });
-    expect(kinds(plan.phases)[0]).to.equal('assignPermissionSets');
-    expect((plan.phases[0] as Extract<Phase, { kind: 'assignPermissionSets' }>).names).to.deep.equal(['Integration_Access']);
+    // The profile file is deployed first (access components before assignments), then the assignment.
+    expect(kinds(plan.phases)[1]).to.equal('assignPermissionSets');
+    expect((plan.phases[1] as Extract<Phase, { kind: 'assignPermissionSets' }>).names).to.deep.equal(['Integration_Access']);
   });
 
   it('checks the deploying user permissions: Customize Application always, Manage Internal Users to create the user', () => {

@@ -10,7 +10,13 @@ import type { DescribedField, OrgApi, SObjectDescription } from '../../src/org/o
  * every call, so tests can assert what was asked and how often.
  */
 
-export type FakeComponent = { type: string; fullName: string; externalClientApplication?: string };
+export type FakeComponent = {
+  type: string;
+  fullName: string;
+  externalClientApplication?: string;
+  /** Other elements readMetadata returns. */
+  fields?: Record<string, string>;
+};
 export type FakeUser = { Id: string; Username: string; IsActive: boolean; ProfileId: string };
 export type FakeProfile = { Id: string; Name: string; PermissionsApiEnabled?: boolean };
 
@@ -120,7 +126,7 @@ export function fakeApi(org: FakeOrg): OrgApi & { calls: Call[] } {
       return Promise.resolve(
         fullNames.map((name) => {
           const c = org.components.find((x) => x.type === type && x.fullName === name);
-          return c ? { fullName: c.fullName, externalClientApplication: c.externalClientApplication } : {};
+          return c ? { ...(c.fields ?? {}), fullName: c.fullName, externalClientApplication: c.externalClientApplication } : {};
         })
       );
     },

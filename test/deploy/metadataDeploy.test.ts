@@ -43,6 +43,7 @@ describe('deploy metadataDeploy', () => {
       localFullName: 'My_Integration_oauthPlcy',
       filePath: project.files.extlClntAppOauthPolicies,
       step: 'oauthPolicy',
+      upToDate: false,
       adopted: false,
       ...extra,
     });
@@ -78,8 +79,8 @@ describe('deploy metadataDeploy', () => {
 
   describe('mapDetails', () => {
     const planned: PlannedComponent[] = [
-      { type: 'ExternalClientApplication', fullName: 'App', localFullName: 'App', filePath: '/p/App.eca-meta.xml', step: 'app', adopted: false },
-      { type: POLICY, fullName: 'App_oauth_defaultPolicy', localFullName: 'App_oauthPlcy', filePath: '/p/App_oauthPlcy.ecaOauthPlcy-meta.xml', step: 'oauthPolicy', adopted: true },
+      { type: 'ExternalClientApplication', fullName: 'App', localFullName: 'App', filePath: '/p/App.eca-meta.xml', step: 'app', adopted: false, upToDate: false },
+      { type: POLICY, fullName: 'App_oauth_defaultPolicy', localFullName: 'App_oauthPlcy', filePath: '/p/App_oauthPlcy.ecaOauthPlcy-meta.xml', step: 'oauthPolicy', adopted: true, upToDate: false },
     ];
 
     it('maps created, changed and unchanged from the componentSuccesses flags (strings, as jsforce returns them)', () => {

@@ -4,7 +4,7 @@
  */
 import { rm } from 'node:fs/promises';
 import { expect } from 'chai';
-import { type InventoryRequest, readOrgInventory, findAppComponent, inventoryRequest } from '../../src/deploy/orgInventory.js';
+import { contentKey, type InventoryRequest, readOrgInventory, findAppComponent, inventoryRequest } from '../../src/deploy/orgInventory.js';
 import { readAppFiles } from '../../src/project/projectFiles.js';
 import { fakeApi, fakeOrg } from './fakeOrgApi.js';
 import { type AppProject, writeAppProject } from './fixtures.js';
@@ -51,12 +51,19 @@ describe('deploy orgInventory', () => {
     expect(inventory.requests).to.equal(api.calls.length);
   });
 
-  it('matches satellites by name without reading when the org has the project names (Setup-style)', async () => {
+  it('matches satellites by name without a search when the org has the project names, then reads each one for its content', async () => {
     const api = fakeApi(fakeOrg({ components: setupComponents }));
     const inventory = await readOrgInventory(api, request());
     expect(inventory.appExists).to.equal(true);
     expect(inventory.components.ExtlClntAppOauthConfigurablePolicies).to.deep.equal({ fullName: `${APP}_oauthPlcy`, matchedBy: 'name' });
-    expect(api.calls.filter((c) => c.method === 'readMetadata' && c.arg !== 'ExternalClientAppSettings')).to.have.length(0);
+    // One read per type, of the app's own component only (what deploy compares with the project's files).
+    const reads = api.calls.filter((c) => c.method === 'readMetadata' && c.arg !== 'ExternalClientAppSettings');
+    expect(reads.map((c) => [c.arg, c.extra])).to.have.deep.members(
+      setupComponents.map((c) => [c.type, [c.fullName]])
+    );
+    expect(inventory.content[contentKey('ExtlClntAppOauthConfigurablePolicies', `${APP}_oauthPlcy`)]).to.include({
+      externalClientApplication: APP,
+    });
   });
 
   it('finds a deploy-generated default policy by reading it, and reads names with the app prefix first', async () => {
@@ -79,9 +86,11 @@ describe('deploy orgInventory', () => {
       fullName: `${APP}_oauth_defaultPolicy`,
       matchedBy: 'externalClientApplication',
     });
-    const reads = api.calls.filter((c) => c.method === 'readMetadata' && c.arg !== 'ExternalClientAppSettings');
-    expect(reads).to.have.length(1);
-    expect((reads[0].extra as string[])[0]).to.equal(`${APP}_oauth_defaultPolicy`);
+    const reads = api.calls.filter(
+      (c) => c.method === 'readMetadata' && c.arg === 'ExtlClntAppOauthConfigurablePolicies'
+    );
+    // One search read (the app's prefix first), then the content read of the found policy.
+    expect(reads.map((c) => (c.extra as string[])[0])).to.deep.equal([`${APP}_oauth_defaultPolicy`, `${APP}_oauth_defaultPolicy`]);
   });
 
   it('reads in batches of 10 until the app satellite is found among arbitrary names', async () => {
@@ -97,8 +106,8 @@ describe('deploy orgInventory', () => {
     const inventory = await readOrgInventory(api, request());
     expect(inventory.components.ExtlClntAppOauthSettings?.fullName).to.equal('Zz_12');
     expect(
-      api.calls.filter((c) => c.method === 'readMetadata' && c.arg !== 'ExternalClientAppSettings').map((c) => (c.extra as string[]).length)
-    ).to.deep.equal([10, 4]);
+      api.calls.filter((c) => c.method === 'readMetadata' && c.arg === 'ExtlClntAppOauthSettings').map((c) => (c.extra as string[]).length)
+    ).to.deep.equal([10, 4, 1]);
   });
 
   it('does not read satellites of other apps when this app is not in the org', async () => {
@@ -206,6 +215,8 @@ describe('deploy orgInventory inventoryRequest', () => {
       profileName: 'My Integration Profile',
       otherProfileNames: ['My Integration Profile'],
       permissionSetNames: ['Integration_Access', 'Api_Only', 'Integration_Access'],
+      projectProfile: 'My Integration Profile',
+      projectPermissionSets: [],
     });
   });
 

@@ -117,7 +117,7 @@ describe('deploy permissionDependencies', () => {
       dir = await mkdtemp(join(tmpdir(), 'perm-deps-'));
       const filePath = join(dir, 'Integration.profile-meta.xml');
       await writeFile(filePath, PROFILE);
-      component = { type: 'Profile', fullName: 'Integration', localFullName: 'Integration', filePath, step: 'profile', adopted: false };
+      component = { type: 'Profile', fullName: 'Integration', localFullName: 'Integration', filePath, step: 'profile', adopted: false, upToDate: false };
     });
     afterEach(() => rm(dir, { recursive: true, force: true }));
 
@@ -164,10 +164,11 @@ describe('deploy permissionDependencies', () => {
       expect(await resolver.addFromFailures([component], [{ ...failure, problem: 'something else' }])).to.equal(false);
     });
 
-    it('asks nothing of the org when no profile or permission set enables a permission', async () => {
+    it('asks nothing of the org when no profile or permission set that is deployed enables a permission', async () => {
       const api = fakeApi(fakeOrg());
       const resolver = new PermissionDependencyResolver(api);
       expect(await resolver.completeBeforeDeploy([{ ...component, type: 'ExternalClientApplication' }])).to.deep.equal([]);
+      expect(await resolver.completeBeforeDeploy([{ ...component, upToDate: true }]), 'not deployed: the org has it').to.deep.equal([]);
       expect(api.calls).to.deep.equal([]);
     });
   });

@@ -169,17 +169,40 @@ describe('project/projectFiles', () => {
     );
     const error = await expectError(readAppFiles(options(project, { apiVersion: '60.0' })));
     expect(error.message).to.include(messages.getMessage('problem.tooNewElement', ['isNamedUserJwtEnabled', '61.0', '60.0', '61.0']));
-    const files = await readAppFiles(options(project, { apiVersion: '61.0' }));
+    const files = await readAppFiles(options(project, { apiVersion: '62.0' }));
     expect(files.globalOauth.order).to.include('isNamedUserJwtEnabled');
   });
 
   it('stops on an element the type does not have (a ConnectedApp name in an ECA file)', async () => {
     await project.write(
       'force-app/main/default/extlClntAppGlobalOauthSets/My_Integration_glbloauth.ecaGlblOauth-meta.xml',
-      globalOauthXml(project.app, '\n    <isClientCredentialEnabled>true</isClientCredentialEnabled>')
+      globalOauthXml(project.app, '\n    <isClientCredentialEnabled>true</isClientCredentialEnabled>\n    <nonsense>x</nonsense>')
     );
     const error = await expectError(readAppFiles(options(project)));
-    expect(error.message).to.include(messages.getMessage('problem.unknownElement', ['isClientCredentialEnabled', 'ExtlClntAppGlobalOauthSettings']));
+    expect(error.message).to.include(messages.getMessage('problem.unknownElement', ['nonsense', 'ExtlClntAppGlobalOauthSettings']));
+    // isClientCredentialEnabled was an element of the global settings in the 58.0 WSDL only.
+    expect(error.message).to.include(messages.getMessage('problem.removedElement', ['isClientCredentialEnabled', '58.0', '66.0']));
+  });
+
+  it('only warns about an element the tables do not know in a file newer than the tables, and about types-only elements', async () => {
+    await project.write(
+      'force-app/main/default/extlClntAppGlobalOauthSets/My_Integration_glbloauth.ecaGlblOauth-meta.xml',
+      globalOauthXml(project.app, '\n    <isEnforceRefreshTokenTTL>false</isEnforceRefreshTokenTTL>\n    <isBrandNewThing>true</isBrandNewThing>')
+    );
+    // 66.0: the new element blocks (the tables know 66.0), isEnforceRefreshTokenTTL (types 1.7.3, returned by orgs) only warns.
+    const error = await expectError(readAppFiles(options(project, { apiVersion: '66.0' })));
+    expect(error.message).to.include(messages.getMessage('problem.unknownElement', ['isBrandNewThing', 'ExtlClntAppGlobalOauthSettings']));
+    expect(error.message).to.not.include('isEnforceRefreshTokenTTL');
+    const newer = await readAppFiles(options(project, { apiVersion: '69.0' }));
+    expect(newer.warnings.join('\n')).to.include(
+      messages.getMessage('warning.unknownElementNewerVersion', ['isBrandNewThing', 'ExtlClntAppGlobalOauthSettings', '69.0', '68.0'])
+    );
+    await project.write(
+      'force-app/main/default/extlClntAppGlobalOauthSets/My_Integration_glbloauth.ecaGlblOauth-meta.xml',
+      globalOauthXml(project.app, '\n    <isDPopEnabled>false</isDPopEnabled>\n    <isMtlsEnabled>false</isMtlsEnabled>')
+    );
+    const files = await readAppFiles(options(project, { apiVersion: '66.0' }));
+    expect(files.warnings.join('\n')).to.include(messages.getMessage('warning.typesOnlyElement', ['isDPopEnabled', '1.9.0', '66.0']));
   });
 
   it('refuses a consumer secret in a file, and only warns about an org-specific consumer key', async () => {

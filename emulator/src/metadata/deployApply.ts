@@ -37,9 +37,37 @@ function overlayProfile(existing: MetadataFields | undefined, incoming: Metadata
   return merged;
 }
 
+const PREAUTH_LISTS = ['commaSeparatedPermissionSet', 'commaSeparatedProfile'];
+
+/**
+ * Additive pre-authorization lists (preauthListSemantics 'additive'): the deployed names join the policy's; a list the
+ * file leaves out stays. Under 'replace' the file's fields are the policy (a list left out is cleared).
+ */
+function mergePreAuthorization(existing: MetadataFields | undefined, incoming: MetadataFields): MetadataFields {
+  if (!existing) return incoming;
+  const merged: MetadataFields = { ...incoming };
+  for (const list of PREAUTH_LISTS) {
+    const names = [existing[list], incoming[list]]
+      .filter((v): v is string => typeof v === 'string')
+      .flatMap((v) => v.split(','))
+      .map((n) => n.trim())
+      .filter(Boolean);
+    const unique = names.filter((n, i) => names.findIndex((m) => m.toLowerCase() === n.toLowerCase()) === i);
+    if (unique.length) merged[list] = unique.join(',');
+  }
+  return merged;
+}
+
 /** The fields a component will have after the deploy (Profile: overlaid on the org's profile). */
 export function newFields(state: OrgState, c: DeployCandidate): MetadataFields {
   const fields = withoutGenerated(c.type, toFields(c.elements, schemaFields(c.type)));
+  if (c.type === 'ExtlClntAppOauthConfigurablePolicies' && state.config.preauthListSemantics === 'additive') {
+    return mergePreAuthorization(state.getComponent(c.type, c.fullName)?.fields, fields);
+  }
+  if (c.type === 'ExtlClntAppGlobalOauthSettings' && !state.config.declarativeGlobalOauth) {
+    // Switch off: an overlay org keeps the elements a file leaves out (the certificate among them).
+    return { ...(state.getComponent(c.type, c.fullName)?.fields ?? {}), ...fields };
+  }
   if (c.type === 'PermissionSet') return overlayProfile(state.getComponent(c.type, c.fullName)?.fields, fields);
   return c.type === 'Profile' ? overlayProfile(profileFields(state, c.fullName), fields) : fields;
 }
@@ -79,6 +107,7 @@ function applyPermissionSet(state: OrgState, fullName: string, fields: MetadataF
       if (!record.objectPermissions.includes(op.object)) record.objectPermissions.push(op.object);
     }
   }
+  // eslint-disable-next-line no-param-reassign -- applying a deploy is changing the org
   state.putComponent('PermissionSet', fullName, fields, userId).id = record.Id;
 }
 

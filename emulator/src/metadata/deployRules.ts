@@ -102,11 +102,12 @@ const runAsUserExists: DeployRule = (state, candidates) => {
   }
 };
 
-/** commaSeparatedPermissionSet takes permission set API names that must exist (sections 5, 11) [T]. */
+/** commaSeparatedPermissionSet takes permission set API names that must exist, in the org or this deploy (sections 5, 11) [T]. */
 const permissionSetsExist: DeployRule = (state, candidates) => {
+  const deployed = new Set(candidates.filter((c) => c.type === 'PermissionSet' && !hasErrors(c)).map((c) => c.fullName));
   for (const c of candidates.filter((x) => x.type === OAUTH_POLICY && parsed(x))) {
     const missing = splitNames(childText(c.elements, 'commaSeparatedPermissionSet') ?? '').filter(
-      (name) => !state.permissionSetByName(name)
+      (name) => !state.permissionSetByName(name) && !deployed.has(name)
     );
     if (missing.length > 0) {
       add(c, 'PERMISSION_SET_NOT_FOUND', `INVALID_FIELD: We couldn't find permission sets called ${missing.join(', ')}`, 'commaSeparatedPermissionSet');
@@ -123,6 +124,27 @@ const profilesExist: DeployRule = (state, candidates) => {
     );
     if (missing.length > 0) {
       add(c, 'PROFILE_NOT_FOUND', `INVALID_FIELD: We couldn't find profiles called ${missing.join(', ')}`, 'commaSeparatedProfile');
+    }
+  }
+};
+
+/**
+ * Additive pre-authorization lists (switch preauthListSemantics, default 'additive'): redeploying a name the policy
+ * already has fails. Profiles: "profile names are already taken" (We-Go README, eca-metadata.md section 5 [T]);
+ * permission sets: the same wording by analogy [U].
+ */
+const preAuthorizationNotTaken: DeployRule = (state, candidates) => {
+  if (state.config.preauthListSemantics !== 'additive') return;
+  for (const c of candidates.filter((x) => x.type === OAUTH_POLICY && parsed(x))) {
+    const existing = state.getComponent(OAUTH_POLICY, c.fullName)?.fields;
+    if (!existing) continue;
+    for (const [element, what] of [
+      ['commaSeparatedProfile', 'profile'],
+      ['commaSeparatedPermissionSet', 'permission set'],
+    ] as const) {
+      const granted = new Set(splitNames(typeof existing[element] === 'string' ? existing[element] : '').map((n) => n.toLowerCase()));
+      const taken = splitNames(childText(c.elements, element) ?? '').filter((n) => granted.has(n.toLowerCase()));
+      if (taken.length > 0) add(c, 'PREAUTH_NAME_TAKEN', `The ${what} names are already taken: ${taken.join(', ')}`, element);
     }
   }
 };
@@ -240,6 +262,7 @@ export const ORG_RULES: readonly DeployRule[] = [
   runAsUserExists,
   permissionSetsExist,
   profilesExist,
+  preAuthorizationNotTaken,
   onePerApp(OAUTH_POLICY, 'ExtlClntAppOauthSettingsId'),
   onePerApp(APP_POLICY, 'ExternalClientApplicationId'),
   consumerKeyRules,

@@ -65,9 +65,19 @@ export function withoutGenerated(type: string, fields: MetadataFields): Metadata
   return Object.fromEntries(Object.entries(fields).filter(([name]) => !generated.includes(name)));
 }
 
+/**
+ * Elements real orgs return on retrieve with their default when nobody set them (isEnforceRefreshTokenTTL seen in
+ * retrieved files [R]; the others by the same pattern [U]). readMetadata/retrieve drop them below their version
+ * (schema.ts), so a 66.0 read does not show them.
+ */
+export const SHOWN_DEFAULTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  ExtlClntAppGlobalOauthSettings: { isDPopEnabled: 'false', isEnforceRefreshTokenTTL: 'false', isMtlsEnabled: 'false' },
+  ExtlClntAppConfigurablePolicies: { isAttestPluginEnabled: 'false' },
+};
+
 /** The component as the org shows it: stored fields plus the generated ones (never the secret). */
 export function shownFields(state: OrgState, component: StoredComponent): MetadataFields {
-  const fields: MetadataFields = { ...component.fields };
+  const fields: MetadataFields = { ...(SHOWN_DEFAULTS[component.type] ?? {}), ...component.fields };
   if (component.type === 'ExternalClientApplication') {
     fields.orgScopedExternalApp = `${state.org.Id}:${component.fullName}`;
   }

@@ -120,8 +120,10 @@ function isAdminApproved(state: OrgState, policy: MetadataFields | undefined, us
       .filter(Boolean);
   const profiles = split(str(policy, 'commaSeparatedProfile'));
   const permSets = split(str(policy, 'commaSeparatedPermissionSet'));
+  // A profile entry is reported not to authorize the client credentials Run As user (eca-metadata.md section 5 [T]).
+  const byProfile = state.config.preauthProfileHonoured && profileName !== undefined && profiles.includes(profileName.toLowerCase());
   return (
-    (profileName !== undefined && profiles.includes(profileName.toLowerCase())) ||
+    byProfile ||
     state.permissionSetsOf(user.Id).some((ps) => permSets.includes(ps.Name.toLowerCase()))
   );
 }

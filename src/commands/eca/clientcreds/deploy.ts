@@ -10,7 +10,7 @@ import { readAppFiles } from '../../../project/projectFiles.js';
 import { connectionOrgApi } from '../../../org/orgApi.js';
 import { inventoryRequest, readOrgInventory } from '../../../deploy/orgInventory.js';
 import { makePlan } from '../../../deploy/deployPlan.js';
-import { type ComponentReport, executePlan, type StepReport } from '../../../deploy/deployExecutor.js';
+import { type ComponentReport, executePlan, type PreAuthorizationReport, type StepReport } from '../../../deploy/deployExecutor.js';
 import { sdrDeployer } from '../../../deploy/metadataDeploy.js';
 import { toOrgError } from '../../../deploy/orgErrors.js';
 import { checkAgainstOrg, deployApiVersion, requestedApiVersion } from '../../../deploy/apiVersion.js';
@@ -44,6 +44,8 @@ export type DeployResult = {
   runAsUsernameResolved?: SandboxUsernameMatch;
   /** The Run As user's license, its seats and the Integration permission set license. */
   licenses: LicenseReport;
+  /** The pre-authorization names the policy deploy sent (only those the org lacked), and a full resend if needed. */
+  preAuthorization?: PreAuthorizationReport;
   nextStep: string;
 };
 
@@ -171,6 +173,7 @@ export default class Deploy extends SfCommand<DeployResult> {
       permissionsAdded: permissions.additions.map((a) => ({ ...a, filePath: relative(project.root, a.filePath) })),
       ...(sandboxMatch ? { runAsUsernameResolved: sandboxMatch } : {}),
       licenses: licenses.report,
+      ...(execution.preAuthorization ? { preAuthorization: execution.preAuthorization } : {}),
       nextStep: dryRun
         ? `sf eca clientcreds deploy --name ${files.appName} --target-org ${targetOrg}`
         : `sf eca clientcreds test --name ${files.appName} --target-org ${targetOrg}`,
