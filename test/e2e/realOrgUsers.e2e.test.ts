@@ -20,7 +20,6 @@ const deployMessages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clie
  * sandbox usernames, API_DISABLED_FOR_ORG), through bin/run.js.
  */
 
-const TEMP = process.env.NO_PS ? ['--no-access-permission-set'] : [];
 const APP = 'Real_Org';
 const RUN_AS = 'real.integration@acme_corp.example.com.uat2';
 const POLICY = 'ExtlClntAppOauthConfigurablePolicies';
@@ -44,7 +43,7 @@ function cli<T = unknown>(ctx: Ctx, args: string[]): Promise<CliResult<T>> {
 }
 
 function generate(ctx: Ctx, extra: string[] = [], runAs = RUN_AS): Promise<CliResult> {
-  return cli(ctx, ['generate', '--name', APP, '--contact-email', 'admin@example.com', '--run-as-username', runAs, ...TEMP, ...extra]);
+  return cli(ctx, ['generate', '--name', APP, '--contact-email', 'admin@example.com', '--run-as-username', runAs, ...extra]);
 }
 
 function deploy(ctx: Ctx, extra: string[] = []): Promise<CliResult<DeployResult>> {
