@@ -27,19 +27,19 @@ export type SandboxUsernameMatch = {
 
 /**
  * The one sandbox user for `username`, undefined when the org is not a sandbox or has none; throws when several
- * match. Two requests (Organization kind, users LIKE username.%), made only when the username is not in the org.
+ * match. Made only when the username is not in the org: one query (users LIKE username.%), and a second (is the org a
+ * sandbox?) only when a candidate exists.
  */
 export async function findSandboxUser(api: OrgApi, username: string): Promise<SandboxUsernameMatch | undefined> {
-  const [orgRows, users] = await Promise.all([
-    api.query<{ IsSandbox?: boolean | string }>('SELECT IsSandbox FROM Organization'),
-    // `_` in a username is a LIKE wildcard: the match is a superset, narrowed by sandboxSuffixOf.
-    api.query<{ Username: string }>(`SELECT Username FROM User WHERE Username LIKE ${soqlString(`${username}.%`)}`),
-  ]);
-  const isSandbox = orgRows[0]?.IsSandbox === true || orgRows[0]?.IsSandbox === 'true';
-  if (!isSandbox) return undefined;
+  // `_` in a username is a LIKE wildcard: the match is a superset, narrowed by sandboxSuffixOf.
+  const users = await api.query<{ Username: string }>(`SELECT Username FROM User WHERE Username LIKE ${soqlString(`${username}.%`)}`);
   const matches = users
     .map((u) => ({ username: u.Username, suffix: sandboxSuffixOf(username, u.Username) }))
     .filter((m): m is { username: string; suffix: string } => m.suffix !== undefined);
+  if (matches.length === 0) return undefined;
+  // Only a sandbox renames users this way; a production org with such a username is left alone.
+  const [org] = await api.query<{ IsSandbox?: boolean | string }>('SELECT IsSandbox FROM Organization');
+  if (!(org?.IsSandbox === true || org?.IsSandbox === 'true')) return undefined;
   if (matches.length > 1) {
     throw messages.createError(
       'error.SandboxUsernameAmbiguous',
@@ -47,5 +47,5 @@ export async function findSandboxUser(api: OrgApi, username: string): Promise<Sa
       [matches[0].username]
     );
   }
-  return matches[0] ? { fromProject: username, inOrg: matches[0].username, suffix: matches[0].suffix } : undefined;
+  return { fromProject: username, inOrg: matches[0].username, suffix: matches[0].suffix };
 }

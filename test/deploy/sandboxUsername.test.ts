@@ -24,7 +24,10 @@ describe('deploy sandboxUsername', () => {
       [/FROM User/, [{ Username: 'int@acme.com.uat2' }, { Username: 'int@acme.com.old.copy' }]],
     ]);
     expect(await findSandboxUser(one, 'int@acme.com')).to.deep.equal({ fromProject: 'int@acme.com', inOrg: 'int@acme.com.uat2', suffix: 'uat2' });
-    expect(one.soql[1]).to.equal("SELECT Username FROM User WHERE Username LIKE 'int@acme.com.%'");
+    expect(one.soql[0]).to.equal("SELECT Username FROM User WHERE Username LIKE 'int@acme.com.%'");
+    const none = orgAnswering([[/FROM Organization/, [{ IsSandbox: true }]]]);
+    expect(await findSandboxUser(none, 'int@acme.com')).to.equal(undefined);
+    expect(none.soql, 'no candidate: one query').to.have.length(1);
     const production = orgAnswering([[/FROM Organization/, [{ IsSandbox: false }]], [/FROM User/, [{ Username: 'int@acme.com.uat2' }]]]);
     expect(await findSandboxUser(production, 'int@acme.com')).to.equal(undefined);
     const several = orgAnswering([

@@ -189,12 +189,19 @@ process.stdout.write(JSON.stringify({
     const entries = log(ctx);
     const kinds = entries.map((e) => e.soapMethod ?? `${e.method} ${e.path.replace(/\/v\d+\.\d/, '/vXX.X').replace(/\?.*/, '')}`);
     expect(kinds.filter((k) => k === 'listMetadata')).to.have.length(2);
-    expect(kinds.filter((k) => k === 'readMetadata')).to.have.length(1); // the org's ExternalClientAppSettings
+    // The org's ExternalClientAppSettings, and the OAuth policy read back after its deploy (pre-authorization).
+    expect(kinds.filter((k) => k === 'readMetadata')).to.have.length(2);
     expect(kinds.filter((k) => k === 'deploy')).to.have.length(2);
     expect(kinds.filter((k) => k === 'checkDeployStatus')).to.have.length(4);
     expect(kinds.filter((k) => k === 'POST /services/data/vXX.X/sobjects/User')).to.have.length(1);
-    expect(kinds.filter((k) => k === 'GET /services/data/vXX.X/query')).to.have.length(4);
-    expect(entries).to.have.length(14);
+    // Run As user, profiles, own permissions, sandbox copies of the Run As user, license seats, the new profile's Id.
+    expect(kinds.filter((k) => k === 'GET /services/data/vXX.X/query')).to.have.length(6);
+    // The profile enables permissions: the org's permissions (describe) and their dependencies (Tooling).
+    expect(kinds.filter((k) => k === 'GET /services/data/vXX.X/sobjects/Profile/describe')).to.have.length(1);
+    expect(kinds.filter((k) => k === 'GET /services/data/vXX.X/tooling/query')).to.have.length(1);
+    // Is the org multi-currency (User.CurrencyIsoCode)?
+    expect(kinds.filter((k) => k === 'GET /services/data/vXX.X/sobjects/User/describe')).to.have.length(1);
+    expect(entries).to.have.length(20);
 
     const creds = ctx.emu.control.getAppCredentials({ app: APP }) as { consumerKey: string; consumerSecret: string };
     for (const secret of [creds.consumerKey, creds.consumerSecret, ctx.emu.admin.accessToken]) {
@@ -461,7 +468,8 @@ process.stdout.write(JSON.stringify({
 
     it('HTTP 500 creating the user: lists what was done; rerun continues without duplicating', async () => {
       ctx = await setup();
-      ctx.emu.control.failNext({ kind: 'http500', path: '/sobjects/User' });
+      // The insert itself (not the User describe that precedes it).
+      ctx.emu.control.failNext({ kind: 'http500', path: '=/services/data/v66.0/sobjects/User' });
       const result = await deploy(ctx, [], false);
       expectCleanFailure(result, 'OrgServerError');
       expect(result.stderr).to.include(`- profile: create ${PROFILE}`);

@@ -28,12 +28,12 @@ const INTEGRATION_PROFILE = 'Minimum Access - API Only Integrations';
 type Ctx = { emu: Emulator; project: TempProject };
 type LogEntry = { method: string; path: string; soapMethod?: string; soql?: string; status: number };
 
-async function setup(options: EmulatorOptions = {}): Promise<Ctx> {
+async function setup(options: EmulatorOptions = {}, sourceApiVersion = '66.0'): Promise<Ctx> {
   const emu = await startEmulator({ deployInProgressPolls: 1, ...options });
   // `test` reads the app's consumer secret from the org.
   emu.control.setSetting({ name: 'enableClientSecretInRestApiAccess', value: true });
   emu.control.grantPermission({ username: emu.admin.username, permission: 'ViewClientSecret' });
-  const project = await makeProject();
+  const project = await makeProject({ sourceApiVersion });
   await loginToEmulator(emu, project.home, 'emu');
   return { emu, project };
 }
@@ -99,8 +99,9 @@ describe('e2e: a real org\'s users and permissions (issue 9)', function () {
     for (const format of ['apiName', 'label'] as const) {
       it(`adds what PermissionDependency (${format}s) requires to the deployed profile, in a multi-currency org`, async () => {
         ctx = await setup({ permissionDependencyFormat: format, multiCurrency: 'EUR' });
-        const [first] = await journey(ctx);
+        const [first, second] = await journey(ctx);
         const added = first.permissionsAdded.filter((a) => a.type === 'Profile');
+        expect(second.permissionsAdded, 'rerun: the org already has what the profile needs').to.deep.equal([]);
         expect(added.map((a) => a.permission)).to.have.members(['ViewPlatformEvents', 'ViewDataLeakageEvents', 'ViewEventLogFiles']);
         expect(added.every((a) => a.requiredBy === 'ViewAllData' && a.source === 'PermissionDependency')).to.equal(true);
         expect(added[0].filePath).to.match(/^force-app\/.*\.profile-meta\.xml$/);
@@ -152,8 +153,9 @@ describe('e2e: a real org\'s users and permissions (issue 9)', function () {
   });
 
   describe('the Salesforce Integration license', () => {
-    it('journey: PSL before the permission set, object access in the permission set', async () => {
-      ctx = await setup({ multiCurrency: 'EUR' });
+    for (const apiVersion of ['60.0', '66.0']) {
+    it(`journey at API ${apiVersion}: PSL before the permission set, object access in the permission set`, async () => {
+      ctx = await setup({ multiCurrency: 'EUR' }, apiVersion);
       const [first, second] = await journey(ctx, ['--user-license', 'Salesforce Integration', '--view-all-objects', 'Account']);
       const user = ctx.emu.state.findUserByUsername(RUN_AS)!;
       expect(ctx.emu.state.profiles.get(user.ProfileId)?.Name).to.equal(INTEGRATION_PROFILE);
@@ -163,6 +165,7 @@ describe('e2e: a real org\'s users and permissions (issue 9)', function () {
       expect(second.licenses.permissionSetLicense?.status).to.equal('assigned');
       expect(first.components.map((c) => c.type)).to.not.include('Profile');
     });
+    }
 
     it('stops before changing anything when no PSL seat is left', async () => {
       ctx = await setup();
@@ -198,16 +201,29 @@ describe('e2e: a real org\'s users and permissions (issue 9)', function () {
   describe('sandboxes', () => {
     const PRODUCTION_USER = 'real.integration@acme.example.com';
 
-    it('uses the one user with the sandbox suffix, in the deployed copy only, and test accepts it', async () => {
-      ctx = await setup({ orgKind: 'sandbox', sandboxName: 'uat2' });
-      const sandboxUser = `${PRODUCTION_USER}.uat2`;
-      ctx.emu.control.seedUser({ Username: sandboxUser, LastName: 'Integration', Email: 'i@example.com.invalid', profileName: INTEGRATION_PROFILE });
-      const [first, second] = await journey(ctx, ['--existing-profile', INTEGRATION_PROFILE], PRODUCTION_USER);
-      expect(first.runAsUsernameResolved).to.deep.equal({ fromProject: PRODUCTION_USER, inOrg: sandboxUser, suffix: 'uat2' });
-      expect(second.runAsUsernameResolved?.inOrg).to.equal(sandboxUser);
-      expect(ctx.emu.state.satelliteOf(APP, POLICY)?.fields.clientCredentialsFlowUser).to.equal(sandboxUser);
-      expect(ctx.emu.state.findUserByUsername(PRODUCTION_USER), 'no second user').to.equal(undefined);
-    });
+    for (const [license, generateFlags] of [
+      ['Salesforce', []],
+      ['Salesforce Integration', ['--user-license', 'Salesforce Integration']],
+    ] as const) {
+      it(`${license} license: uses the one user with the sandbox suffix, in the deployed copy only, and test accepts it`, async () => {
+        ctx = await setup({ orgKind: 'sandbox', sandboxName: 'uat2', multiCurrency: 'EUR' });
+        const sandboxUser = `${PRODUCTION_USER}.uat2`;
+        // The sandbox copy of production: the user (with its profile) exists under the suffixed username.
+        const profile = license === 'Salesforce' ? `${APP} Integration` : INTEGRATION_PROFILE;
+        if (license === 'Salesforce') ctx.emu.control.seedProfile({ name: profile, permissions: { ApiEnabled: true } });
+        ctx.emu.control.seedUser({ Username: sandboxUser, LastName: 'Integration', Email: 'i@example.com.invalid', profileName: profile });
+        const [first, second] = await journey(ctx, [...generateFlags], PRODUCTION_USER);
+        expect(first.runAsUsernameResolved).to.deep.equal({ fromProject: PRODUCTION_USER, inOrg: sandboxUser, suffix: 'uat2' });
+        expect(second.runAsUsernameResolved?.inOrg).to.equal(sandboxUser);
+        expect(ctx.emu.state.satelliteOf(APP, POLICY)?.fields.clientCredentialsFlowUser).to.equal(sandboxUser);
+        expect(ctx.emu.state.findUserByUsername(PRODUCTION_USER), 'no second user').to.equal(undefined);
+        const user = ctx.emu.state.findUserByUsername(sandboxUser)!;
+        expect(ctx.emu.state.permissionSetsOf(user.Id).map((p) => p.Name)).to.include(`${APP}_Access`);
+        if (license !== 'Salesforce') {
+          expect(ctx.emu.state.permissionSetLicensesOf(user.Id).map((l) => l.DeveloperName)).to.deep.equal(['SalesforceAPIIntegrationPsl']);
+        }
+      });
+    }
 
     it('lists the candidates when several users have a sandbox suffix', async () => {
       ctx = await setup({ orgKind: 'sandbox' });
