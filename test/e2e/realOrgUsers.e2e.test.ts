@@ -167,6 +167,18 @@ describe('e2e: a real org\'s users and permissions (issue 9)', function () {
     });
     }
 
+    for (const format of ['label', 'none'] as const) {
+      it(`journey with PermissionDependency format ${format}: View All Data in the permission set gets what it needs`, async () => {
+        ctx = await setup({ permissionDependencyFormat: format });
+        const [first] = await journey(ctx, ['--user-license', 'Salesforce Integration']);
+        const added = first.permissionsAdded.filter((a) => a.type === 'PermissionSet');
+        expect(added.map((a) => a.permission)).to.include.members(['ViewPlatformEvents', 'ViewEventLogFiles']);
+        expect(added[0].source).to.equal(format === 'none' ? 'deployError' : 'PermissionDependency');
+        const ps = ctx.emu.state.permissionSetByName(`${APP}_Access`);
+        expect(ps?.permissions).to.include({ ViewAllData: true, ViewPlatformEvents: true });
+      });
+    }
+
     it('stops before changing anything when no PSL seat is left', async () => {
       ctx = await setup();
       ctx.emu.control.setPermissionSetLicenseSeats({ developerName: 'SalesforceAPIIntegrationPsl', seats: 0 });
