@@ -3,7 +3,14 @@
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
 import { expect } from 'chai';
-import { firstDeployLists, fullLists, isGranted, planPreAuthorization, stillMissing } from '../../src/deploy/preAuthorization.js';
+import {
+  firstDeployLists,
+  fullLists,
+  isGranted,
+  needsReadBack,
+  planPreAuthorization,
+  stillMissing,
+} from '../../src/deploy/preAuthorization.js';
 
 describe('deploy preAuthorization', () => {
   const local = { commaSeparatedPermissionSet: 'App_Access,Extra', commaSeparatedProfile: 'App Integration' };
@@ -30,12 +37,22 @@ describe('deploy preAuthorization', () => {
     expect(isGranted(planPreAuthorization({}, {}))).to.equal(true);
   });
 
-  it('after the deploy: additive org holds every name; replacing org lost the ones not sent', () => {
-    const plan = planPreAuthorization(local, { commaSeparatedPermissionSet: 'App_Access', commaSeparatedProfile: 'App Integration' });
-    expect(stillMissing(plan, { commaSeparatedPermissionSet: 'App_Access,Extra', commaSeparatedProfile: 'App Integration' })).to.deep.equal({});
+  it('after the deploy: additive org holds every name; replacing org lost the ones not sent (its own included)', () => {
+    const plan = planPreAuthorization(local, { commaSeparatedPermissionSet: 'App_Access,Other', commaSeparatedProfile: 'App Integration' });
+    expect(needsReadBack(plan)).to.equal(true);
+    expect(
+      stillMissing(plan, { commaSeparatedPermissionSet: 'App_Access,Other,Extra', commaSeparatedProfile: 'App Integration' })
+    ).to.deep.equal({});
     expect(stillMissing(plan, { commaSeparatedPermissionSet: 'Extra' })).to.deep.equal({
-      commaSeparatedPermissionSet: ['App_Access'],
+      commaSeparatedPermissionSet: ['App_Access', 'Other'],
       commaSeparatedProfile: ['App Integration'],
     });
+  });
+
+  it('no read-back when nothing was left out: a new policy, or an org without lists', () => {
+    expect(needsReadBack(planPreAuthorization(local, undefined))).to.equal(false);
+    expect(needsReadBack(planPreAuthorization(local, {}))).to.equal(false);
+    // The org has another name only: everything wanted is sent, but a replacing org would drop its own name.
+    expect(needsReadBack(planPreAuthorization(local, { commaSeparatedPermissionSet: 'Other' }))).to.equal(true);
   });
 });

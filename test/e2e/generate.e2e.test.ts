@@ -176,7 +176,7 @@ describe('e2e: sf eca clientcreds generate', function () {
       expect(first.exitCode, first.stderr).to.equal(0);
       const result = first.json?.result as GenerateResult;
       expect(result.apiVersion).to.equal(apiVersion);
-      expect(result.files.map((f) => f.status)).to.deep.equal(Array(8).fill('created'));
+      expect(result.files.map((f) => f.status)).to.deep.equal(Array(9).fill('created'));
       expect(await listFiles(project.dir)).to.deep.equal(
         [
           'config/Billing_Sync.user-def.json',
@@ -196,7 +196,7 @@ describe('e2e: sf eca clientcreds generate', function () {
       const before = await snapshot(project.dir);
       const second = await runCli<GenerateResult>(args, { cwd: project.dir, home: project.home });
       expect(second.exitCode, second.stderr).to.equal(0);
-      expect(second.json?.result?.files.map((f) => f.status)).to.deep.equal(Array(8).fill('unchanged'));
+      expect(second.json?.result?.files.map((f) => f.status)).to.deep.equal(Array(9).fill('unchanged'));
       expect(await snapshot(project.dir)).to.deep.equal(before);
     });
   }
