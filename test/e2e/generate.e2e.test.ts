@@ -185,6 +185,7 @@ describe('e2e: sf eca clientcreds generate', function () {
           'force-app/main/default/extlClntAppOauthPolicies/Billing_Sync_oauthPlcy.ecaOauthPlcy-meta.xml',
           'force-app/main/default/extlClntAppOauthSettings/Billing_Sync_oauth.ecaOauth-meta.xml',
           'force-app/main/default/extlClntAppPolicies/Billing_Sync_plcy.ecaPlcy-meta.xml',
+          'force-app/main/default/permissionsets/Billing_Sync_Access.permissionset-meta.xml',
           'force-app/main/default/profiles/Billing_Sync Integration.profile-meta.xml',
           'manifest/Billing_Sync.package.xml',
           'sfdx-project.json',
