@@ -167,6 +167,13 @@ describe('emulator OAuth client credentials', () => {
       permittedUsers: 'AdminApprovedPreAuthorized',
       profiles: 'System Administrator, Minimum Access - API Only Integrations',
     });
+    // A profile entry does not authorize the client credentials Run As user by default (one report, [T]) ...
+    expect(await tokenError(byProfile.key, byProfile.secret)).to.deep.equal({
+      error: 'invalid_app_access',
+      description: 'user is not admin approved to access this app',
+    });
+    // ... and does with the switch preauthProfileHonoured.
+    expect(emu.control.setOrgBehaviour({ preauthProfileHonoured: true })).to.include({ preauthProfileHonoured: true });
     expect(await jsforceToken(byProfile.key, byProfile.secret)).to.have.property('access_token');
   });
 

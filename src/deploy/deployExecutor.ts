@@ -10,7 +10,7 @@ import type { Phase, Plan, PlannedComponent, PlanStep, StepName } from './deploy
 import type { ComponentOutcome, ComponentState, DeployStatusUpdate, MetadataDeployer, MetadataDeployOutcome } from './metadataDeploy.js';
 import { findAppComponent, readComponent, type OrgInventory } from './orgInventory.js';
 import { componentAdvice, toOrgError } from './orgErrors.js';
-import { fullLists, stillMissing, type PreAuthorizationList } from './preAuthorization.js';
+import { fullLists, needsReadBack, stillMissing, type PreAuthorizationList } from './preAuthorization.js';
 import { assignPermissionSetLicense, assignPermissionSets, createUser, profileIdByName } from './userProvisioning.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -256,6 +256,8 @@ async function confirmPreAuthorization(
   const sent = Object.fromEntries(
     Object.entries(plan).map(([list, p]) => [list, p.inOrg.length ? p.missing : p.wanted])
   ) as PreAuthorizationReport['sent'];
+  // Nothing was left out (a new policy, or an org without lists): additive or replacing, the org has every name.
+  if (!needsReadBack(plan)) return { sent };
   let name = policy.fullName;
   let after = await readComponent(ctx.api, policy.type, name);
   if (!after) {

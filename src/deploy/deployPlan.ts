@@ -334,10 +334,19 @@ function againstOrg(
 ): Pick<PlannedComponent, 'upToDate' | 'differs' | 'fieldOverrides' | 'carriedOver' | 'preAuthorization'> {
   const isPolicy = component.type === 'ExtlClntAppOauthConfigurablePolicies';
   const preAuthorization = isPolicy ? planPreAuthorization(fields, orgContent) : undefined;
-  if (!orgContent) return { upToDate: false, ...(preAuthorization ? { preAuthorization } : {}) };
-  const differs = differingElements(component.type, fields, orgContent, isPolicy ? PRE_AUTHORIZATION_LISTS : []);
+  // Elements too new for the deploy's version (projectFiles.ts): never sent, so never compared.
+  const dropped = Object.fromEntries((component.dropped ?? []).map((e) => [e, null]));
+  if (!orgContent) {
+    return {
+      upToDate: false,
+      ...(Object.keys(dropped).length ? { fieldOverrides: dropped } : {}),
+      ...(preAuthorization ? { preAuthorization } : {}),
+    };
+  }
+  const ignore = [...(isPolicy ? PRE_AUTHORIZATION_LISTS : []), ...Object.keys(dropped)];
+  const differs = differingElements(component.type, fields, orgContent, ignore);
   const upToDate = differs.length === 0 && (!preAuthorization || isGranted(preAuthorization));
-  const fieldOverrides: Record<string, string | null> = preAuthorization ? firstDeployLists(preAuthorization) : {};
+  const fieldOverrides: Record<string, string | null> = { ...dropped, ...(preAuthorization ? firstDeployLists(preAuthorization) : {}) };
   const carriedOver: string[] = [];
   for (const element of DECLARATIVE_CARRY_OVER[component.type] ?? []) {
     const orgValue = textOf(orgContent, element);

@@ -71,16 +71,24 @@ export function firstDeployLists(plan: PreAuthorizationPlan): Record<string, str
   return overrides;
 }
 
-/** Wanted names the org's policy lacks after a deploy, by list (empty: the org holds them all). */
+/**
+ * Names the org's policy lacks after a deploy, by list (empty: the org holds them all): the wanted names and the ones
+ * it had before (a replacing org drops those too, and they are not ours to remove).
+ */
 export function stillMissing(plan: PreAuthorizationPlan, orgAfter: XmlNode | undefined): Partial<Record<PreAuthorizationList, string[]>> {
   const out: Partial<Record<PreAuthorizationList, string[]>> = {};
   for (const list of PRE_AUTHORIZATION_LISTS) {
     const p = plan[list];
     if (!p) continue;
-    const missing = lacking(p.wanted, orgAfter ? splitNames(textOf(orgAfter, list)) : []);
+    const missing = lacking(p.full, orgAfter ? splitNames(textOf(orgAfter, list)) : []);
     if (missing.length) out[list] = missing;
   }
   return out;
+}
+
+/** Whether the first deploy left out names the org must keep (then the policy is read back afterwards). */
+export function needsReadBack(plan: PreAuthorizationPlan): boolean {
+  return Object.values(plan).some((p) => p.inOrg.length > 0 && p.full.length > p.missing.length);
 }
 
 /** The list elements of the second deploy (replacing org): the full lists. */

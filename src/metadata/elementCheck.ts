@@ -4,7 +4,14 @@
  */
 import { Messages } from '@salesforce/core';
 import type { GeneratedTypeName } from './ecaTypes.js';
-import { apiMajor, invalidEnumValues, KNOWN_MAX_API_VERSION, missingRequiredElements, unknownOrTooNewElements } from './ecaSchema.js';
+import {
+  apiMajor,
+  type ElementProblem,
+  invalidEnumValues,
+  KNOWN_MAX_API_VERSION,
+  missingRequiredElements,
+  unknownOrTooNewElements,
+} from './ecaSchema.js';
 import type { XmlNode } from './xml.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -21,7 +28,20 @@ const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcred
  * newer than the tables only warn.
  */
 
-export type ElementFinding = { element: string; message: string; blocking: boolean };
+/** drop: leave the element out of the deployed copy (the project file is not changed). */
+export type ElementFinding = { element: string; message: string; blocking: boolean; drop?: boolean };
+
+/** An element orgs return on retrieve, too new for the deploy's version: left out of the deployed copy. */
+function droppedFinding(p: ElementProblem, apiVersion: string): ElementFinding {
+  return {
+    element: p.element,
+    blocking: false,
+    drop: true,
+    message: p.typesRelease
+      ? messages.getMessage('warning.typesOnlyElement', [p.element, p.typesRelease, apiVersion, p.since ?? ''])
+      : messages.getMessage('warning.droppedElement', [p.element, p.since ?? '', apiVersion]),
+  };
+}
 
 export function checkElements(type: GeneratedTypeName, fields: XmlNode, order: readonly string[], apiVersion: string): ElementFinding[] {
   const findings: ElementFinding[] = [];
@@ -34,12 +54,8 @@ export function checkElements(type: GeneratedTypeName, fields: XmlNode, order: r
       });
     } else if (p.problem === 'unknown') {
       findings.push({ element: p.element, blocking: true, message: messages.getMessage('problem.unknownElement', [p.element, type]) });
-    } else if (p.problem === 'tooNew' && p.typesRelease) {
-      findings.push({
-        element: p.element,
-        blocking: false,
-        message: messages.getMessage('warning.typesOnlyElement', [p.element, p.typesRelease, apiVersion]),
-      });
+    } else if (p.problem === 'tooNew' && p.droppable) {
+      findings.push(droppedFinding(p, apiVersion));
     } else if (p.problem === 'removed') {
       findings.push({
         element: p.element,

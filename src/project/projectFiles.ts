@@ -36,6 +36,8 @@ export type LocalComponent = {
   filePath: string;
   fields: XmlNode;
   order: string[];
+  /** Elements left out of the deployed copy: returned by orgs on retrieve, but newer than the deploy's API version. */
+  dropped?: string[];
 };
 
 /** The integration user, as `generate` writes it (an `sf org create user` definition file). */
@@ -362,6 +364,8 @@ function checkComponentElements(
   for (const finding of checkElements(component.type, component.fields, component.order, apiVersion)) {
     if (finding.blocking) problems.push({ file, message: finding.message });
     else warnings.push(`${file}: ${finding.message}`);
+    // eslint-disable-next-line no-param-reassign -- the component is being built here
+    if (finding.drop) component.dropped = [...(component.dropped ?? []), finding.element];
   }
 }
 

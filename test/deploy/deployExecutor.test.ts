@@ -41,7 +41,11 @@ type Script = (request: MetadataDeployRequest, index: number) => Partial<Metadat
 type FakeDeployer = MetadataDeployer & { requests: MetadataDeployRequest[] };
 
 /** A deployer that records requests and answers from a script; successes create profiles in the fake org. */
-function fakeDeployer(org: FakeOrg, script: Script = (): Partial<MetadataDeployOutcome> => ({})): FakeDeployer {
+function fakeDeployer(
+  org: FakeOrg,
+  script: Script = (): Partial<MetadataDeployOutcome> => ({}),
+  lists: 'replace' | 'additive' = 'replace'
+): FakeDeployer {
   const requests: MetadataDeployRequest[] = [];
   const deployer = (request: MetadataDeployRequest): Promise<MetadataDeployOutcome> => {
     requests.push(request);
@@ -64,6 +68,12 @@ function fakeDeployer(org: FakeOrg, script: Script = (): Partial<MetadataDeployO
             else fields[k] = v;
           }
           const existing = org.components.find((x) => x.type === c.type && x.fullName === c.fullName);
+          if (existing && lists === 'additive') {
+            for (const list of ['commaSeparatedPermissionSet', 'commaSeparatedProfile']) {
+              const names = [existing.fields?.[list], fields[list]].filter(Boolean).join(',');
+              if (names) fields[list] = [...new Set(names.split(','))].join(',');
+            }
+          }
           if (existing) existing.fields = fields;
           else org.components.push({ type: c.type, fullName: c.fullName, externalClientApplication: APP, fields });
         }
@@ -264,6 +274,65 @@ describe('deploy deployExecutor', () => {
       messages.getMessage('advice.unknownElement')
     );
     expect(say('Something else')).to.equal(messages.getMessage('advice.generic'));
+  });
+
+  describe('pre-authorization lists', () => {
+    const policyName = `${APP}_oauthPlcy`;
+    async function setupPolicyChange(): Promise<{ org: FakeOrg; inventory: OrgInventory }> {
+      await project.cleanup();
+      project = await writeAppProject({ permsets: ['A'], policyPermsets: ['A', 'B'], profileName: PROFILE, withProfile: false });
+      files = await readAppFiles({ projectRoot: project.root, packageDirs: [project.packageDir], apiVersion: '66.0' });
+      const orgPolicy: Record<string, string> = {};
+      for (const [k, v] of Object.entries(files.oauthPolicy.fields)) if (typeof v === 'string') orgPolicy[k] = v;
+      orgPolicy.commaSeparatedPermissionSet = 'A';
+      const org = fakeOrg({
+        components: [{ type: POLICY, fullName: policyName, externalClientApplication: APP, fields: orgPolicy }],
+        permissionSets: [
+          { Id: '0PS000000000001AAA', Name: 'A' },
+          { Id: '0PS000000000002AAA', Name: 'B' },
+        ],
+      });
+      const inventory: OrgInventory = {
+        ...freshInventory(),
+        appExists: true,
+        components: { ExtlClntAppOauthConfigurablePolicies: { fullName: policyName, matchedBy: 'name' } },
+        profiles: { [PROFILE]: { id: '00e000000000002AAA', name: PROFILE, apiEnabled: true } },
+        runAsUser: {
+          id: '005000000000009AAA',
+          username: files.runAsUsername,
+          isActive: true,
+          profileName: PROFILE,
+          profileApiEnabled: true,
+          apiEnabledByPermissionSet: false,
+        },
+        permissionSets: { A: '0PS000000000001AAA', B: '0PS000000000002AAA' },
+        assignedPermissionSetIds: ['0PS000000000001AAA'],
+        content: { [`${POLICY}:${policyName}`]: { ...orgPolicy, fullName: policyName } },
+      };
+      return { org, inventory };
+    }
+
+    it('a replacing org: only the missing name is sent, then the read-back finds one lost and the full list is sent', async () => {
+      const { org, inventory } = await setupPolicyChange();
+      const deployer = fakeDeployer(org, undefined, 'replace');
+      const result = await executePlan(makePlan(files, inventory, { dryRun: false }), context(org, deployer, inventory));
+      const policyDeploys = deployer.requests.map((r) => r.components.find((c) => c.type === POLICY)).filter(Boolean);
+      expect(policyDeploys.map((c) => c?.fieldOverrides?.commaSeparatedPermissionSet)).to.deep.equal(['B', 'A,B']);
+      expect(result.preAuthorization).to.deep.equal({
+        sent: { commaSeparatedPermissionSet: ['B'] },
+        resent: { commaSeparatedPermissionSet: ['A'] },
+      });
+      expect(org.components.find((c) => c.type === POLICY)?.fields?.commaSeparatedPermissionSet).to.equal('A,B');
+    });
+
+    it('an additive org: only the missing name is sent, once', async () => {
+      const { org, inventory } = await setupPolicyChange();
+      const deployer = fakeDeployer(org, undefined, 'additive');
+      const result = await executePlan(makePlan(files, inventory, { dryRun: false }), context(org, deployer, inventory));
+      const policyDeploys = deployer.requests.map((r) => r.components.find((c) => c.type === POLICY)).filter(Boolean);
+      expect(policyDeploys.map((c) => c?.fieldOverrides?.commaSeparatedPermissionSet)).to.deep.equal(['B']);
+      expect(result.preAuthorization).to.deep.equal({ sent: { commaSeparatedPermissionSet: ['B'] } });
+    });
   });
 
   it('dry run: one check-only deploy, no user or assignment, steps validated or would run', async () => {

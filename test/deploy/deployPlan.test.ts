@@ -145,6 +145,23 @@ describe('deploy deployPlan', () => {
     expect(plan.components.every((c) => c.upToDate)).to.equal(true);
   });
 
+  it('leaves elements too new for the version (returned by orgs on retrieve) out of the deployed copy and the comparison', () => {
+    const content = orgHolding(files);
+    const withNewer: AppFiles = {
+      ...files,
+      globalOauth: {
+        ...files.globalOauth,
+        fields: { ...files.globalOauth.fields, isEnforceRefreshTokenTTL: 'true' },
+        dropped: ['isEnforceRefreshTokenTTL'],
+      },
+    };
+    expect(makePlan(withNewer, deployedOrg({ content }), { dryRun: false }).phases).to.deep.equal([]);
+    const fresh = makePlan(withNewer, freshOrg(), { dryRun: false });
+    expect(fresh.components.find((c) => c.type === 'ExtlClntAppGlobalOauthSettings')?.fieldOverrides).to.deep.equal({
+      isEnforceRefreshTokenTTL: null,
+    });
+  });
+
   it('deploys only the components that differ', () => {
     const content = orgHolding(files, { ExtlClntAppGlobalOauthSettings: { callbackUrl: 'https://elsewhere.example.com/cb' } });
     const plan = makePlan(files, deployedOrg({ content }), { dryRun: false });

@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { Messages, SfError } from '@salesforce/core';
 import { DeployWaitExceeded } from '../../src/deploy/metadataDeploy.js';
-import { toOrgError } from '../../src/deploy/orgErrors.js';
+import { componentAdvice, toOrgError } from '../../src/deploy/orgErrors.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.deploy');
@@ -23,6 +23,23 @@ function hasTypeErrorInChain(e: unknown): boolean {
 }
 
 describe('deploy orgErrors', () => {
+  it('recognises both duplicate-policy wordings', () => {
+    for (const problem of [
+      'DUPLICATE_VALUE: ExtlClntAppOauthSettingsId duplicates value on My_App_oauth_defaultPolicy',
+      'duplicate value found: ExternalClientApplicationId duplicates value on record with id: 0xk000000000001',
+      'Something else duplicates value on My_App_plcy',
+    ]) {
+      expect(componentAdvice(problem), problem).to.equal(messages.getMessage('advice.duplicatePolicy'));
+    }
+    expect(componentAdvice('Something else')).to.equal(messages.getMessage('advice.generic'));
+  });
+
+  it('explains a pre-authorization name the org already has (additive lists)', () => {
+    expect(componentAdvice('The profile names are already taken: My Profile')).to.equal(
+      messages.getMessage('advice.preAuthorizationTaken')
+    );
+  });
+
   it('maps INVALID_SESSION_ID from SOAP faults and REST errors to a re-login message', () => {
     const soap = Object.assign(new Error('INVALID_SESSION_ID: Invalid Session ID found in SessionHeader: Illegal Session'), {
       name: 'sf:INVALID_SESSION_ID',

@@ -176,7 +176,7 @@ describe('e2e: sf eca clientcreds generate', function () {
       expect(first.exitCode, first.stderr).to.equal(0);
       const result = first.json?.result as GenerateResult;
       expect(result.apiVersion).to.equal(apiVersion);
-      expect(result.files.map((f) => f.status)).to.deep.equal(Array(8).fill('created'));
+      expect(result.files.map((f) => f.status)).to.deep.equal(Array(9).fill('created'));
       expect(await listFiles(project.dir)).to.deep.equal(
         [
           'config/Billing_Sync.user-def.json',
@@ -185,6 +185,7 @@ describe('e2e: sf eca clientcreds generate', function () {
           'force-app/main/default/extlClntAppOauthPolicies/Billing_Sync_oauthPlcy.ecaOauthPlcy-meta.xml',
           'force-app/main/default/extlClntAppOauthSettings/Billing_Sync_oauth.ecaOauth-meta.xml',
           'force-app/main/default/extlClntAppPolicies/Billing_Sync_plcy.ecaPlcy-meta.xml',
+          'force-app/main/default/permissionsets/Billing_Sync_Access.permissionset-meta.xml',
           'force-app/main/default/profiles/Billing_Sync Integration.profile-meta.xml',
           'manifest/Billing_Sync.package.xml',
           'sfdx-project.json',
@@ -196,7 +197,7 @@ describe('e2e: sf eca clientcreds generate', function () {
       const before = await snapshot(project.dir);
       const second = await runCli<GenerateResult>(args, { cwd: project.dir, home: project.home });
       expect(second.exitCode, second.stderr).to.equal(0);
-      expect(second.json?.result?.files.map((f) => f.status)).to.deep.equal(Array(8).fill('unchanged'));
+      expect(second.json?.result?.files.map((f) => f.status)).to.deep.equal(Array(9).fill('unchanged'));
       expect(await snapshot(project.dir)).to.deep.equal(before);
     });
   }

@@ -202,7 +202,28 @@ describe('project/projectFiles', () => {
       globalOauthXml(project.app, '\n    <isDPopEnabled>false</isDPopEnabled>\n    <isMtlsEnabled>false</isMtlsEnabled>')
     );
     const files = await readAppFiles(options(project, { apiVersion: '66.0' }));
-    expect(files.warnings.join('\n')).to.include(messages.getMessage('warning.typesOnlyElement', ['isDPopEnabled', '1.9.0', '66.0']));
+    expect(files.warnings.join('\n')).to.include(
+      messages.getMessage('warning.typesOnlyElement', ['isDPopEnabled', '1.9.0', '66.0', '68.0'])
+    );
+    // Left out of the deployed copy (an org at 66.0 may not know them), never blocking.
+    expect(files.globalOauth.dropped).to.deep.equal(['isDPopEnabled', 'isMtlsEnabled']);
+    expect((await readAppFiles(options(project, { apiVersion: '68.0' }))).globalOauth.dropped).to.equal(undefined);
+  });
+
+  it('leaves commaSeparatedCustomScopes (returned by orgs on retrieve) out of a deploy below 61.0 instead of blocking it', async () => {
+    await project.write(
+      'force-app/main/default/extlClntAppOauthPolicies/My_Integration_oauthPlcy.ecaOauthPlcy-meta.xml',
+      policyXml(project.app, project.runAs)
+        .replace('<externalClientApplication>', '<commaSeparatedCustomScopes>x</commaSeparatedCustomScopes>\n    <externalClientApplication>')
+        .replace(/\s*<isGuestCodeCredFlowEnabled>false<\/isGuestCodeCredFlowEnabled>/, '')
+    );
+    await project.write(
+      'force-app/main/default/extlClntAppOauthSettings/My_Integration_oauth.ecaOauth-meta.xml',
+      oauthSettingsXml(project.app).replace(/\s*<isFirstPartyAppEnabled>false<\/isFirstPartyAppEnabled>/, '')
+    );
+    const files = await readAppFiles(options(project, { apiVersion: '60.0' }));
+    expect(files.oauthPolicy.dropped).to.deep.equal(['commaSeparatedCustomScopes']);
+    expect(files.warnings.join('\n')).to.include(messages.getMessage('warning.droppedElement', ['commaSeparatedCustomScopes', '61.0', '60.0']));
   });
 
   it('refuses a consumer secret in a file, and only warns about an org-specific consumer key', async () => {
