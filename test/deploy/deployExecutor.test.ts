@@ -145,6 +145,47 @@ describe('deploy deployExecutor', () => {
     ]);
   });
 
+  it('deploys once more when the org\'s "depends on permission(s)" failure is fixed by the hook, and only once', async () => {
+    const org = fakeOrg();
+    const dependsOn = 'Permission View All Data depends on permission(s): View Event Log Files';
+    const deployer = fakeDeployer(org, (request, i) =>
+      i === 0 || i === 1
+        ? {
+            success: false,
+            status: 'Failed',
+            components: request.components.map((c) => ({ type: c.type, fullName: c.fullName, state: 'Failed' as const, problem: dependsOn })),
+          }
+        : {}
+    );
+    const calls: string[] = [];
+    const ctx: ExecutionContext = {
+      ...context(org, deployer),
+      addMissingPermissions: (components, outcomes) => {
+        calls.push(outcomes.map((o) => o.problem).join());
+        for (const c of components) c.addedPermissions = ['ViewEventLogFiles'];
+        return Promise.resolve(calls.length === 1);
+      },
+    };
+    const error = await rejection(executePlan(makePlan(files, freshInventory(), { dryRun: false }), ctx));
+    expect(deployer.requests, 'the profile deploy and one retry').to.have.length(2);
+    expect(deployer.requests[1].components[0].addedPermissions).to.deep.equal(['ViewEventLogFiles']);
+    expect(error.message).to.include(dependsOn).and.include(messages.getMessage('advice.permissionDependency'));
+  });
+
+  it('assigns the permission set license before the permission sets', async () => {
+    const org = fakeOrg();
+    const plan = makePlan(files, freshInventory(), { dryRun: false });
+    const userAt = plan.phases.findIndex((p) => p.kind === 'createUser');
+    plan.phases.splice(userAt + 1, 0, { kind: 'assignPermissionSetLicense', permissionSetLicenseId: '0PL1', developerName: 'SalesforceAPIIntegrationPsl' });
+    const api = fakeApi(org);
+    await executePlan(plan, { ...context(org, fakeDeployer(org)), api });
+    expect(api.calls.filter((c) => c.method === 'create').map((c) => c.arg)).to.deep.equal([
+      'User',
+      'PermissionSetLicenseAssign',
+      'PermissionSetAssignment',
+    ]);
+  });
+
   it('a component failure stops the run, lists what was done, and marks the rest', async () => {
     const org = fakeOrg();
     const deployer = fakeDeployer(org, (request, i) =>
