@@ -189,8 +189,7 @@ process.stdout.write(JSON.stringify({
     const entries = log(ctx);
     const kinds = entries.map((e) => e.soapMethod ?? `${e.method} ${e.path.replace(/\/v\d+\.\d/, '/vXX.X').replace(/\?.*/, '')}`);
     expect(kinds.filter((k) => k === 'listMetadata')).to.have.length(2);
-    // The org's ExternalClientAppSettings, and the OAuth policy read back after its deploy (pre-authorization).
-    expect(kinds.filter((k) => k === 'readMetadata')).to.have.length(2);
+    expect(kinds.filter((k) => k === 'readMetadata')).to.have.length(1); // the org's ExternalClientAppSettings
     expect(kinds.filter((k) => k === 'deploy')).to.have.length(2);
     expect(kinds.filter((k) => k === 'checkDeployStatus')).to.have.length(4);
     expect(kinds.filter((k) => k === 'POST /services/data/vXX.X/sobjects/User')).to.have.length(1);
@@ -201,7 +200,7 @@ process.stdout.write(JSON.stringify({
     expect(kinds.filter((k) => k === 'GET /services/data/vXX.X/tooling/query')).to.have.length(1);
     // Is the org multi-currency (User.CurrencyIsoCode)?
     expect(kinds.filter((k) => k === 'GET /services/data/vXX.X/sobjects/User/describe')).to.have.length(1);
-    expect(entries).to.have.length(20);
+    expect(entries).to.have.length(19);
 
     const creds = ctx.emu.control.getAppCredentials({ app: APP }) as { consumerKey: string; consumerSecret: string };
     for (const secret of [creds.consumerKey, creds.consumerSecret, ctx.emu.admin.accessToken]) {
