@@ -129,6 +129,7 @@ export default class Deploy extends SfCommand<DeployResult> {
       throw toOrgError(e, { targetOrg });
     }
     if (sandboxMatch) {
+      this.stages.goto('inventory', { runAs: sandboxMatch.inOrg });
       this.info(messages.getMessage('info.sandboxUsername', [sandboxMatch.fromProject, sandboxMatch.inOrg, sandboxMatch.suffix]));
     }
     plan.blockers.push(...licenses.blockers);
