@@ -4,6 +4,7 @@
  */
 import { expect } from 'chai';
 import {
+  type ElementProblem,
   invalidEnumValues,
   missingRequiredElements,
   unknownOrTooNewElements,
@@ -57,6 +58,24 @@ describe('ecaSchema', () => {
     it('is not fooled by Object.prototype names', () => {
       expect(unknownOrTooNewElements('ExternalClientApplication', ['constructor', 'toString'], '66.0')).to.have.length(2);
     });
+  });
+
+  it('follows the WSDL versions: since and until (metadata-fields-by-version.md)', () => {
+    const policy = (element: string, version: string): ElementProblem[] => unknownOrTooNewElements('ExtlClntAppOauthConfigurablePolicies', [element], version);
+    expect(policy('commaSeparatedProfile', '61.0')).to.deep.equal([{ element: 'commaSeparatedProfile', problem: 'tooNew', since: '62.0' }]);
+    expect(policy('commaSeparatedProfile', '62.0')).to.deep.equal([]);
+    expect(policy('isNamedUserJwtEnabled', '63.0').map((p) => p.problem)).to.deep.equal(['neverEmit']);
+    expect(policy('isNamedUserJwtEnabled', '64.0')).to.deep.equal([{ element: 'isNamedUserJwtEnabled', problem: 'removed', until: '63.0' }]);
+    expect(unknownOrTooNewElements('ExtlClntAppOauthSettings', ['clientAssertionCertificate', 'isFirstPartyAppEnabled'], '61.0').map((p) => p.since)).to.deep.equal([
+      '62.0',
+      '62.0',
+    ]);
+    // Only in @salesforce/types after the 66.0 WSDL: inferred version, droppable (never blocks a deploy).
+    expect(unknownOrTooNewElements('ExtlClntAppGlobalOauthSettings', ['isEnforceRefreshTokenTTL', 'isDPopEnabled'], '66.0')).to.deep.equal([
+      { element: 'isEnforceRefreshTokenTTL', problem: 'tooNew', since: '67.0', typesRelease: '1.7.3', droppable: true },
+      { element: 'isDPopEnabled', problem: 'tooNew', since: '68.0', typesRelease: '1.9.0', droppable: true },
+    ]);
+    expect(unknownOrTooNewElements('ExtlClntAppGlobalOauthSettings', ['isEnforceRefreshTokenTTL', 'isDPopEnabled'], '68.0')).to.deep.equal([]);
   });
 
   it('combines existence, version and never-emit for the policy fields', () => {
