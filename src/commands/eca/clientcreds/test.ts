@@ -175,7 +175,7 @@ export default class Test extends SfCommand<TokenCheckResult> {
         }
         secret = await this.secretPrompt({ message: messages.getMessage('prompt.secret', [flags['client-id']]) });
       }
-      this.redactor.register(secret);
+      this.redactor.registerClientCredentials(flags['client-id'], secret);
       return { clientId: flags['client-id'], clientSecret: secret, credentialsFromOrg: false };
     }
     if (orgAccess) {
@@ -183,7 +183,7 @@ export default class Test extends SfCommand<TokenCheckResult> {
       this.spinner.start(messages.getMessage('spinner.credentials', [flags.name]));
       const read = await orgAccess.readCredentials(flags.name);
       this.spinner.stop();
-      this.redactor.register(read.consumerSecret);
+      this.redactor.registerClientCredentials(read.consumerKey, read.consumerSecret);
       if (read.consumerCount > 1) this.warn(messages.getMessage('warning.ManyConsumers', [read.consumerId]));
       return { clientId: read.consumerKey, clientSecret: read.consumerSecret, credentialsFromOrg: true };
     }
