@@ -1,0 +1,93 @@
+/*
+ * Copyright 2026, the plugin-eca-clientcreds contributors.
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+import { Messages, SfError } from '@salesforce/core';
+import { isRequestTimeout, requestTimeoutMs } from '../org/requestTimeout.js';
+import type { SecretRedactor } from '../security/redact.js';
+import { terminalSafe } from '../security/terminalText.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-eca-clientcreds', 'cli');
+
+/**
+ * The last stop of every error before sf-plugins-core renders it. The plugin documents exit codes 0, 1 and 2 (flags);
+ * sf-plugins-core turns any error whose message, stack or cause mentions "TypeError" into exit 10 (undici's "fetch
+ * failed" on a dropped connection) and any text shaped like a Salesforce ErrorId ("1234567890-12345 (-1234567890)")
+ * into exit 20. So every error that is not a flag error becomes an SfError with exit code 1:
+ * - a request timeout or a network failure gets a message naming it (not "TypeError: fetch failed");
+ * - the org's ErrorId stays in the message (and in data.errorId) with a no-break space before its second part;
+ * - secrets are redacted, terminal escape sequences removed, the length capped (terminalText.ts);
+ * - the cause is not attached (its TypeError would change the exit code); its text is kept in the message.
+ */
+
+const ERROR_ID = /(\d{9,}-\d{3,}) \((-?\d{7,})\)/g;
+const FLAG_EXIT = 2;
+
+type OclifLike = Error & { oclif?: { exit?: number }; exitCode?: number; actions?: string[]; data?: unknown };
+
+export function isFlagError(error: Error): boolean {
+  const e = error as OclifLike;
+  return e.oclif?.exit === FLAG_EXIT || e.exitCode === FLAG_EXIT;
+}
+
+/** The cause chain as text: "message | Cause: message (code)". */
+function describe(error: Error): string {
+  const parts = [error.message];
+  let cause: unknown = error.cause;
+  for (let i = 0; cause instanceof Error && i < 5; i++) {
+    const code = (cause as { code?: unknown }).code;
+    parts.push(`${cause.message}${typeof code === 'string' ? ` (${code})` : ''}`);
+    cause = cause.cause;
+  }
+  return parts.filter(Boolean).join(': ');
+}
+
+function isTypeErrorChain(error: unknown): boolean {
+  for (let e = error, i = 0; e instanceof Error && i < 6; i++) {
+    if (e instanceof TypeError || e.name === 'TypeError') return true;
+    e = e.cause;
+  }
+  return false;
+}
+
+/** The org's ErrorId in a text, when it has one. */
+export function errorIdOf(text: string): string | undefined {
+  return /ErrorId[^:]*:\s*(\S+(?: \(-?\d+\))?)/i.exec(text)?.[1] ?? new RegExp(ERROR_ID.source).exec(text)?.[0];
+}
+
+/** Makes `error` safe to show and sure to exit 1 (2 for flag errors, which keep their oclif details). */
+export function normalizeError(error: Error, redactor?: SecretRedactor): Error {
+  const clean = (text: string): string => terminalSafe(redactor ? redactor.redact(text) : text).replace(ERROR_ID, '$1\u00a0($2)');
+  const e = error as OclifLike;
+  if (isFlagError(error)) {
+    error.message = clean(error.message);
+    if (error.stack) error.stack = clean(error.stack);
+    return error;
+  }
+  let name = error.name && error.name !== 'Error' && error.name !== 'TypeError' ? error.name : 'PluginError';
+  let message: string;
+  let actions = Array.isArray(e.actions) ? e.actions : undefined;
+  if (isRequestTimeout(error)) {
+    name = 'RequestTimeoutError';
+    message = messages.getMessage('error.RequestTimeout', [String(requestTimeoutMs() / 1000), describe(error)]);
+    actions = [...(actions ?? []), ...messages.getMessages('error.RequestTimeout.actions')];
+  } else if (isTypeErrorChain(error) && /fetch failed|socket|ECONN|EPIPE|ENOTFOUND|terminated/i.test(describe(error))) {
+    name = 'NetworkFailureError';
+    message = messages.getMessage('error.NetworkFailure', [describe(error)]);
+    actions = [...(actions ?? []), ...messages.getMessages('error.NetworkFailure.actions')];
+  } else {
+    message = error instanceof SfError ? error.message : describe(error);
+  }
+  message = clean(message).replace(/\bTypeError\b/g, 'Type error');
+  const normalized = new SfError(message, name, actions?.map(clean), 1);
+  const data = error instanceof SfError ? error.data : e.data;
+  const errorId = errorIdOf(describe(error));
+  if (data !== undefined || errorId) {
+    const base = data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : data === undefined ? {} : { value: data };
+    const safe = (redactor ? redactor.redactDeep(base) : base) as Record<string, unknown>;
+    normalized.setData((errorId ? { ...safe, errorId } : safe) as Parameters<SfError['setData']>[0]);
+  }
+  if (error instanceof SfError && error.context) normalized.context = error.context;
+  return normalized;
+}
