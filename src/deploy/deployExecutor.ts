@@ -6,6 +6,7 @@ import { relative } from 'node:path';
 import { Messages, SfError } from '@salesforce/core';
 import type { Duration } from '@salesforce/kit';
 import type { OrgApi } from '../org/orgApi.js';
+import { ownValue } from '../org/nameLookup.js';
 import type { Phase, Plan, PlannedComponent, PlanStep, StepName } from './deployPlan.js';
 import type { ComponentOutcome, ComponentState, DeployStatusUpdate, MetadataDeployer, MetadataDeployOutcome } from './metadataDeploy.js';
 import { findAppComponent, type OrgInventory } from './orgInventory.js';
@@ -153,7 +154,7 @@ async function runPhase(
     await assignPermissionSets(
       api,
       userId,
-      phase.names.map((n) => inventory.permissionSets[n])
+      phase.names.map((n) => ownValue(inventory.permissionSets, n) ?? '')
     );
     return undefined;
   }

@@ -5,6 +5,7 @@
 import { Messages } from '@salesforce/core';
 import type { EcaTypeName, GeneratedTypeName } from '../metadata/ecaTypes.js';
 import type { AppFiles, LocalComponent, UserDefinition } from '../project/projectFiles.js';
+import { ownValue } from '../org/nameLookup.js';
 import type { OrgInventory } from './orgInventory.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -133,7 +134,7 @@ export function makePlan(files: AppFiles, org: OrgInventory, options: PlanOption
 
 function planProfile(files: AppFiles, org: OrgInventory, blockers: string[]): PlanStep {
   const profileName = files.profileName;
-  const orgProfile = profileName ? org.profiles[profileName] : undefined;
+  const orgProfile = profileName ? ownValue(org.profiles, profileName) : undefined;
   if (files.profile) {
     return {
       step: 'profile',
@@ -162,7 +163,7 @@ function planUser(files: AppFiles, org: OrgInventory, blockers: string[]): PlanS
       );
     }
     // API access comes from the profile or a permission set; only a clear "no" from both blocks.
-    const profileApi = user.profileApiEnabled ?? (user.profileName ? org.profiles[user.profileName]?.apiEnabled : undefined);
+    const profileApi = user.profileApiEnabled ?? (user.profileName ? ownValue(org.profiles, user.profileName)?.apiEnabled : undefined);
     if (profileApi === false && !user.apiEnabledByPermissionSet) {
       blockers.push(messages.getMessage('blocker.userNoApi', [runAs, user.profileName ?? '']));
     }
@@ -181,14 +182,14 @@ function planPermissionSets(
   blockers: string[]
 ): { step: PlanStep; toAssign: string[] } {
   const wanted = files.userDef?.definition.permsets ?? [];
-  const missing = [...new Set([...wanted, ...files.policyPermissionSets])].filter((n) => !org.permissionSets[n]);
+  const missing = [...new Set([...wanted, ...files.policyPermissionSets])].filter((n) => !ownValue(org.permissionSets, n));
   if (missing.length) blockers.push(messages.getMessage('blocker.permissionSetsNotFound', [missing.join(', ')]));
-  const missingProfiles = files.policyProfiles.filter((n) => !org.profiles[n] && n !== files.profile?.fullName);
+  const missingProfiles = files.policyProfiles.filter((n) => !ownValue(org.profiles, n) && n !== files.profile?.fullName);
   if (missingProfiles.length) {
     blockers.push(messages.getMessage('blocker.policyProfilesNotFound', [missingProfiles.join(', ')]));
   }
   const assigned = new Set(org.assignedPermissionSetIds);
-  const toAssign = org.runAsUser ? wanted.filter((n) => !assigned.has(org.permissionSets[n])) : wanted;
+  const toAssign = org.runAsUser ? wanted.filter((n) => !assigned.has(ownValue(org.permissionSets, n) ?? '')) : wanted;
   if (!wanted.length) {
     return {
       step: { step: 'permissionSets', action: 'skip', target: '-', reason: messages.getMessage('reason.permsetsNone') },

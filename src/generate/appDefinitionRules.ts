@@ -262,22 +262,22 @@ export function validateSessionTimeout(minutes: number): number {
   return minutes;
 }
 
-const UNIT_ALIASES: Readonly<Record<string, RefreshTokenUnit>> = {
-  h: 'Hours',
-  hour: 'Hours',
-  hours: 'Hours',
-  d: 'Days',
-  day: 'Days',
-  days: 'Days',
-  mo: 'Months',
-  month: 'Months',
-  months: 'Months',
-};
+const UNIT_ALIASES: ReadonlyMap<string, RefreshTokenUnit> = new Map([
+  ['h', 'Hours'],
+  ['hour', 'Hours'],
+  ['hours', 'Hours'],
+  ['d', 'Days'],
+  ['day', 'Days'],
+  ['days', 'Days'],
+  ['mo', 'Months'],
+  ['month', 'Months'],
+  ['months', 'Months'],
+]);
 
 /** `--refresh-token-validity`: a positive whole number and a unit, e.g. "90 Days", "12h", "6 months". */
 export function validateRefreshTokenValidity(value: string): { period: number; unit: RefreshTokenUnit } {
   const match = /^\s*(\d{1,4})\s*([A-Za-z]+)\s*$/.exec(value);
-  const unit = match ? UNIT_ALIASES[match[2].toLowerCase()] : undefined;
+  const unit = match ? UNIT_ALIASES.get(match[2].toLowerCase()) : undefined;
   const period = match ? Number(match[1]) : 0;
   if (!unit || period < 1) throw messages.createError('error.InvalidRefreshTokenValidity', [value]);
   return { period, unit };

@@ -198,6 +198,14 @@ describe('deploy deployPlan', () => {
     expect(plan.blockers).to.include(messages.getMessage('blocker.permissionSetsNotFound', ['Integration_Access']));
   });
 
+  it('names that are JavaScript object keys are not found in the org (issue 13: constructor passed the check)', () => {
+    const names = ['constructor', 'valueOf', '__proto__', 'toString'];
+    const plan = makePlan({ ...files, policyPermissionSets: names }, freshOrg(), { dryRun: false });
+    expect(plan.blockers).to.include(messages.getMessage('blocker.permissionSetsNotFound', [names.join(', ')]));
+    const dry = makePlan({ ...files, policyPermissionSets: names }, freshOrg(), { dryRun: true });
+    expect(dry.blockers).to.include(messages.getMessage('blocker.permissionSetsNotFound', [names.join(', ')]));
+  });
+
   it('assigns only the permission sets the existing user lacks', () => {
     const plan = makePlan(files, deployedOrg({ assignedPermissionSetIds: [] }), { dryRun: false });
     expect(kinds(plan.phases)[0]).to.equal('assignPermissionSets');

@@ -51,6 +51,14 @@ describe('deploy orgInventory', () => {
     expect(inventory.requests).to.equal(api.calls.length);
   });
 
+  it('keeps permission sets and profiles in records without a prototype (issue 13: names like constructor)', async () => {
+    const api = fakeApi(fakeOrg());
+    const inventory = await readOrgInventory(api, request({ permissionSetNames: ['constructor', '__proto__'], otherProfileNames: ['valueOf'] }));
+    expect(inventory.permissionSets.constructor).to.equal(undefined);
+    expect(inventory.permissionSets.__proto__).to.equal(undefined);
+    expect(inventory.profiles.valueOf).to.equal(undefined);
+  });
+
   it('matches satellites by name without reading when the org has the project names (Setup-style)', async () => {
     const api = fakeApi(fakeOrg({ components: setupComponents }));
     const inventory = await readOrgInventory(api, request());
