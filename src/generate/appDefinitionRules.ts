@@ -4,6 +4,7 @@
  */
 import { Messages } from '@salesforce/core';
 import { MIN_API_VERSION } from '../metadata/ecaTypes.js';
+import { isEmailShaped } from '../metadata/username.js';
 
 /**
  * The validation rules of a generate definition, one per function. Each returns the normalised value or throws an SfError
@@ -147,12 +148,6 @@ export function validateText(flag: string, text: string, max: number): string {
   return text;
 }
 
-const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
-
-function isEmailShaped(value: string): boolean {
-  const local = value.split('@')[0];
-  return EMAIL.test(value) && !local.startsWith('.') && !local.endsWith('.') && !local.includes('..');
-}
 
 /** An email address (contact email, the user's email). */
 export function validateEmail(flag: string, value: string): string {

@@ -16,6 +16,7 @@ import {
 import { MetadataXmlError, parseMetadataXml, textOf, type XmlNode } from '../metadata/xml.js';
 import { USER_DEFINITION_DEFAULTS } from '../metadata/userDefinition.js';
 import { checkElements } from '../metadata/elementCheck.js';
+import { isUsernameShaped, USERNAME_MAX } from '../metadata/username.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.deploy');
@@ -169,6 +170,10 @@ export function appNamesOf(files: FoundFile[]): string[] {
  */
 export async function readAppFiles(options: ReadOptions): Promise<AppFiles> {
   const { projectRoot } = options;
+  // A Run As username given on the command line is checked before anything else (and before any org request).
+  if (options.runAsUsername !== undefined && !isUsernameShaped(options.runAsUsername)) {
+    throw messages.createError('error.InvalidRunAsUsername', [options.runAsUsername, USERNAME_MAX]);
+  }
   const files = await listMetadataFiles(options.packageDirs);
   const appName = chooseAppName(files, options.appName);
   const problems: FileProblem[] = [];
