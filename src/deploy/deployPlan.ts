@@ -183,10 +183,12 @@ function planPermissionSets(
 ): { step: PlanStep; toAssign: string[] } {
   const wanted = files.userDef?.definition.permsets ?? [];
   const missing = [...new Set([...wanted, ...files.policyPermissionSets])].filter((n) => !ownValue(org.permissionSets, n));
-  if (missing.length) blockers.push(messages.getMessage('blocker.permissionSetsNotFound', [missing.join(', ')]));
+  if (missing.length) {
+    blockers.push(messages.getMessage('blocker.permissionSetsNotFound', [withSuggestions(missing, Object.keys(org.permissionSets))]));
+  }
   const missingProfiles = files.policyProfiles.filter((n) => !ownValue(org.profiles, n) && n !== files.profile?.fullName);
   if (missingProfiles.length) {
-    blockers.push(messages.getMessage('blocker.policyProfilesNotFound', [missingProfiles.join(', ')]));
+    blockers.push(messages.getMessage('blocker.policyProfilesNotFound', [withSuggestions(missingProfiles, Object.keys(org.profiles))]));
   }
   const assigned = new Set(org.assignedPermissionSetIds);
   const toAssign = org.runAsUser ? wanted.filter((n) => !assigned.has(ownValue(org.permissionSets, n) ?? '')) : wanted;
@@ -324,4 +326,14 @@ function userProfileApiEnabled(profile: LocalComponent): boolean {
   return list.some(
     (p) => typeof p === 'object' && !Array.isArray(p) && p.name === 'ApiEnabled' && p.enabled === 'true'
   );
+}
+
+/** Missing names, each with the org's name that differs only in letter case ("did you mean"), when there is one. */
+export function withSuggestions(missing: string[], orgNames: string[]): string {
+  return missing
+    .map((name) => {
+      const near = orgNames.find((o) => o !== name && o.toLowerCase() === name.toLowerCase());
+      return near ? messages.getMessage('blocker.didYouMean', [name, near]) : name;
+    })
+    .join(', ');
 }

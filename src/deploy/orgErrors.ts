@@ -4,6 +4,7 @@
  */
 import { Messages, SfError } from '@salesforce/core';
 import { errorCodeOf } from '../org/orgApi.js';
+import { isRequestTimeout, requestTimeoutMs } from '../org/requestTimeout.js';
 import { DeployWaitExceeded } from './metadataDeploy.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -22,6 +23,9 @@ export function toOrgError(e: unknown, context: OrgErrorContext): SfError {
   if (e instanceof SfError && OUR_ERRORS.has(e.name)) return e as SfError;
   if (e instanceof DeployWaitExceeded) {
     return messages.createError('error.DeployWaitExceeded', [e.deployId], [e.deployId, context.targetOrg]);
+  }
+  if (isRequestTimeout(e)) {
+    return messages.createError('error.OrgTimeout', [context.targetOrg, String(requestTimeoutMs() / 1000)]);
   }
   const text = describe(e);
   const code = errorCodeOf(e) ?? '';
@@ -47,6 +51,9 @@ const OUR_ERRORS = new Set([
   'OrgUnreachableError',
   'OrgServerError',
   'OrgRequestFailedError',
+  'OrgTimeoutError',
+  'UserBeingCreatedError',
+  'InvalidProjectFileError',
 ]);
 
 function describe(e: unknown): string {

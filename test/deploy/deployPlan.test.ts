@@ -206,6 +206,13 @@ describe('deploy deployPlan', () => {
     expect(dry.blockers).to.include(messages.getMessage('blocker.permissionSetsNotFound', [names.join(', ')]));
   });
 
+  it('suggests the org name that differs only in letter case (issue 13: casing reported as "not found")', () => {
+    const plan = makePlan({ ...files, policyPermissionSets: ['integration_access'] }, freshOrg(), { dryRun: false });
+    expect(plan.blockers).to.include(
+      messages.getMessage('blocker.permissionSetsNotFound', [messages.getMessage('blocker.didYouMean', ['integration_access', 'Integration_Access'])])
+    );
+  });
+
   it('assigns only the permission sets the existing user lacks', () => {
     const plan = makePlan(files, deployedOrg({ assignedPermissionSetIds: [] }), { dryRun: false });
     expect(kinds(plan.phases)[0]).to.equal('assignPermissionSets');
