@@ -195,10 +195,19 @@ export async function startServers(
         req.socket.destroy();
         return;
       }
+      if (fault?.kind === 'hang') {
+        // Never answers: the request stays open until the client gives up or the emulator stops.
+        log(0);
+        await new Promise<void>((resolve) => {
+          stopping.signal.addEventListener('abort', () => resolve(), { once: true });
+          req.socket.once('close', () => resolve());
+        });
+        req.socket.destroy();
+        return;
+      }
       if (fault) {
-        response = soapMethod
-          ? soapFault('UNKNOWN_EXCEPTION', 'An unexpected error occurred. Please include this ErrorId if you contact support: emulator-fault')
-          : restError(500, 'UNKNOWN_EXCEPTION', 'An unexpected error occurred. Please include this ErrorId if you contact support: emulator-fault');
+        const text = `An unexpected error occurred. Please include this ErrorId if you contact support: ${fault.errorId ?? 'emulator-fault'}`;
+        response = soapMethod ? soapFault('UNKNOWN_EXCEPTION', text) : restError(500, 'UNKNOWN_EXCEPTION', text);
         if (soapMethod) response.headers = { 'content-type': 'text/xml; charset=utf-8' };
       } else {
         try {
