@@ -196,10 +196,11 @@ export class EmulatorControl {
     path?: string;
     soapMethod?: string;
     times?: number;
+    skip?: number;
     errorId?: string;
   }): { pending: number } {
-    if (args.kind !== 'http500' && args.kind !== 'drop' && args.kind !== 'hang') {
-      throw new ControlError(`kind must be http500, drop or hang, not ${String(args.kind)}`);
+    if (!['http500', 'drop', 'hang', 'expireSession'].includes(args.kind)) {
+      throw new ControlError(`kind must be http500, drop, hang or expireSession, not ${String(args.kind)}`);
     }
     if (!args.path && !args.soapMethod) throw new ControlError('failNext needs path or soapMethod');
     this.state.faults.http.push({
@@ -208,6 +209,7 @@ export class EmulatorControl {
       soapMethod: args.soapMethod,
       remaining: args.times ?? 1,
       ...(args.errorId ? { errorId: args.errorId } : {}),
+      ...(args.skip ? { skip: args.skip } : {}),
     });
     return { pending: this.state.faults.http.length };
   }

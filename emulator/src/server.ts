@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { controlRoute, type EmulatorControl } from './control.js';
 import {
+  bearerToken,
   collapseSlashes,
   notFound,
   restError,
@@ -48,6 +49,10 @@ function matchFault(faults: HttpFault[], path: string, soapMethod: string | unde
         (f.soapMethod !== undefined && f.soapMethod === soapMethod))
   );
   if (!fault) return undefined;
+  if (fault.skip) {
+    fault.skip -= 1;
+    return undefined;
+  }
   fault.remaining -= 1;
   if (fault.remaining <= 0) faults.splice(faults.indexOf(fault), 1);
   return fault;
@@ -205,7 +210,12 @@ export async function startServers(
         req.socket.destroy();
         return;
       }
-      if (fault) {
+      if (fault?.kind === 'expireSession') {
+        // The caller's session expires now: this request (and every later one with it) is answered as expired.
+        const sessionId = bearerToken(emuReq) ?? /<(?:\w+:)?sessionId>([^<]+)</.exec(emuReq.body)?.[1];
+        if (sessionId) state.expireSession(sessionId);
+      }
+      if (fault && fault.kind !== 'expireSession') {
         const text = `An unexpected error occurred. Please include this ErrorId if you contact support: ${fault.errorId ?? 'emulator-fault'}`;
         response = soapMethod ? soapFault('UNKNOWN_EXCEPTION', text) : restError(500, 'UNKNOWN_EXCEPTION', text);
         if (soapMethod) response.headers = { 'content-type': 'text/xml; charset=utf-8' };

@@ -115,7 +115,7 @@ describe('emulator server and control API', () => {
 
   it('sets and clears faults over HTTP, and rejects bad fault requests', async () => {
     const post = (method: string, body: unknown): ReturnType<typeof call> => call(emu.instanceUrl, `/__emulator/${method}`, { body });
-    expect((await post('failNext', { kind: 'explode', path: '/x' })).body).to.deep.equal({ error: 'kind must be http500, drop or hang, not explode' });
+    expect((await post('failNext', { kind: 'explode', path: '/x' })).body).to.deep.equal({ error: 'kind must be http500, drop, hang or expireSession, not explode' });
     expect((await post('failNext', { kind: 'http500' })).status).to.equal(400);
     expect((await post('failNext', { kind: 'drop', soapMethod: 'deploy', times: 3 })).body).to.deep.equal({ result: { pending: 1 } });
     await post('setDeployStuck', { stuck: true });
