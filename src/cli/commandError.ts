@@ -56,38 +56,51 @@ export function errorIdOf(text: string): string | undefined {
   return /ErrorId[^:]*:\s*(\S+(?: \(-?\d+\))?)/i.exec(text)?.[1] ?? new RegExp(ERROR_ID.source).exec(text)?.[0];
 }
 
+/** Name, message and extra actions for what the error is (a timeout, a lost connection, anything else). */
+function classify(error: Error, actions: string[] | undefined): { name: string; message: string; actions?: string[] } {
+  if (isRequestTimeout(error)) {
+    return {
+      name: 'RequestTimeoutError',
+      message: messages.getMessage('error.RequestTimeout', [String(requestTimeoutMs() / 1000), describe(error)]),
+      actions: [...(actions ?? []), ...messages.getMessages('error.RequestTimeout.actions')],
+    };
+  }
+  if (isTypeErrorChain(error) && /fetch failed|socket|ECONN|EPIPE|ENOTFOUND|terminated/i.test(describe(error))) {
+    return {
+      name: 'NetworkFailureError',
+      message: messages.getMessage('error.NetworkFailure', [describe(error)]),
+      actions: [...(actions ?? []), ...messages.getMessages('error.NetworkFailure.actions')],
+    };
+  }
+  const name = error.name && error.name !== 'Error' && error.name !== 'TypeError' ? error.name : 'PluginError';
+  return { name, message: error instanceof SfError ? error.message : describe(error), actions };
+}
+
+/** The error's data (an object) with the org's ErrorId added, redacted. */
+function dataOf(error: Error, redactor: SecretRedactor | undefined): Record<string, unknown> | undefined {
+  const data: unknown = error instanceof SfError ? error.data : (error as OclifLike).data;
+  const errorId = errorIdOf(describe(error));
+  if (data === undefined && !errorId) return undefined;
+  const base: Record<string, unknown> =
+    data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : data === undefined ? {} : { value: data };
+  const safe = redactor ? redactor.redactDeep(base) : base;
+  return errorId ? { ...safe, errorId } : safe;
+}
+
 /** Makes `error` safe to show and sure to exit 1 (2 for flag errors, which keep their oclif details). */
 export function normalizeError(error: Error, redactor?: SecretRedactor): Error {
   const clean = (text: string): string => terminalSafe(redactor ? redactor.redact(text) : text).replace(ERROR_ID, '$1\u00a0($2)');
-  const e = error as OclifLike;
   if (isFlagError(error)) {
-    error.message = clean(error.message);
-    if (error.stack) error.stack = clean(error.stack);
-    return error;
+    const flagError = error;
+    flagError.message = clean(error.message);
+    if (error.stack) flagError.stack = clean(error.stack);
+    return flagError;
   }
-  let name = error.name && error.name !== 'Error' && error.name !== 'TypeError' ? error.name : 'PluginError';
-  let message: string;
-  let actions = Array.isArray(e.actions) ? e.actions : undefined;
-  if (isRequestTimeout(error)) {
-    name = 'RequestTimeoutError';
-    message = messages.getMessage('error.RequestTimeout', [String(requestTimeoutMs() / 1000), describe(error)]);
-    actions = [...(actions ?? []), ...messages.getMessages('error.RequestTimeout.actions')];
-  } else if (isTypeErrorChain(error) && /fetch failed|socket|ECONN|EPIPE|ENOTFOUND|terminated/i.test(describe(error))) {
-    name = 'NetworkFailureError';
-    message = messages.getMessage('error.NetworkFailure', [describe(error)]);
-    actions = [...(actions ?? []), ...messages.getMessages('error.NetworkFailure.actions')];
-  } else {
-    message = error instanceof SfError ? error.message : describe(error);
-  }
-  message = clean(message).replace(/\bTypeError\b/g, 'Type error');
-  const normalized = new SfError(message, name, actions?.map(clean), 1);
-  const data = error instanceof SfError ? error.data : e.data;
-  const errorId = errorIdOf(describe(error));
-  if (data !== undefined || errorId) {
-    const base = data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : data === undefined ? {} : { value: data };
-    const safe = (redactor ? redactor.redactDeep(base) : base) as Record<string, unknown>;
-    normalized.setData((errorId ? { ...safe, errorId } : safe) as Parameters<SfError['setData']>[0]);
-  }
+  const own = (error as OclifLike).actions;
+  const { name, message, actions } = classify(error, Array.isArray(own) ? own : undefined);
+  const normalized = new SfError(clean(message).replace(/\bTypeError\b/g, 'Type error'), name, actions?.map(clean), 1);
+  const data = dataOf(error, redactor);
+  if (data) normalized.setData(data as Parameters<SfError['setData']>[0]);
   if (error instanceof SfError && error.context) normalized.context = error.context;
   return normalized;
 }

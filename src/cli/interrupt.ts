@@ -13,8 +13,8 @@ const messages = Messages.loadMessages('plugin-eca-clientcreds', 'cli');
  * `this.exit(130)` inside the listener, which throws an uncaught ExitError (a stack trace, empty --json stdout, temp
  * files left behind). Ours is prepended, so it runs first and ends the process itself, synchronously:
  * - runs every registered cleanup (e.g. deploy's staging folder), synchronously;
- * - prints one line naming the signal and what was done (registered reporters), on stderr, or with --json one JSON
- *   error object on stdout (status 130, data.done);
+ * - prints one line naming the signal and what was done (registered reporters), on stderr (with --json: one JSON
+ * error object on stdout, status 130, data.done);
  * - exits 130.
  * Modules register with onInterrupt (a cleanup and/or a reporter) and unregister when their work is over.
  */

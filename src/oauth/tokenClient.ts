@@ -84,20 +84,13 @@ export async function readCapped(response: Response, limit = MAX_RESPONSE_BYTES)
     throw new ResponseTooLargeError(limit);
   }
   if (!response.body) return response.text();
-  const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for (;;) {
-    // eslint-disable-next-line no-await-in-loop
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      // eslint-disable-next-line no-await-in-loop
-      await reader.cancel().catch(() => undefined);
-      throw new ResponseTooLargeError(limit);
-    }
-    chunks.push(value);
+  // Leaving the loop early (throw) cancels the stream: the rest is never downloaded.
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > limit) throw new ResponseTooLargeError(limit);
+    chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
 }

@@ -26,11 +26,14 @@ export function requestTimeoutMs(fallback = DEFAULT_ORG_REQUEST_TIMEOUT_MS, env:
   return Number.isFinite(seconds) && seconds > 0 ? Math.round(seconds * 1000) : fallback;
 }
 
+// eslint-disable-next-line no-underscore-dangle
 type HttpRequestFn = Connection['_transport']['httpRequest'];
 const LIMITED = Symbol.for('plugin-eca-clientcreds.requestTimeout');
 
 /** Gives every request of `conn` a timeout (idempotent); returns `conn`. */
 export function withRequestTimeout<C extends Connection>(conn: C, timeoutMs: number = requestTimeoutMs()): C {
+  // jsforce's transport is a public field with a leading underscore; it is the one place every request goes through.
+  // eslint-disable-next-line no-underscore-dangle
   const transport = conn._transport as Connection['_transport'] & { [LIMITED]?: number };
   if (transport[LIMITED] !== undefined) {
     transport[LIMITED] = timeoutMs;

@@ -170,10 +170,7 @@ export function appNamesOf(files: FoundFile[]): string[] {
  */
 export async function readAppFiles(options: ReadOptions): Promise<AppFiles> {
   const { projectRoot } = options;
-  // A Run As username given on the command line is checked before anything else (and before any org request).
-  if (options.runAsUsername !== undefined && !isUsernameShaped(options.runAsUsername)) {
-    throw messages.createError('error.InvalidRunAsUsername', [options.runAsUsername, USERNAME_MAX]);
-  }
+  checkRunAsFlag(options.runAsUsername);
   const files = await listMetadataFiles(options.packageDirs);
   const appName = chooseAppName(files, options.appName);
   const problems: FileProblem[] = [];
@@ -234,6 +231,13 @@ export async function readAppFiles(options: ReadOptions): Promise<AppFiles> {
     policyProfiles: splitList(textOf(oauthPolicy.fields, 'commaSeparatedProfile')),
     warnings,
   };
+}
+
+/** A Run As username given on the command line is checked before anything else (and before any org request). */
+function checkRunAsFlag(runAsUsername: string | undefined): void {
+  if (runAsUsername !== undefined && !isUsernameShaped(runAsUsername)) {
+    throw messages.createError('error.InvalidRunAsUsername', [runAsUsername, USERNAME_MAX]);
+  }
 }
 
 /** The user definition must create the user the policy names (unless --run-as-username chooses it). */

@@ -54,9 +54,11 @@ describe('deploy orgInventory', () => {
   it('keeps permission sets and profiles in records without a prototype (issue 13: names like constructor)', async () => {
     const api = fakeApi(fakeOrg());
     const inventory = await readOrgInventory(api, request({ permissionSetNames: ['constructor', '__proto__'], otherProfileNames: ['valueOf'] }));
-    expect(inventory.permissionSets.constructor).to.equal(undefined);
-    expect(inventory.permissionSets.__proto__).to.equal(undefined);
-    expect(inventory.profiles.valueOf).to.equal(undefined);
+    const permissionSets: Record<string, unknown> = inventory.permissionSets;
+    const profiles: Record<string, unknown> = inventory.profiles;
+    expect(permissionSets['constructor']).to.equal(undefined);
+    expect(permissionSets['__proto__']).to.equal(undefined);
+    expect(profiles['valueOf']).to.equal(undefined);
   });
 
   it('matches satellites by name without reading when the org has the project names (Setup-style)', async () => {

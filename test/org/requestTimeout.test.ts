@@ -19,10 +19,12 @@ describe('org/requestTimeout', () => {
     const transport = {
       httpRequest: (_req: unknown, options: Record<string, unknown> = {}): unknown => seen.push(options),
     };
+    // eslint-disable-next-line no-underscore-dangle -- jsforce's field name
     const conn = { _transport: transport } as unknown as Connection;
     withRequestTimeout(conn, 1234);
     withRequestTimeout(conn, 2000); // idempotent: the last limit wins, no double wrapping
-    conn._transport.httpRequest({ method: 'GET', url: '/x' }, { responseType: 'json' } as never);
+    // eslint-disable-next-line no-underscore-dangle -- jsforce's field name
+    void conn._transport.httpRequest({ method: 'GET', url: '/x' }, { responseType: 'json' } as never);
     expect(seen).to.deep.equal([{ responseType: 'json', timeout: 2000 }]);
   });
 

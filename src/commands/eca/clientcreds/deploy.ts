@@ -3,8 +3,8 @@
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
 import { Flags, toHelpSection } from '@salesforce/sf-plugins-core';
-import { EcaCommand } from '../../../cli/ecaCommand.js';
 import { Messages } from '@salesforce/core';
+import { EcaCommand } from '../../../cli/ecaCommand.js';
 import { findProject, type ProjectLocation } from '../../../project/sfdxProject.js';
 import { readAppFiles } from '../../../project/projectFiles.js';
 import { connectionOrgApi } from '../../../org/orgApi.js';
