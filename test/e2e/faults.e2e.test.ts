@@ -22,7 +22,7 @@ import { loginToEmulator } from './orgLogin.js';
  * duplicated in the org and no staging folder behind; the next run (a rerun) meets the next fault, and the last rerun
  * finishes the job.
  *
- * Kept fast: one emulator per phase, requests time out after SF_ECA_REQUEST_TIMEOUT=1 s, no sleeps (an interrupt is
+ * Kept fast: one emulator per phase, requests time out after SF_ECA_REQUEST_TIMEOUT=3 s, no sleeps (an interrupt is
  * sent as soon as the emulator has logged the hanging request).
  */
 
@@ -31,7 +31,8 @@ const RUN_AS = 'integration.user@example.com.test';
 const PROFILE = 'My Integration Profile';
 const PERMSET = 'Integration_Access';
 const ERROR_ID = '1439237453-53165 (-1594178683)';
-const TIMEOUT_ENV = { SF_ECA_REQUEST_TIMEOUT: '1' };
+// Short enough to keep the suite fast, long enough for a loaded machine's ordinary requests.
+const TIMEOUT_ENV = { SF_ECA_REQUEST_TIMEOUT: '3' };
 
 /** retried: a REST GET, which jsforce retries after an HTTP 500 (the run may then succeed). */
 type Match = { path?: string; soapMethod?: string; retried?: boolean };
@@ -48,20 +49,24 @@ function faultsAt(index: number, withSession = true): Fault[] {
   ];
 }
 
-/** The children's TMPDIR: private, so a staging folder left behind is this suite's (other runs share /tmp). */
-let childTmp = tmpdir();
-
 const describeFault = (f: Fault): string => (f.signal ? `${f.signal} while a request is pending` : f.kind);
 
 /** Runs bin/run.js; with `interruptWhen`, sends `signal` as soon as the predicate holds (checked as output arrives / every 20 ms). */
 function runChild(
   args: string[],
-  options: { cwd: string; home: string; env?: Record<string, string>; signal?: NodeJS.Signals; interruptWhen?: () => boolean }
+  options: {
+    cwd: string;
+    home: string;
+    tmp: string;
+    env?: Record<string, string>;
+    signal?: NodeJS.Signals;
+    interruptWhen?: () => boolean;
+  }
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [RUN_JS, ...args], {
       cwd: options.cwd,
-      env: cliEnv(options.home, { ...TIMEOUT_ENV, TMPDIR: childTmp, ...options.env }),
+      env: cliEnv(options.home, { ...TIMEOUT_ENV, TMPDIR: options.tmp, ...options.env }),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -122,25 +127,58 @@ function expectFailure(result: CliResult, fault: Fault, context: string, match: 
   expect(result.exitCode, where).to.equal(1);
   const text = `${result.json?.message ?? ''} ${(result.json?.actions ?? []).join(' ')}`;
   expect(text, where).to.not.match(/TypeError/);
-  if (fault.kind === 'hang') expect(text, where).to.match(/within 1 seconds|SF_ECA_REQUEST_TIMEOUT/);
+  if (fault.kind === 'hang') expect(text, where).to.match(/within 3 seconds|SF_ECA_REQUEST_TIMEOUT/);
   if (fault.kind === 'http500') expect(text, where).to.match(/1439237453-53165.(\(-1594178683\))|emulator-fault|server error/);
   if (fault.kind === 'expireSession') expect(text, where).to.match(/expired|log in again|sf org login/i);
 }
 
-async function stagingFolders(): Promise<string[]> {
-  return (await readdir(childTmp)).filter((name) => name.startsWith('eca-deploy-'));
+async function stagingFolders(tmp: string): Promise<string[]> {
+  return (await readdir(tmp)).filter((name) => name.startsWith('eca-deploy-'));
 }
+
+/**
+ * Fault points run concurrently (each with its own emulator, project and TMPDIR), at most POOL at a time; each `it`
+ * reports its own point. The children mostly wait (timeouts, polls), so this keeps the suite's wall time down.
+ */
+const POOL = 3;
+function pool(): <T>(job: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: Array<() => void> = [];
+  return async <T>(job: () => Promise<T>): Promise<T> => {
+    if (active >= POOL) await new Promise<void>((resolve) => waiting.push(resolve));
+    active++;
+    try {
+      return await job();
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
+}
+
+/** Starts `job` now (in the pool) and returns what the `it` awaits: its failure, if any. */
+function started(limit: ReturnType<typeof pool>, job: () => Promise<void>): Promise<unknown> {
+  return limit(job).then(
+    () => undefined,
+    (e: unknown) => e
+  );
+}
+
+/** A private TMPDIR for a fault point's children. */
+const privateTmp = (): Promise<string> => mkdtemp(join(tmpdir(), 'eca-faults-tmp-'));
 
 describe('fault injection (e2e, emulator)', function () {
   this.timeout(300_000);
-  before(async () => {
-    childTmp = await mkdtemp(join(tmpdir(), 'eca-faults-tmp-'));
-  });
-  after(() => rm(childTmp, { recursive: true, force: true }));
+  const limit = pool();
+  const runs = new Map<string, Promise<unknown>>();
+  const awaitRun = async (name: string): Promise<void> => {
+    const failure = await runs.get(name);
+    if (failure) throw failure;
+  };
 
   describe('deploy: every phase, every fault, then a rerun', () => {
     type Phase = { name: string; match: Match; prepare?: (ctx: DeployCtx) => Promise<void> };
-    type DeployCtx = { emu: Emulator; project: TempProject; adminUsername: string };
+    type DeployCtx = { emu: Emulator; project: TempProject; adminUsername: string; tmp: string };
 
     /** Run the whole deploy once, so the next deploy is an update of the app (the app deploy phase). */
     const deployedOnce = async (ctx: DeployCtx): Promise<void> => {
@@ -165,6 +203,7 @@ describe('fault injection (e2e, emulator)', function () {
       return runChild(['eca', 'clientcreds', 'deploy', '--target-org', 'emu', '--json'], {
         cwd: ctx.project.dir,
         home: ctx.project.home,
+        tmp: ctx.tmp,
         signal: fault?.signal,
         interruptWhen: hit,
       });
@@ -185,18 +224,17 @@ describe('fault injection (e2e, emulator)', function () {
       }
     }
 
-    for (const [index, phase] of PHASES.entries()) {
-      const FAULTS = faultsAt(index);
-      it(`${phase.name}: ${FAULTS.map(describeFault).join(', ')}, each followed by a rerun`, async () => {
+    async function phaseRun(phase: Phase, FAULTS: Fault[]): Promise<void> {
         const emu = await startEmulator({ deployInProgressPolls: 1 });
         const project = await makeProject();
+        const tmp = await privateTmp();
         try {
           emu.control.seedPermissionSet({ name: PERMSET });
           await writeAppProject({ profileName: PROFILE, runAs: RUN_AS, permsets: [PERMSET] }, project.dir);
           let adminUsername = (await loginToEmulator(emu, project.home, 'emu')).username;
-          const ctx: DeployCtx = { emu, project, adminUsername };
+          const ctx: DeployCtx = { emu, project, adminUsername, tmp };
           await phase.prepare?.(ctx);
-          const stagingBefore = await stagingFolders();
+          const stagingBefore = await stagingFolders(tmp);
           for (const fault of FAULTS) {
             const hit = arm(emu, phase.match, fault);
             // eslint-disable-next-line no-await-in-loop
@@ -211,7 +249,7 @@ describe('fault injection (e2e, emulator)', function () {
             expectFailure(result, fault, phase.name, phase.match);
             expectNoDuplicates(ctx, `${phase.name} after ${describeFault(fault)}`);
             // eslint-disable-next-line no-await-in-loop
-            expect(await stagingFolders(), 'staging folders left behind').to.deep.equal(stagingBefore);
+            expect(await stagingFolders(tmp), 'staging folders left behind').to.deep.equal(stagingBefore);
             if (fault.kind === 'expireSession') {
               // A new login, as the user would after "log in again".
               const { accessToken } = emu.control.createSession({ username: adminUsername });
@@ -229,38 +267,22 @@ describe('fault injection (e2e, emulator)', function () {
         } finally {
           await emu.stop();
           await project.cleanup();
+          await rm(tmp, { recursive: true, force: true });
         }
+    }
+
+    for (const [index, phase] of PHASES.entries()) {
+      const faults = faultsAt(index);
+      const name = `${phase.name}: ${faults.map(describeFault).join(', ')}, each followed by a rerun`;
+      before(() => {
+        runs.set(name, started(limit, () => phaseRun(phase, faults)));
       });
+      it(name, () => awaitRun(name));
     }
   });
 
   describe('test: every credentials and token request, every fault, then a rerun', () => {
-    let emu: Emulator;
-    let project: TempProject;
-    let adminUsername: string;
     const app = { name: 'Faults_App', runAsUsername: 'faults.integration@e2e.example.com.prod' };
-
-    before(async () => {
-      emu = await startEmulator();
-      project = await makeProject();
-      adminUsername = (await loginToEmulator(emu, project.home, 'emu')).username;
-      emu.control.setSetting({ name: 'enableClientSecretInRestApiAccess', value: true });
-      emu.control.grantPermission({ username: adminUsername, permission: 'ViewClientSecret' });
-      emu.control.seedUser({
-        Username: app.runAsUsername,
-        LastName: 'Faults',
-        Email: 'faults@e2e.example.com',
-        Alias: 'faults',
-        profileName: 'Minimum Access - API Only Integrations',
-      });
-      await writeAppFiles(project.dir, app);
-      await deployApp(emu, app);
-    });
-
-    after(async () => {
-      await emu?.stop();
-      await project?.cleanup();
-    });
 
     const REQUESTS: Array<{ name: string; match: Match; sessionFaults: boolean }> = [
       { name: 'credentials: app list (usage)', match: { path: '/apps/oauth/usage', retried: true }, sessionFaults: true },
@@ -268,17 +290,32 @@ describe('fault injection (e2e, emulator)', function () {
       { name: 'token request', match: { path: '/services/oauth2/token' }, sessionFaults: false },
     ];
 
-    const testRun = (fault?: Fault, hit?: () => boolean): Promise<CliResult> =>
-      runChild(['eca', 'clientcreds', 'test', '--target-org', 'emu', '--name', app.name, '--json'], {
-        cwd: project.dir,
-        home: project.home,
-        signal: fault?.signal,
-        interruptWhen: hit,
-      });
-
-    for (const [index, request] of REQUESTS.entries()) {
-      const faults = faultsAt(index, request.sessionFaults);
-      it(`${request.name}: ${faults.map(describeFault).join(', ')}, each followed by a rerun`, async () => {
+    async function requestRun(request: (typeof REQUESTS)[number], faults: Fault[]): Promise<void> {
+      const emu = await startEmulator();
+      const project = await makeProject();
+      const tmp = await privateTmp();
+      try {
+        const adminUsername = (await loginToEmulator(emu, project.home, 'emu')).username;
+        emu.control.setSetting({ name: 'enableClientSecretInRestApiAccess', value: true });
+        emu.control.grantPermission({ username: adminUsername, permission: 'ViewClientSecret' });
+        emu.control.seedUser({
+          Username: app.runAsUsername,
+          LastName: 'Faults',
+          Email: 'faults@e2e.example.com',
+          Alias: 'faults',
+          profileName: 'Minimum Access - API Only Integrations',
+        });
+        await writeAppFiles(project.dir, app);
+        await deployApp(emu, app);
+        const testRun = (fault?: Fault, hit?: () => boolean): Promise<CliResult> =>
+          runChild(['eca', 'clientcreds', 'test', '--target-org', 'emu', '--name', app.name, '--json'], {
+            cwd: project.dir,
+            home: project.home,
+            tmp,
+            signal: fault?.signal,
+            interruptWhen: hit,
+          });
+        const consumerKey = emu.control.getAppCredentials({ app: app.name })?.consumerKey;
         for (const fault of faults) {
           const hit = arm(emu, request.match, fault);
           // eslint-disable-next-line no-await-in-loop
@@ -297,9 +334,22 @@ describe('fault injection (e2e, emulator)', function () {
           const rerun = await testRun();
           expect(rerun.exitCode, `${request.name}: rerun after ${describeFault(fault)}\n${rerun.stdout}${rerun.stderr}`).to.equal(0);
         }
-        // Nothing duplicated: still one consumer for the app.
-        expect(emu.state.credentials.get(app.name)?.consumerKey).to.be.a('string');
+        // Nothing duplicated or changed: the app still has its one consumer with the same key.
+        expect(emu.control.getAppCredentials({ app: app.name })?.consumerKey).to.equal(consumerKey);
+      } finally {
+        await emu.stop();
+        await project.cleanup();
+        await rm(tmp, { recursive: true, force: true });
+      }
+    }
+
+    for (const [index, request] of REQUESTS.entries()) {
+      const faults = faultsAt(index, request.sessionFaults);
+      const name = `${request.name}: ${faults.map(describeFault).join(', ')}, each followed by a rerun`;
+      before(() => {
+        runs.set(name, started(limit, () => requestRun(request, faults)));
       });
+      it(name, () => awaitRun(name));
     }
   });
 });
