@@ -3,10 +3,6 @@
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
 /* eslint-disable camelcase -- OAuth wire fields are snake_case */
-/*
- * Copyright 2026, the plugin-eca-clientcreds contributors.
- * Licensed under the Apache License, Version 2.0 (see LICENSE).
- */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
