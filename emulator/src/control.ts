@@ -239,10 +239,26 @@ export class EmulatorControl {
     return { latencyMs: args.ms };
   }
 
-  public failNext(args: { kind: HttpFaultKind; path?: string; soapMethod?: string; times?: number }): { pending: number } {
-    if (args.kind !== 'http500' && args.kind !== 'drop') throw new ControlError(`kind must be http500 or drop, not ${String(args.kind)}`);
+  public failNext(args: {
+    kind: HttpFaultKind;
+    path?: string;
+    soapMethod?: string;
+    times?: number;
+    skip?: number;
+    errorId?: string;
+  }): { pending: number } {
+    if (!['http500', 'drop', 'hang', 'expireSession'].includes(args.kind)) {
+      throw new ControlError(`kind must be http500, drop, hang or expireSession, not ${String(args.kind)}`);
+    }
     if (!args.path && !args.soapMethod) throw new ControlError('failNext needs path or soapMethod');
-    this.state.faults.http.push({ kind: args.kind, path: args.path, soapMethod: args.soapMethod, remaining: args.times ?? 1 });
+    this.state.faults.http.push({
+      kind: args.kind,
+      path: args.path,
+      soapMethod: args.soapMethod,
+      remaining: args.times ?? 1,
+      ...(args.errorId ? { errorId: args.errorId } : {}),
+      ...(args.skip ? { skip: args.skip } : {}),
+    });
     return { pending: this.state.faults.http.length };
   }
 

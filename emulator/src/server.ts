@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { controlRoute, type EmulatorControl } from './control.js';
 import {
+  bearerToken,
   collapseSlashes,
   notFound,
   restError,
@@ -48,6 +49,10 @@ function matchFault(faults: HttpFault[], path: string, soapMethod: string | unde
         (f.soapMethod !== undefined && f.soapMethod === soapMethod))
   );
   if (!fault) return undefined;
+  if (fault.skip) {
+    fault.skip -= 1;
+    return undefined;
+  }
   fault.remaining -= 1;
   if (fault.remaining <= 0) faults.splice(faults.indexOf(fault), 1);
   return fault;
@@ -190,16 +195,17 @@ export async function startServers(
 
       let response: EmuResponse;
       const fault = matchFault(state.faults.http, path, soapMethod);
-      if (fault?.kind === 'drop') {
+      if (fault?.kind === 'drop' || fault?.kind === 'hang') {
         log(0);
+        // hang: never answers; the request stays open until the client gives up or the emulator stops.
+        if (fault.kind === 'hang') await untilClosed(req, stopping.signal);
         req.socket.destroy();
         return;
       }
-      if (fault) {
-        response = soapMethod
-          ? soapFault('UNKNOWN_EXCEPTION', 'An unexpected error occurred. Please include this ErrorId if you contact support: emulator-fault')
-          : restError(500, 'UNKNOWN_EXCEPTION', 'An unexpected error occurred. Please include this ErrorId if you contact support: emulator-fault');
-        if (soapMethod) response.headers = { 'content-type': 'text/xml; charset=utf-8' };
+      // expireSession: the caller's session expires now; this request (and every later one with it) is answered as expired.
+      if (fault?.kind === 'expireSession') expireCallerSession(state, emuReq);
+      if (fault && fault.kind !== 'expireSession') {
+        response = faultAnswer(fault, soapMethod);
       } else {
         try {
           response = listener === 'instance' ? await routeInstance(ctx, emuReq) : routeLogin(ctx, emuReq);
@@ -258,3 +264,22 @@ async function closeServer(server: Server): Promise<void> {
   });
 }
 
+/** Resolves when the client closes the connection or the emulator stops. */
+function untilClosed(req: IncomingMessage, stopping: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    stopping.addEventListener('abort', () => resolve(), { once: true });
+    req.socket.once('close', () => resolve());
+  });
+}
+
+function expireCallerSession(state: OrgState, req: EmuRequest): void {
+  const sessionId = bearerToken(req) ?? /<(?:\w+:)?sessionId>([^<]+)</.exec(req.body)?.[1];
+  if (sessionId) state.expireSession(sessionId);
+}
+
+/** HTTP 500 (REST error body) or SOAP fault UNKNOWN_EXCEPTION with the fault's ErrorId. */
+function faultAnswer(fault: HttpFault, soapMethod: string | undefined): EmuResponse {
+  const text = `An unexpected error occurred. Please include this ErrorId if you contact support: ${fault.errorId ?? 'emulator-fault'}`;
+  if (!soapMethod) return restError(500, 'UNKNOWN_EXCEPTION', text);
+  return { ...soapFault('UNKNOWN_EXCEPTION', text), headers: { 'content-type': 'text/xml; charset=utf-8' } };
+}

@@ -188,10 +188,14 @@ export type Session = {
   scopes: string[];
 };
 
-export type HttpFaultKind = 'http500' | 'drop';
+export type HttpFaultKind = 'http500' | 'drop' | 'hang' | 'expireSession';
 
 export type HttpFault = {
   kind: HttpFaultKind;
+  /** Matching requests to let through before the fault applies (default 0). */
+  skip?: number;
+  /** http500 only: the ErrorId in the UNKNOWN_EXCEPTION message (Salesforce's form: "1439237453-53165 (-1594178683)"). */
+  errorId?: string;
   /** Matches when the collapsed request path contains this text (or equals it when it starts with '='). */
   path?: string;
   /** Matches a SOAP request whose body element is this method (deploy, checkDeployStatus, ...). */

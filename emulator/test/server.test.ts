@@ -80,6 +80,20 @@ describe('emulator server and control API', () => {
     expect(emu.control.requestLog().map((e) => e.status)).to.deep.equal([0, 200]);
   });
 
+  it('never answers the next matching request with a hang fault, until the client gives up', async () => {
+    emu.control.failNext({ kind: 'hang', path: '/services/data' });
+    const error = await rejection(fetch(`${emu.instanceUrl}/services/data`, { signal: AbortSignal.timeout(300) }));
+    expect(error.name).to.equal('TimeoutError');
+    expect((await call(emu.instanceUrl, '/services/data', {})).status).to.equal(200);
+    expect(emu.control.requestLog().map((e) => e.status)).to.deep.equal([0, 200]);
+  });
+
+  it('puts the given ErrorId in an http500 fault', async () => {
+    emu.control.failNext({ kind: 'http500', path: '/query', errorId: '1439237453-53165 (-1594178683)' });
+    const first = await call(emu.instanceUrl, '/services/data/v66.0/query?q=SELECT+Id+FROM+Organization', { token: emu.admin.accessToken });
+    expect(first.body).to.have.nested.property('[0].message').that.includes('ErrorId if you contact support: 1439237453-53165 (-1594178683)');
+  });
+
   it('exposes the control API over HTTP', async () => {
     const seeded = await call(emu.instanceUrl, '/__emulator/seedUser', {
       body: { Username: 'http.user@example.com.emu', LastName: 'Http', Email: 'h@example.com', profileName: 'Standard User' },
@@ -101,7 +115,7 @@ describe('emulator server and control API', () => {
 
   it('sets and clears faults over HTTP, and rejects bad fault requests', async () => {
     const post = (method: string, body: unknown): ReturnType<typeof call> => call(emu.instanceUrl, `/__emulator/${method}`, { body });
-    expect((await post('failNext', { kind: 'explode', path: '/x' })).body).to.deep.equal({ error: 'kind must be http500 or drop, not explode' });
+    expect((await post('failNext', { kind: 'explode', path: '/x' })).body).to.deep.equal({ error: 'kind must be http500, drop, hang or expireSession, not explode' });
     expect((await post('failNext', { kind: 'http500' })).status).to.equal(400);
     expect((await post('failNext', { kind: 'drop', soapMethod: 'deploy', times: 3 })).body).to.deep.equal({ result: { pending: 1 } });
     await post('setDeployStuck', { stuck: true });

@@ -5,7 +5,9 @@
 import { relative } from 'node:path';
 import { Messages, SfError } from '@salesforce/core';
 import type { Duration } from '@salesforce/kit';
-import { type OrgApi, soqlString } from '../org/orgApi.js';
+import { errorCodeOf, type OrgApi, soqlString } from '../org/orgApi.js';
+import { ownValue } from '../org/nameLookup.js';
+import { onInterrupt } from '../cli/interrupt.js';
 import type { Phase, Plan, PlannedComponent, PlanStep, StepName } from './deployPlan.js';
 import type { ComponentOutcome, ComponentState, DeployStatusUpdate, MetadataDeployer, MetadataDeployOutcome } from './metadataDeploy.js';
 import { findAppComponent, readComponent, type OrgInventory } from './orgInventory.js';
@@ -115,26 +117,82 @@ export async function executePlan(plan: Plan, ctx: ExecutionContext): Promise<Ex
     }
   };
 
-  for (const phase of plan.phases) {
-    const phaseSteps = stepsOf(phase);
-    ctx.onProgress?.({ kind: 'phase', phase: phase.kind, steps: phaseSteps, status: 'start' });
-    try {
-      // eslint-disable-next-line no-await-in-loop
-      const userId = await runPhase(phase, ctx, { userId: result.runAsUserId, deployIds: result.deployIds, profileIds }, record);
-      if (userId) result.runAsUserId = userId;
-      // eslint-disable-next-line no-await-in-loop
-      const preAuthorization = await confirmPreAuthorization(phase, ctx, result.deployIds, record);
-      if (preAuthorization) result.preAuthorization = preAuthorization;
-      setStatus(phaseSteps, phase.kind === 'deploy' && phase.checkOnly ? 'validated' : 'done');
-      if (phase.kind === 'deploy' && !phase.checkOnly) setStatus(unchangedSteps(phaseSteps, plan, components), 'unchanged');
-      ctx.onProgress?.({ kind: 'phase', phase: phase.kind, steps: phaseSteps, status: 'done' });
-    } catch (e) {
-      setStatus(phaseSteps, 'failed');
-      ctx.onProgress?.({ kind: 'phase', phase: phase.kind, steps: phaseSteps, status: 'failed' });
-      throw runFailure(e, result, ctx, plan.dryRun);
+  // What the org may be doing right now: a change request sent and not answered (for a failure or an interrupt).
+  const inFlight: InFlight = {};
+  const stopReporting = onInterrupt({ report: () => progressLines(result, inFlight, plan.dryRun) });
+  try {
+    for (const phase of plan.phases) {
+      const phaseSteps = stepsOf(phase);
+      ctx.onProgress?.({ kind: 'phase', phase: phase.kind, steps: phaseSteps, status: 'start' });
+      if (!plan.dryRun) inFlight.steps = phaseSteps;
+      try {
+        // eslint-disable-next-line no-await-in-loop
+        const userId = await runPhase(
+          phase,
+          { ...ctx, onProgress: trackDeploys(ctx.onProgress, inFlight) },
+          { userId: result.runAsUserId, deployIds: result.deployIds, profileIds },
+          record
+        );
+        if (userId) result.runAsUserId = userId;
+        // eslint-disable-next-line no-await-in-loop
+        const preAuthorization = await confirmPreAuthorization(phase, ctx, result.deployIds, record);
+        if (preAuthorization) result.preAuthorization = preAuthorization;
+        setStatus(phaseSteps, phase.kind === 'deploy' && phase.checkOnly ? 'validated' : 'done');
+        if (phase.kind === 'deploy' && !phase.checkOnly) setStatus(unchangedSteps(phaseSteps, plan, components), 'unchanged');
+        inFlight.steps = undefined;
+        inFlight.deployId = undefined;
+        ctx.onProgress?.({ kind: 'phase', phase: phase.kind, steps: phaseSteps, status: 'done' });
+      } catch (e) {
+        setStatus(phaseSteps, 'failed');
+        ctx.onProgress?.({ kind: 'phase', phase: phase.kind, steps: phaseSteps, status: 'failed' });
+        if (orgRefused(e, inFlight)) inFlight.steps = undefined;
+        throw runFailure(e, result, ctx, plan.dryRun, inFlight);
+      }
     }
+  } finally {
+    stopReporting();
   }
   return result;
+}
+
+/** Errors that are the org's answer to the change request itself (it refused; nothing is left in flight). */
+const REFUSALS = new Set(['ComponentFailuresError', 'UserRejectedError', 'UsernameTakenError', 'UserBeingCreatedError', 'ProfileNotFoundError']);
+
+/** The org answered the change request with a refusal (a deploy that finished with failures was rolled back). */
+function orgRefused(e: unknown, inFlight: InFlight): boolean {
+  if (e instanceof SfError && REFUSALS.has(e.name)) return true;
+  // An error code answering the request itself; once a deploy is accepted, an error of a later poll leaves it in flight.
+  return !inFlight.deployId && errorCodeOf(e) !== undefined && !/^(AbortError|TimeoutError|TypeError|Error)$/.test(errorCodeOf(e) ?? '');
+}
+
+/** A change request the org received (or may have) and did not answer yet. */
+type InFlight = { steps?: StepName[]; deployId?: string };
+
+/** Records the id of the deploy in flight as the executor's own progress events report it. */
+function trackDeploys(
+  onProgress: ExecutionContext['onProgress'],
+  inFlight: InFlight
+): (event: ProgressEvent) => void {
+  return (event) => {
+    if (event.kind === 'deployStarted' && !event.checkOnly) inFlight.deployId = event.id;
+    onProgress?.(event);
+  };
+}
+
+/** What was done and what may still be happening in the org, one entry per line (interrupts, failures). */
+function progressLines(result: ExecutionResult, inFlight: InFlight, dryRun: boolean): string[] {
+  const done = result.steps
+    .filter((s) => s.status === 'done' && (s.action === 'create' || s.action === 'update'))
+    .map((s) => `${s.step}: ${s.action} ${s.target}`);
+  const pending = !dryRun && inFlight.steps?.length ? [inFlightText(inFlight)] : [];
+  return [...done, ...pending];
+}
+
+function inFlightText(inFlight: InFlight): string {
+  const steps = (inFlight.steps ?? []).join(', ');
+  return inFlight.deployId
+    ? messages.getMessage('info.inFlightDeploy', [steps, inFlight.deployId])
+    : messages.getMessage('info.inFlight', [steps]);
 }
 
 /** Before running: steps with nothing to do are done; a dry run does not create or update. */
@@ -226,7 +284,7 @@ async function runUserPhase(phase: Exclude<Phase, { kind: 'deploy' }>, ctx: Exec
 
 /** Ids of permission sets by name: the inventory's, or queried for those this run deployed. */
 async function permissionSetIds(api: OrgApi, inventory: OrgInventory, names: string[]): Promise<string[]> {
-  const unknown = names.filter((n) => !inventory.permissionSets[n]);
+  const unknown = names.filter((n) => !ownValue(inventory.permissionSets, n));
   const found = new Map(Object.entries(inventory.permissionSets));
   if (unknown.length) {
     const rows = await api.query<{ Id: string; Name: string }>(
@@ -328,13 +386,14 @@ export function advice(c: ComponentOutcome): string {
   return componentAdvice(c.problem ?? '');
 }
 
-function runFailure(e: unknown, result: ExecutionResult, ctx: ExecutionContext, dryRun: boolean): SfError {
+function runFailure(e: unknown, result: ExecutionResult, ctx: ExecutionContext, dryRun: boolean, inFlight: InFlight = {}): SfError {
   const base = e instanceof SfError && e.name === 'ComponentFailuresError' ? e : toOrgError(e, { targetOrg: ctx.targetOrg });
-  const done = result.steps.filter((s) => s.status === 'done' && (s.action === 'create' || s.action === 'update'));
+  // Never "Nothing was changed" when a change request may have reached the org (a timeout, a dropped connection).
+  const lines = progressLines(result, inFlight, dryRun);
   const progress = dryRun
     ? messages.getMessage('info.dryRunNothingChanged')
-    : done.length
-    ? messages.getMessage('info.doneBeforeFailure', [done.map((s) => `- ${s.step}: ${s.action} ${s.target}`).join('\n')])
+    : lines.length
+    ? messages.getMessage('info.doneBeforeFailure', [lines.map((l) => `- ${l}`).join('\n')])
     : messages.getMessage('info.nothingChanged');
   const error = new SfError(`${base.message}\n\n${progress}`, base.name, [
     ...(base.actions ?? []),

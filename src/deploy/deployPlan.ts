@@ -7,6 +7,7 @@ import type { EcaTypeName, GeneratedTypeName } from '../metadata/ecaTypes.js';
 import type { AppFiles, LocalComponent, UserDefinition } from '../project/projectFiles.js';
 import { differingElements } from '../metadata/componentCompare.js';
 import { textOf, type XmlNode } from '../metadata/xml.js';
+import { ownValue } from '../org/nameLookup.js';
 import { contentKey, type OrgInventory } from './orgInventory.js';
 import { firstDeployLists, isGranted, planPreAuthorization, PRE_AUTHORIZATION_LISTS, type PreAuthorizationPlan } from './preAuthorization.js';
 
@@ -173,7 +174,7 @@ function planPolicy(files: AppFiles, policy: PlannedComponent, policyInOrg: bool
 
 function planProfile(files: AppFiles, org: OrgInventory, blockers: string[], component?: PlannedComponent): PlanStep {
   const profileName = files.profileName;
-  const orgProfile = profileName ? org.profiles[profileName] : undefined;
+  const orgProfile = profileName ? ownValue(org.profiles, profileName) : undefined;
   if (files.profile) {
     if (component?.upToDate) {
       return { step: 'profile', action: 'unchanged', target: files.profile.fullName, reason: messages.getMessage('reason.profileUnchanged') };
@@ -224,7 +225,7 @@ function planUser(files: AppFiles, org: OrgInventory, blockers: string[]): PlanS
       );
     }
     // API access comes from the profile or a permission set; only a clear "no" from both blocks.
-    const profileApi = user.profileApiEnabled ?? (user.profileName ? org.profiles[user.profileName]?.apiEnabled : undefined);
+    const profileApi = user.profileApiEnabled ?? (user.profileName ? ownValue(org.profiles, user.profileName)?.apiEnabled : undefined);
     if (profileApi === false && !user.apiEnabledByPermissionSet) {
       blockers.push(messages.getMessage('blocker.userNoApi', [runAs, user.profileName ?? '']));
     }
@@ -244,14 +245,16 @@ function planPermissionSets(
 ): { step: PlanStep; toAssign: string[] } {
   const wanted = files.userDef?.definition.permsets ?? [];
   const inProject = new Set(files.permissionSets.map((p) => p.fullName));
-  const missing = [...new Set([...wanted, ...files.policyPermissionSets])].filter((n) => !org.permissionSets[n] && !inProject.has(n));
-  if (missing.length) blockers.push(messages.getMessage('blocker.permissionSetsNotFound', [missing.join(', ')]));
-  const missingProfiles = files.policyProfiles.filter((n) => !org.profiles[n] && n !== files.profile?.fullName);
+  const missing = [...new Set([...wanted, ...files.policyPermissionSets])].filter((n) => !ownValue(org.permissionSets, n) && !inProject.has(n));
+  if (missing.length) {
+    blockers.push(messages.getMessage('blocker.permissionSetsNotFound', [withSuggestions(missing, Object.keys(org.permissionSets))]));
+  }
+  const missingProfiles = files.policyProfiles.filter((n) => !ownValue(org.profiles, n) && n !== files.profile?.fullName);
   if (missingProfiles.length) {
-    blockers.push(messages.getMessage('blocker.policyProfilesNotFound', [missingProfiles.join(', ')]));
+    blockers.push(messages.getMessage('blocker.policyProfilesNotFound', [withSuggestions(missingProfiles, Object.keys(org.profiles))]));
   }
   const assigned = new Set(org.assignedPermissionSetIds);
-  const toAssign = org.runAsUser ? wanted.filter((n) => !assigned.has(org.permissionSets[n])) : wanted;
+  const toAssign = org.runAsUser ? wanted.filter((n) => !assigned.has(ownValue(org.permissionSets, n) ?? '')) : wanted;
   if (!wanted.length) {
     return {
       step: { step: 'permissionSets', action: 'skip', target: '-', reason: messages.getMessage('reason.permsetsNone') },
@@ -427,4 +430,14 @@ function userProfileApiEnabled(profile: LocalComponent): boolean {
   return list.some(
     (p) => typeof p === 'object' && !Array.isArray(p) && p.name === 'ApiEnabled' && p.enabled === 'true'
   );
+}
+
+/** Missing names, each with the org's name that differs only in letter case ("did you mean"), when there is one. */
+export function withSuggestions(missing: string[], orgNames: string[]): string {
+  return missing
+    .map((name) => {
+      const near = orgNames.find((o) => o !== name && o.toLowerCase() === name.toLowerCase());
+      return near ? messages.getMessage('blocker.didYouMean', [name, near]) : name;
+    })
+    .join(', ');
 }

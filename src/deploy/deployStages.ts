@@ -4,6 +4,7 @@
  */
 import { Messages } from '@salesforce/core';
 import type { MultiStageOutput } from '@oclif/multi-stage-output';
+import { CALM_PROGRESS } from '../cli/progressDisplay.js';
 import type { ProgressEvent } from './deployExecutor.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -34,6 +35,7 @@ export async function deployStages(jsonEnabled: boolean, targetOrg: string, dryR
   if (!jsonEnabled) {
     const { MultiStageOutput: Mso } = await import('@oclif/multi-stage-output');
     mso = new Mso<StageData>({
+      ...CALM_PROGRESS,
       jsonEnabled,
       title: messages.getMessage(dryRun ? 'stage.titleDryRun' : 'stage.title'),
       stages: Object.values(titles),

@@ -2,6 +2,7 @@
  * Copyright 2026, the plugin-eca-clientcreds contributors.
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
+import { rmSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -10,6 +11,7 @@ import type { Duration } from '@salesforce/kit';
 import { sourceFilePath } from '../metadata/ecaTypes.js';
 import { buildMetadataXml, parseMetadataXml, type XmlNode } from '../metadata/xml.js';
 import { escapeXml } from '../metadata/xmlText.js';
+import { onInterrupt } from '../cli/interrupt.js';
 import type { PlannedComponent } from './deployPlan.js';
 import { withUserPermissions } from './permissionDependencies.js';
 
@@ -186,6 +188,12 @@ export function mapDetails(
  */
 export async function stageFiles(components: PlannedComponent[]): Promise<{ paths: string[]; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'eca-deploy-'));
+  // Ctrl-C / SIGTERM removes the folder too (the interrupt handler ends the process without unwinding).
+  const forget = onInterrupt({ cleanup: () => rmSync(dir, { recursive: true, force: true }) });
+  const remove = async (): Promise<void> => {
+    forget();
+    await rm(dir, { recursive: true, force: true });
+  };
   try {
     const paths = await Promise.all(
       components.map(async (c) => {
@@ -198,9 +206,9 @@ export async function stageFiles(components: PlannedComponent[]): Promise<{ path
         return target;
       })
     );
-    return { paths, cleanup: () => rm(dir, { recursive: true, force: true }) };
+    return { paths, cleanup: remove };
   } catch (e) {
-    await rm(dir, { recursive: true, force: true });
+    await remove();
     throw e;
   }
 }

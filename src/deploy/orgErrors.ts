@@ -4,6 +4,7 @@
  */
 import { Messages, SfError } from '@salesforce/core';
 import { errorCodeOf } from '../org/orgApi.js';
+import { isRequestTimeout, requestTimeoutMs } from '../org/requestTimeout.js';
 import { DeployWaitExceeded } from './metadataDeploy.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -44,6 +45,9 @@ export function toOrgError(e: unknown, context: OrgErrorContext): SfError {
   if (e instanceof DeployWaitExceeded) {
     return messages.createError('error.DeployWaitExceeded', [e.deployId], [e.deployId, context.targetOrg]);
   }
+  if (isRequestTimeout(e)) {
+    return messages.createError('error.OrgTimeout', [context.targetOrg, String(requestTimeoutMs() / 1000)]);
+  }
   const text = describe(e);
   const code = errorCodeOf(e) ?? '';
   if (code.includes('INVALID_SESSION_ID') || /INVALID_SESSION_ID|Session expired or invalid/i.test(text)) {
@@ -72,6 +76,9 @@ const OUR_ERRORS = new Set([
   'OrgUnreachableError',
   'OrgServerError',
   'OrgRequestFailedError',
+  'OrgTimeoutError',
+  'UserBeingCreatedError',
+  'InvalidProjectFileError',
 ]);
 
 function describe(e: unknown): string {

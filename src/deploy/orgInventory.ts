@@ -6,6 +6,7 @@ import { type EcaTypeName, type GeneratedTypeName, SATELLITE_TYPES } from '../me
 import { orgRecordFields } from '../metadata/componentCompare.js';
 import type { XmlNode } from '../metadata/xml.js';
 import { errorCodeOf, type OrgApi, soqlString } from '../org/orgApi.js';
+import { nameRecord } from '../org/nameLookup.js';
 import type { AppFiles } from '../project/projectFiles.js';
 
 /**
@@ -172,7 +173,7 @@ export async function readOrgInventory(api: OrgApi, request: InventoryRequest): 
       }
     : undefined;
 
-  const profileMap: Record<string, OrgProfile> = {};
+  const profileMap: Record<string, OrgProfile> = nameRecord();
   for (const p of profiles) {
     profileMap[p.Name] = {
       id: p.Id,
@@ -184,7 +185,7 @@ export async function readOrgInventory(api: OrgApi, request: InventoryRequest): 
   if (runAsUser && !runAsUser.profileName && runAsUser.profileId) {
     runAsUser.profileName = Object.values(profileMap).find((p) => p.id === runAsUser.profileId)?.name;
   }
-  const permissionSetMap: Record<string, string> = Object.fromEntries(permissionSets.map((p) => [p.Name, p.Id]));
+  const permissionSetMap: Record<string, string> = nameRecord(permissionSets.map((p) => [p.Name, p.Id] as const));
 
   const appExists = listed.names.ExternalClientApplication?.includes(request.appName) === true;
   const [components, assignments] = await Promise.all([

@@ -89,6 +89,12 @@ export async function createUser(
     const code = errorCodeOf(e);
     const detail = e instanceof Error ? e.message : String(e);
     if (code === 'DUPLICATE_USERNAME') {
+      // Taken in this org since the inventory looked: another run (a second deploy started at the same time) is
+      // creating it. A rerun finds the user and continues; only a username of another org needs a new name.
+      const here = await api
+        .query<{ Id: string }>(`SELECT Id FROM User WHERE Username = ${soqlString(definition.Username)}`)
+        .catch(() => []);
+      if (here.length > 0) throw messages.createError('error.UserBeingCreated', [definition.Username]);
       throw messages.createError('error.UsernameTaken', [definition.Username], [definition.Username]);
     }
     if (code === 'FIELD_INTEGRITY_EXCEPTION' && /form of an email address/i.test(detail)) {

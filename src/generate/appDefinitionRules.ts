@@ -4,6 +4,7 @@
  */
 import { Messages } from '@salesforce/core';
 import { MIN_API_VERSION } from '../metadata/ecaTypes.js';
+import { isEmailShaped } from '../metadata/username.js';
 
 /**
  * The validation rules of a generate definition, one per function. Each returns the normalised value or throws an SfError
@@ -147,12 +148,6 @@ export function validateText(flag: string, text: string, max: number): string {
   return text;
 }
 
-const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
-
-function isEmailShaped(value: string): boolean {
-  const local = value.split('@')[0];
-  return EMAIL.test(value) && !local.startsWith('.') && !local.endsWith('.') && !local.includes('..');
-}
 
 /** An email address (contact email, the user's email). */
 export function validateEmail(flag: string, value: string): string {
@@ -274,22 +269,22 @@ export function validateSessionTimeout(minutes: number): number {
   return minutes;
 }
 
-const UNIT_ALIASES: Readonly<Record<string, RefreshTokenUnit>> = {
-  h: 'Hours',
-  hour: 'Hours',
-  hours: 'Hours',
-  d: 'Days',
-  day: 'Days',
-  days: 'Days',
-  mo: 'Months',
-  month: 'Months',
-  months: 'Months',
-};
+const UNIT_ALIASES: ReadonlyMap<string, RefreshTokenUnit> = new Map([
+  ['h', 'Hours'],
+  ['hour', 'Hours'],
+  ['hours', 'Hours'],
+  ['d', 'Days'],
+  ['day', 'Days'],
+  ['days', 'Days'],
+  ['mo', 'Months'],
+  ['month', 'Months'],
+  ['months', 'Months'],
+]);
 
 /** `--refresh-token-validity`: a positive whole number and a unit, e.g. "90 Days", "12h", "6 months". */
 export function validateRefreshTokenValidity(value: string): { period: number; unit: RefreshTokenUnit } {
   const match = /^\s*(\d{1,4})\s*([A-Za-z]+)\s*$/.exec(value);
-  const unit = match ? UNIT_ALIASES[match[2].toLowerCase()] : undefined;
+  const unit = match ? UNIT_ALIASES.get(match[2].toLowerCase()) : undefined;
   const period = match ? Number(match[1]) : 0;
   if (!unit || period < 1) throw messages.createError('error.InvalidRefreshTokenValidity', [value]);
   return { period, unit };

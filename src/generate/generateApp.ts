@@ -9,7 +9,7 @@ import { buildAppDefinition, AppDefinitionInput } from './appDefinition.js';
 import { scanExistingComponents } from './existingComponents.js';
 import { generatedComponents, loadTemplates, renderFiles, RenderedFile } from './renderFiles.js';
 import { equivalentContent } from './equivalentContent.js';
-import { FileWriteError, writeFiles } from './writeFiles.js';
+import { ConcurrentWriteError, FileWriteError, writeFiles } from './writeFiles.js';
 
 /**
  * The generate flow: find the project, validate the input into a definition, find the app's components already in the
@@ -95,6 +95,9 @@ async function write(
     }
     return result.files;
   } catch (error) {
+    if (error instanceof ConcurrentWriteError) {
+      throw messages.createError('error.ConcurrentWrite', [shown(error.path)]);
+    }
     if (error instanceof FileWriteError) {
       throw messages.createError('error.WriteFailed', [shown(error.path), error.reason]);
     }

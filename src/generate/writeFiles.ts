@@ -12,6 +12,11 @@ import { basename, dirname, join } from 'node:path';
  * With conflicts and no `force` nothing is written. Otherwise every new content goes to a temporary file beside its target, then the temporary
  * files are renamed into place; on any failure the targets written so far are removed or restored from their backups,
  * and folders this run created are removed again.
+ *
+ * Safe against a concurrent writer (another generate run, an editor): a new file is placed with an exclusive link
+ * (fails if the file appeared since the check), and a file being replaced is read again just before it is moved
+ * aside and must still be what the check saw. Either change makes the run fail with ConcurrentWriteError, roll back
+ * its own files, and leave the other writer's file alone.
  */
 
 export type FileStatus = 'created' | 'unchanged' | 'overwritten' | 'conflict';
@@ -35,8 +40,19 @@ export class FileWriteError extends Error {
   }
 }
 
+/** A file that another process created or changed between this run's check and its write. */
+export class ConcurrentWriteError extends FileWriteError {
+  public constructor(path: string) {
+    super(path, 'created or changed by another process while this run was writing');
+    this.name = 'ConcurrentWriteError';
+  }
+}
+
 /** File system operations the writer uses; tests may replace one to inject a failure. */
-export type WriterFs = Pick<typeof fs, 'readFile' | 'writeFile' | 'rename' | 'rm' | 'rmdir' | 'mkdir' | 'stat'>;
+export type WriterFs = Pick<
+  typeof fs,
+  'readFile' | 'writeFile' | 'rename' | 'rm' | 'rmdir' | 'mkdir' | 'stat' | 'link' | 'copyFile'
+>;
 
 /** Decides whether existing file content already says what the new content says (then the file is left alone). */
 export type Equivalence = (existing: string, generated: string, path: string) => boolean;
@@ -72,12 +88,14 @@ async function existingContent(fsx: WriterFs, path: string): Promise<string | un
 export async function planWrites<T extends FileToWrite>(
   files: readonly T[],
   fileSystem: Partial<WriterFs> = {},
-  equivalent: Equivalence = sameText
+  equivalent: Equivalence = sameText,
+  seen?: Map<string, string | undefined>
 ): Promise<Array<WrittenFile<T>>> {
   const fsx: WriterFs = { ...fs, ...fileSystem };
   return Promise.all(
     files.map(async (file): Promise<WrittenFile<T>> => {
       const existing = await existingContent(fsx, file.path);
+      seen?.set(file.path, existing);
       const status: FileStatus =
         existing === undefined
           ? 'created'
@@ -134,7 +152,25 @@ async function rollback(fsx: WriterFs, progress: Progress): Promise<void> {
   }
 }
 
-async function commit(fsx: WriterFs, files: readonly WrittenFile[]): Promise<void> {
+/** Places `temp` at `path` only if nothing is there (atomic where hard links work; exclusive copy elsewhere). */
+async function placeNew(fsx: WriterFs, temp: string, path: string): Promise<void> {
+  try {
+    await fsx.link(temp, path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw new ConcurrentWriteError(path);
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EXDEV' && code !== 'ENOSYS' && code !== 'EOPNOTSUPP') throw error;
+    try {
+      await fsx.copyFile(temp, path, fs.constants.COPYFILE_EXCL);
+    } catch (copyError) {
+      if ((copyError as NodeJS.ErrnoException).code === 'EEXIST') throw new ConcurrentWriteError(path);
+      throw copyError;
+    }
+  }
+  await fsx.rm(temp, { force: true });
+}
+
+async function commit(fsx: WriterFs, files: readonly WrittenFile[], seen: ReadonlyMap<string, string | undefined>): Promise<void> {
   const progress: Progress = { createdFolders: [], temps: [], backups: [], placed: [] };
   const temps = new Map<string, string>();
   let current = '';
@@ -156,13 +192,18 @@ async function commit(fsx: WriterFs, files: readonly WrittenFile[]): Promise<voi
     }
     for (const file of files) {
       current = file.path;
-      if (file.status === 'overwritten') {
+      const temp = temps.get(file.path) as string;
+      if (file.status === 'created') {
+        await placeNew(fsx, temp, file.path);
+      } else {
+        // Compare before moving aside: the file must still be what the check read.
+        if ((await existingContent(fsx, file.path)) !== seen.get(file.path)) throw new ConcurrentWriteError(file.path);
         const backup = sidePath(file.path, 'bak');
         await fsx.rename(file.path, backup);
         progress.backups.push({ path: file.path, backup });
+        await fsx.rename(temp, file.path);
       }
-      await fsx.rename(temps.get(file.path) as string, file.path);
-      progress.temps = progress.temps.filter((t) => t !== temps.get(file.path));
+      progress.temps = progress.temps.filter((t) => t !== temp);
       progress.placed.push(file.path);
     }
     /* eslint-enable no-await-in-loop */
@@ -185,13 +226,15 @@ export async function writeFiles<T extends FileToWrite>(
   options: WriteOptions = {}
 ): Promise<WriteResult<T>> {
   const fsx: WriterFs = { ...fs, ...options.fileSystem };
-  const planned = await planWrites(files, fsx, options.equivalent);
+  const seen = new Map<string, string | undefined>();
+  const planned = await planWrites(files, fsx, options.equivalent, seen);
   const conflicts = planned.filter((f) => f.status === 'conflict').map((f) => f.path);
   if (conflicts.length > 0 && options.force !== true) return { files: planned, conflicts };
   const resolved = planned.map((f) => (f.status === 'conflict' ? { ...f, status: 'overwritten' as const } : f));
   await commit(
     fsx,
-    resolved.filter((f) => f.status !== 'unchanged')
+    resolved.filter((f) => f.status !== 'unchanged'),
+    seen
   );
   return { files: resolved, conflicts: [] };
 }

@@ -78,7 +78,7 @@ export function checkElements(type: GeneratedTypeName, fields: XmlNode, order: r
       });
     }
   }
-  const scalars: Record<string, string> = {};
+  const scalars: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [key, value] of Object.entries(fields)) if (typeof value === 'string') scalars[key] = value;
   for (const bad of invalidEnumValues(type, scalars)) {
     findings.push({

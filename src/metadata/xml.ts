@@ -44,11 +44,38 @@ const orderParser = new XMLParser({
   ignoreDeclaration: true,
 });
 
-/** Parses a metadata source file; throws MetadataXmlError with a line number for malformed XML. */
+/**
+ * The parser's complaint in plain words (issue 13: "InvalidTag"-style jargon): what is wrong, and where it started.
+ * Exported for tests.
+ */
+export function plainXmlProblem(message: string): string {
+  const mismatch = /Expected closing tag '([^']+)' \(opened in line (\d+)[^)]*\) instead of closing tag '([^']+)'/.exec(message);
+  if (mismatch) return `<${mismatch[1]}> opened on line ${mismatch[2]} is not closed before </${mismatch[3]}>`;
+  const unclosed = /Unclosed tag '([^']+)'/.exec(message);
+  if (unclosed) return `<${unclosed[1]}> is never closed (the file may be cut short)`;
+  if (/Start tag expected/i.test(message)) return 'the file is empty or has no XML element';
+  if (/open quote/i.test(message)) return 'a quote in an attribute is not closed';
+  const char = /char '(.)' is not expected/.exec(message);
+  if (char) return `"${char[1]}" is not allowed there (the file must start with <?xml ...?> or its root element)`;
+  return message.replace(/\.$/, '');
+}
+
+/**
+ * Parses a metadata source file; throws MetadataXmlError with a line number for malformed XML. A DOCTYPE is refused
+ * (no Metadata API file has one; entity declarations in it could expand without bound), so pre-flight checks stop it
+ * before anything is sent to an org.
+ */
 export function parseMetadataXml(xml: string): ParsedMetadata {
+  const doctype = /<!DOCTYPE/i.exec(xml);
+  if (doctype) {
+    throw new MetadataXmlError(
+      'it has a <!DOCTYPE> declaration, which Salesforce metadata files never have: remove it',
+      xml.slice(0, doctype.index).split('\n').length
+    );
+  }
   const valid = XMLValidator.validate(xml);
   if (valid !== true) {
-    throw new MetadataXmlError(valid.err.msg, valid.err.line);
+    throw new MetadataXmlError(plainXmlProblem(valid.err.msg), valid.err.line);
   }
   const doc = parser.parse(xml) as Record<string, unknown>;
   const roots = Object.keys(doc);

@@ -2,7 +2,7 @@
  * Copyright 2026, the plugin-eca-clientcreds contributors.
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
-import { DEFAULT_TOKEN_TIMEOUT_MS, type FetchLike } from './tokenClient.js';
+import { type FetchLike, readCapped, tokenTimeoutMs } from './tokenClient.js';
 
 /**
  * Who a client credentials token belongs to, and proof that it works (oauth-client-credentials.md section 4).
@@ -124,9 +124,9 @@ async function getJson(input: VerifyInput, url: string): Promise<JsonAnswer> {
       method: 'GET',
       headers: { authorization: `Bearer ${input.accessToken}`, accept: 'application/json' },
       redirect: 'manual',
-      signal: AbortSignal.timeout(input.timeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS),
+      signal: AbortSignal.timeout(input.timeoutMs ?? tokenTimeoutMs()),
     });
-    const text = await response.text();
+    const text = await readCapped(response);
     let body: unknown;
     try {
       body = JSON.parse(text);

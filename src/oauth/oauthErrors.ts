@@ -86,6 +86,8 @@ export const OAUTH_ERROR_TABLE: readonly OAuthErrorRow[] = [
   {
     error: ['invalid_grant', 'unknown_error'],
     description: /request not supported on this domain|retry your request/i,
+    // An HTTP 5xx answer is Salesforce failing, whatever its text: the host is right (issue 13).
+    status: (s) => s < 500,
     cause: 'The request went to a host that is not the org My Domain (login/test.salesforce.com, a Setup or Lightning host).',
     diagnose: (a, ctx) => ({ key: 'WrongHost', tokens: [ctx.tokenHost] }),
   },
@@ -183,12 +185,12 @@ export const OAUTH_ERROR_TABLE: readonly OAuthErrorRow[] = [
   {
     error: ['server_error', 'service_unavailable', 'system_down'],
     cause: 'Salesforce had a temporary problem.',
-    diagnose: (a) => ({ key: 'ServerUnavailable', tokens: [String(a.status)] }),
+    diagnose: (a) => ({ key: 'ServerUnavailable', tokens: [String(a.status)], retryable: true }),
   },
   {
     status: (s) => s >= 500,
-    cause: 'Salesforce had a temporary problem.',
-    diagnose: (a) => ({ key: 'ServerUnavailable', tokens: [String(a.status)] }),
+    cause: 'Salesforce had a temporary problem (any HTTP 5xx answer, e.g. 500 unknown_error).',
+    diagnose: (a) => ({ key: 'ServerUnavailable', tokens: [String(a.status)], retryable: true }),
   },
   {
     status: (s) => s >= 300 && s < 400,

@@ -9,6 +9,8 @@
  * returns a typed token, a typed OAuth error, or a typed transport failure.
  */
 
+import { DEFAULT_TOKEN_REQUEST_TIMEOUT_MS, requestTimeoutMs } from '../org/requestTimeout.js';
+
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
 export type TokenRequest = {
@@ -56,8 +58,46 @@ export type TransportFailure = {
 
 export type TokenOutcome = TokenSuccess | OAuthErrorResponse | TransportFailure;
 
-export const DEFAULT_TOKEN_TIMEOUT_MS = 30_000;
+/** 30 s, or SF_ECA_REQUEST_TIMEOUT (seconds) when set (requestTimeout.ts). */
+export function tokenTimeoutMs(): number {
+  return requestTimeoutMs(DEFAULT_TOKEN_REQUEST_TIMEOUT_MS);
+}
 const SNIPPET_LENGTH = 300;
+/** Longest error_description kept (a 5 MB one was printed whole, twice). */
+const DESCRIPTION_LENGTH = 1000;
+/** Most of a response body read: a token answer is about 1 KB; a 200 MB one must not be held in memory. */
+export const MAX_RESPONSE_BYTES = 1024 * 1024;
+
+/** Thrown by readCapped when an answer is larger than MAX_RESPONSE_BYTES. */
+export class ResponseTooLargeError extends Error {
+  public constructor(public readonly limit: number) {
+    super(`the answer is larger than ${Math.round(limit / 1024)} KB and was not read`);
+    this.name = 'ResponseTooLargeError';
+  }
+}
+
+/** The body as text, reading at most `limit` bytes (then the rest is cancelled and ResponseTooLargeError thrown). */
+export async function readCapped(response: Response, limit = MAX_RESPONSE_BYTES): Promise<string> {
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > limit) {
+    await response.body?.cancel().catch(() => undefined);
+    throw new ResponseTooLargeError(limit);
+  }
+  if (!response.body) return response.text();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  // Leaving the loop early (throw) cancels the stream: the rest is never downloaded.
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > limit) throw new ResponseTooLargeError(limit);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function capped(text: string | undefined, max: number): string | undefined {
+  return text !== undefined && text.length > max ? `${text.slice(0, max)}… (${text.length - max} more characters)` : text;
+}
 
 /** Builds the request: form body by default, or HTTP Basic with only the grant type in the body. */
 export function buildTokenRequest(request: TokenRequest): { headers: Record<string, string>; body: string } {
@@ -91,7 +131,7 @@ function postForm(
     headers: form.headers ?? { 'content-type': 'application/x-www-form-urlencoded' },
     body: form.body,
     redirect: 'manual',
-    signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS),
+    signal: AbortSignal.timeout(options.timeoutMs ?? tokenTimeoutMs()),
   });
 }
 
@@ -105,7 +145,7 @@ export async function requestClientCredentialsToken(request: TokenRequest): Prom
   }
   let text: string;
   try {
-    text = await response.text();
+    text = await readCapped(response);
   } catch (error) {
     return transportFailure(error);
   }
@@ -134,7 +174,7 @@ export function parseTokenResponse(status: number, text: string, location?: stri
       outcome: 'oauth-error',
       status,
       error: json.error,
-      errorDescription: stringField(json, 'error_description'),
+      errorDescription: capped(stringField(json, 'error_description'), DESCRIPTION_LENGTH),
     };
   }
   return {
@@ -168,6 +208,7 @@ function transportFailure(error: unknown): TransportFailure {
   if (err.name === 'TimeoutError' || err.name === 'AbortError') {
     return { outcome: 'transport-error', kind: 'timeout', message: err.message };
   }
+  if (err instanceof ResponseTooLargeError) return { outcome: 'transport-error', kind: 'network', message: err.message };
   // undici hides the reason ("fetch failed") in cause: ECONNREFUSED, ENOTFOUND, certificate errors...
   const cause = err.cause instanceof Error ? err.cause : undefined;
   const code = cause && 'code' in cause && typeof cause.code === 'string' ? cause.code : undefined;
@@ -190,7 +231,7 @@ export async function revokeToken(request: {
   const body = new URLSearchParams({ token: request.accessToken }).toString();
   try {
     const response = await postForm(request.baseUrl.replace(/\/+$/, '') + REVOKE_PATH, { body }, request);
-    await response.text().catch(() => '');
+    await response.body?.cancel().catch(() => undefined);
     return { revoked: response.status === 200, status: response.status };
   } catch {
     return { revoked: false, status: 0 };
@@ -219,7 +260,7 @@ export async function introspectToken(request: {
   form.set('token_type_hint', 'access_token');
   try {
     const response = await postForm(request.baseUrl.replace(/\/+$/, '') + INTROSPECT_PATH, { headers, body: form.toString() }, request);
-    const json = parseJsonObject(await response.text());
+    const json = parseJsonObject(await readCapped(response));
     if (response.status !== 200 || !json) return { status: response.status };
     const exp = typeof json.exp === 'number' ? json.exp : undefined;
     return {

@@ -3,6 +3,7 @@
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
 import { Messages, SfError } from '@salesforce/core';
+import { isRequestTimeout, requestTimeoutMs } from '../org/requestTimeout.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.test');
@@ -155,6 +156,9 @@ function permissionError(step: Step, detail: string): SfError {
 
 function credentialsError(error: unknown, step: Step): SfError {
   const err = error instanceof Error ? error : new Error(String(error));
+  // Transport failures say nothing about settings or permissions: name them (issue 13).
+  const transport = transportFailure(err);
+  if (transport) return transport;
   const errorCode = 'errorCode' in err && typeof err.errorCode === 'string' ? err.errorCode : undefined;
   const detail = `${errorCode ?? err.name}: ${err.message}`;
   switch (classifyCredentialsError({ errorCode, message: err.message, name: err.name })) {
@@ -167,4 +171,20 @@ function credentialsError(error: unknown, step: Step): SfError {
     default:
       return messages.createError('error.CredentialsReadFailed', [detail]);
   }
+}
+
+/** A timeout or a lost connection while reading: its own message (not a permission problem), exit 1. */
+function transportFailure(err: Error): SfError | undefined {
+  if (isRequestTimeout(err)) {
+    return messages.createError('error.CredentialsTimeout', [String(requestTimeoutMs() / 1000)]);
+  }
+  const chain: Error[] = [];
+  for (let e: unknown = err; e instanceof Error && chain.length < 5; e = e.cause) chain.push(e);
+  const network = chain.some((e) => e instanceof TypeError || e.name === 'TypeError') || chain.some((e) => /ECONNRESET|socket hang up|other side closed|ECONNREFUSED|ENOTFOUND/.test(e.message));
+  if (!network) return undefined;
+  const reason = chain
+    .slice(1)
+    .map((e) => `${e.message}${typeof (e as { code?: unknown }).code === 'string' ? ` (${String((e as { code?: unknown }).code)})` : ''}`)
+    .join(': ');
+  return messages.createError('error.CredentialsConnectionLost', [reason || err.message.replace(/\bTypeError:?\s*/g, '')]);
 }

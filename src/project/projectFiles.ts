@@ -16,6 +16,7 @@ import {
 import { MetadataXmlError, parseMetadataXml, textOf, type XmlNode } from '../metadata/xml.js';
 import { USER_DEFINITION_DEFAULTS } from '../metadata/userDefinition.js';
 import { checkElements } from '../metadata/elementCheck.js';
+import { isUsernameShaped, USERNAME_MAX } from '../metadata/username.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.deploy');
@@ -176,6 +177,7 @@ export function appNamesOf(files: FoundFile[]): string[] {
  */
 export async function readAppFiles(options: ReadOptions): Promise<AppFiles> {
   const { projectRoot } = options;
+  checkRunAsFlag(options.runAsUsername);
   const files = await listMetadataFiles(options.packageDirs);
   const appName = chooseAppName(files, options.appName);
   const problems: FileProblem[] = [];
@@ -240,6 +242,13 @@ export async function readAppFiles(options: ReadOptions): Promise<AppFiles> {
     policyProfiles: splitList(textOf(oauthPolicy.fields, 'commaSeparatedProfile')),
     warnings,
   };
+}
+
+/** A Run As username given on the command line is checked before anything else (and before any org request). */
+function checkRunAsFlag(runAsUsername: string | undefined): void {
+  if (runAsUsername !== undefined && !isUsernameShaped(runAsUsername)) {
+    throw messages.createError('error.InvalidRunAsUsername', [runAsUsername, USERNAME_MAX]);
+  }
 }
 
 /** The user definition must create the user the policy names (unless --run-as-username chooses it). */

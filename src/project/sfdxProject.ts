@@ -4,6 +4,7 @@
  */
 import { join, resolve } from 'node:path';
 import { SfProject } from '@salesforce/core';
+import { checkProjectFile } from './projectJson.js';
 
 /** Where an SFDX project is and where generated files go in it. */
 export type ProjectLocation = {
@@ -19,10 +20,12 @@ export type ProjectLocation = {
 
 /**
  * Finds the SFDX project containing `dir` (walking up like the sf CLI does). Throws core's
- * InvalidProjectWorkspaceError when there is none; callers map it to their own message.
+ * InvalidProjectWorkspaceError when there is none (callers map it to their own message), and InvalidProjectFileError
+ * naming the file when sfdx-project.json is not usable (projectJson.ts).
  */
 export async function findProject(dir: string = process.cwd()): Promise<ProjectLocation> {
   const root = await SfProject.resolveProjectPath(resolve(dir));
+  await checkProjectFile(root);
   const project = await SfProject.resolve(root);
   const dirs = project.getUniquePackageDirectories();
   const defaultDir = project.getDefaultPackage();

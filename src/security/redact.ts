@@ -14,8 +14,15 @@
 
 export const REDACTED = '<redacted>';
 
-/** Shortest value worth registering: shorter strings would redact ordinary words. */
-const MIN_SECRET_LENGTH = 6;
+/**
+ * Values shorter than this are redacted only where they stand alone (not inside a longer run of letters and digits):
+ * a short secret is still a secret, but replacing it inside every word would garble the output.
+ */
+const SHORT_SECRET_LENGTH = 6;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
 
 /** Opaque Salesforce session ids and JWTs, redacted even when they were never registered. */
 const TOKEN_PATTERNS: readonly RegExp[] = [
@@ -26,10 +33,13 @@ const TOKEN_PATTERNS: readonly RegExp[] = [
 export class SecretRedactor {
   private readonly secrets = new Set<string>();
 
-  /** Registers values (a consumer secret, an access token) that must never be shown. Empty/short values are ignored. */
+  /**
+   * Registers values (a consumer secret, an access token) that must never be shown, whatever their length, with the
+   * forms in which a request carries them (URL- and form-encoded). Empty values are ignored.
+   */
   public register(...values: Array<string | undefined>): this {
     for (const value of values) {
-      if (value && value.length >= MIN_SECRET_LENGTH) {
+      if (value) {
         this.secrets.add(value);
         // A secret may appear URL- or form-encoded (e.g. in an echoed request body).
         this.secrets.add(encodeURIComponent(value));
@@ -39,12 +49,27 @@ export class SecretRedactor {
     return this;
   }
 
+  /**
+   * Registers a client secret with every form it is sent in: raw, encoded, and the HTTP Basic credentials
+   * base64(key:secret) (an endpoint or proxy that echoes the Authorization header shows that form).
+   */
+  public registerClientCredentials(clientId: string, clientSecret: string | undefined): this {
+    if (!clientSecret) return this;
+    this.register(clientSecret);
+    const basic = Buffer.from(`${clientId}:${clientSecret}`).toString('base64');
+    this.register(basic, `Basic ${basic}`, basic.replace(/=+$/, ''));
+    return this;
+  }
+
   /** Replaces every registered value and every token-shaped string in text. */
   public redact(text: string): string {
     let out = text;
     // Longest first, so a secret containing another registered value is replaced whole.
     for (const secret of [...this.secrets].sort((a, b) => b.length - a.length)) {
-      out = out.split(secret).join(REDACTED);
+      out =
+        secret.length >= SHORT_SECRET_LENGTH
+          ? out.split(secret).join(REDACTED)
+          : out.replace(new RegExp(`(?<![A-Za-z0-9])${escapeRegExp(secret)}(?![A-Za-z0-9])`, 'g'), REDACTED);
     }
     for (const pattern of TOKEN_PATTERNS) {
       out = out.replace(pattern, REDACTED);

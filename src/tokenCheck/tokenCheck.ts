@@ -107,7 +107,7 @@ export type TokenCheckDeps = {
 
 export async function runTokenCheck(input: TokenCheckInput, deps: TokenCheckDeps): Promise<TokenCheckResult> {
   const now = deps.now ?? Date.now;
-  const redactor = deps.redactor.register(input.clientSecret);
+  const redactor = deps.redactor.registerClientCredentials(input.clientId, input.clientSecret);
   const started = now();
   const result: TokenCheckResult = {
     success: false,

@@ -231,11 +231,23 @@ describe('deploy deployExecutor', () => {
     ]);
   });
 
-  it('a failure before anything changed says so', async () => {
+  it('a connection lost after the org accepted a deploy does not claim nothing changed (issue 13)', async () => {
     const org = fakeOrg();
     const deployer = fakeDeployer(org, () => Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
     const error = await rejection(executePlan(makePlan(files, freshInventory(), { dryRun: false }), context(org, deployer)));
     expect(error.name).to.equal('OrgUnreachableError');
+    expect(error.message).to.not.include(messages.getMessage('info.nothingChanged'));
+    expect(error.message).to.include(messages.getMessage('info.inFlightDeploy', ['profile', '0Af000000000001AAA']));
+  });
+
+  it('a deploy the org refused with component failures changed nothing, and says so', async () => {
+    const org = fakeOrg();
+    const deployer = fakeDeployer(org, (request) => ({
+      success: false,
+      components: request.components.map((c) => ({ type: c.type, fullName: c.fullName, state: 'Failed' as const, problem: 'bad' })),
+    }));
+    const error = await rejection(executePlan(makePlan(files, freshInventory(), { dryRun: false }), context(org, deployer)));
+    expect(error.name).to.equal('ComponentFailuresError');
     expect(error.message).to.include(messages.getMessage('info.nothingChanged'));
   });
 

@@ -299,6 +299,21 @@ describe('deploy deployPlan', () => {
     expect(plan.blockers).to.include(messages.getMessage('blocker.permissionSetsNotFound', ['Integration_Access']));
   });
 
+  it('names that are JavaScript object keys are not found in the org (issue 13: constructor passed the check)', () => {
+    const names = ['constructor', 'valueOf', '__proto__', 'toString'];
+    const plan = makePlan({ ...files, policyPermissionSets: names }, freshOrg(), { dryRun: false });
+    expect(plan.blockers).to.include(messages.getMessage('blocker.permissionSetsNotFound', [names.join(', ')]));
+    const dry = makePlan({ ...files, policyPermissionSets: names }, freshOrg(), { dryRun: true });
+    expect(dry.blockers).to.include(messages.getMessage('blocker.permissionSetsNotFound', [names.join(', ')]));
+  });
+
+  it('suggests the org name that differs only in letter case (issue 13: casing reported as "not found")', () => {
+    const plan = makePlan({ ...files, policyPermissionSets: ['integration_access'] }, freshOrg(), { dryRun: false });
+    expect(plan.blockers).to.include(
+      messages.getMessage('blocker.permissionSetsNotFound', [messages.getMessage('blocker.didYouMean', ['integration_access', 'Integration_Access'])])
+    );
+  });
+
   it('assigns only the permission sets the existing user lacks', () => {
     const plan = makePlan(files, deployedOrg({ assignedPermissionSetIds: [] }), { dryRun: false });
     // The profile file is deployed first (access components before assignments), then the assignment.

@@ -51,6 +51,16 @@ describe('deploy orgInventory', () => {
     expect(inventory.requests).to.equal(api.calls.length);
   });
 
+  it('keeps permission sets and profiles in records without a prototype (issue 13: names like constructor)', async () => {
+    const api = fakeApi(fakeOrg());
+    const inventory = await readOrgInventory(api, request({ permissionSetNames: ['constructor', '__proto__'], otherProfileNames: ['valueOf'] }));
+    const permissionSets: Record<string, unknown> = inventory.permissionSets;
+    const profiles: Record<string, unknown> = inventory.profiles;
+    expect(permissionSets['constructor']).to.equal(undefined);
+    expect(permissionSets['__proto__']).to.equal(undefined);
+    expect(profiles['valueOf']).to.equal(undefined);
+  });
+
   it('matches satellites by name without a search when the org has the project names, then reads each one for its content', async () => {
     const api = fakeApi(fakeOrg({ components: setupComponents }));
     const inventory = await readOrgInventory(api, request());

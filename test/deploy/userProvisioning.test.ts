@@ -139,6 +139,16 @@ describe('deploy userProvisioning', () => {
     expect(error.message).to.equal(messages.getMessage('error.UsernameTaken', [definition.Username]));
   });
 
+  it('says another run is creating the user when the username was taken in this org meanwhile (issue 13)', async () => {
+    const org = fakeOrg({ createErrors: { User: { errorCode: 'DUPLICATE_USERNAME', message: 'Duplicate Username' } } });
+    // The other deploy's insert landed between this run's inventory and its own insert.
+    org.users.push({ Id: '005000000000050AAA', Username: definition.Username, IsActive: true, ProfileId: '00e000000000002AAA' });
+    const error = await rejection(createUser(fakeApi(org), definition, '00e000000000002AAA'));
+    expect(error.name).to.equal('UserBeingCreatedError');
+    expect(error.message).to.equal(messages.getMessage('error.UserBeingCreated', [definition.Username]));
+    expect(error.message).to.not.include('another org');
+  });
+
   it('turns a field validation error into a message pointing at the user definition', async () => {
     const api = fakeApi(fakeOrg({ createErrors: { User: { errorCode: 'INVALID_EMAIL_ADDRESS', message: 'Email: invalid email address' } } }));
     const error = await rejection(createUser(api, definition, '00e000000000002AAA'));

@@ -238,7 +238,7 @@ describe('generate/appDefinitionRules', () => {
       expect(validateRefreshTokenValidity('90 Days')).to.deep.equal({ period: 90, unit: 'Days' });
       expect(validateRefreshTokenValidity('12h')).to.deep.equal({ period: 12, unit: 'Hours' });
       expect(validateRefreshTokenValidity('6 months')).to.deep.equal({ period: 6, unit: 'Months' });
-      for (const bad of ['90', 'Days', '0 Days', '3 weeks', '-1 Days']) {
+      for (const bad of ['90', 'Days', '0 Days', '3 weeks', '-1 Days', '5 constructor', '5 valueOf', '5 __proto__']) {
         expectRejection(() => validateRefreshTokenValidity(bad), 'error.InvalidRefreshTokenValidity', [bad]);
       }
     });

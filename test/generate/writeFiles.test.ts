@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { expect } from 'chai';
-import { FileWriteError, planWrites, writeFiles } from '../../src/generate/writeFiles.js';
+import { ConcurrentWriteError, FileWriteError, planWrites, writeFiles } from '../../src/generate/writeFiles.js';
 
 /** Every file and folder under dir, relative, sorted (folders end with /). */
 async function tree(dir: string): Promise<string[]> {
@@ -119,9 +119,10 @@ describe('writeFiles', () => {
     await writeFile(existing, 'old');
     const created = join(dir, 'sub', 'created.xml');
     const last = join(dir, 'last.xml');
-    const rename: typeof fs.rename = async (from, to) => {
+    // New files are placed with link (exclusive), changed ones with rename: the last placement fails.
+    const link: typeof fs.link = async (from, to) => {
       if (to === last) throw Object.assign(new Error('disk full'), { code: 'ENOSPC' });
-      return fs.rename(from, to);
+      return fs.link(from, to);
     };
     const error = await writeFiles(
       [
@@ -129,7 +130,7 @@ describe('writeFiles', () => {
         { path: existing, content: 'new' },
         { path: last, content: 'l' },
       ],
-      { force: true, fileSystem: { rename } }
+      { force: true, fileSystem: { link } }
     ).then(
       () => expect.fail('should have thrown'),
       (e: unknown) => e
@@ -138,6 +139,46 @@ describe('writeFiles', () => {
     expect((error as FileWriteError).reason).to.equal('disk full');
     expect(await readFile(existing, 'utf8')).to.equal('old');
     expect(await tree(dir)).to.deep.equal(['existing.xml']);
+  });
+
+  it('fails when another writer creates a file between the check and the write, keeping its file (issue 13: lost update)', async () => {
+    const target = join(dir, 'app.xml');
+    const other = join(dir, 'other.xml');
+    // The other run creates app.xml while this run writes its temporary files.
+    const writeFileRacing: typeof fs.writeFile = async (path, data, options) => {
+      await fs.writeFile(path, data, options);
+      if (String(path).includes('.app.xml.')) await fs.writeFile(target, 'theirs');
+    };
+    const error = await writeFiles(
+      [
+        { path: other, content: 'mine-other' },
+        { path: target, content: 'mine' },
+      ],
+      { fileSystem: { writeFile: writeFileRacing } }
+    ).then(
+      () => expect.fail('should have thrown'),
+      (e: unknown) => e
+    );
+    expect(error).to.be.instanceOf(ConcurrentWriteError);
+    expect((error as ConcurrentWriteError).path).to.equal(target);
+    expect(await readFile(target, 'utf8')).to.equal('theirs');
+    expect(await tree(dir)).to.deep.equal(['app.xml']); // this run's other file was rolled back, no temp left
+  });
+
+  it('fails when another writer changes a file this run replaces (--force), keeping the change', async () => {
+    const target = join(dir, 'app.xml');
+    await writeFile(target, 'original');
+    const writeFileRacing: typeof fs.writeFile = async (path, data, options) => {
+      await fs.writeFile(path, data, options);
+      if (String(path).includes('.app.xml.')) await fs.writeFile(target, 'theirs');
+    };
+    const error = await writeFiles([{ path: target, content: 'mine' }], { force: true, fileSystem: { writeFile: writeFileRacing } }).then(
+      () => expect.fail('should have thrown'),
+      (e: unknown) => e
+    );
+    expect(error).to.be.instanceOf(ConcurrentWriteError);
+    expect(await readFile(target, 'utf8')).to.equal('theirs');
+    expect(await tree(dir)).to.deep.equal(['app.xml']);
   });
 
   it('planWrites reports statuses without touching the disk', async () => {

@@ -51,6 +51,12 @@ const ctx = (overrides: Partial<DiagnosisContext> = {}): DiagnosisContext => ({
 const CASES: Array<{ name: string; answer: OAuthErrorResponse; ctx?: Partial<DiagnosisContext>; key: string; retryable?: boolean }> = [
   { name: 'generic login host', answer: answer('invalid_grant', 'request not supported on this domain'), key: 'WrongHost' },
   { name: 'unknown_error retry your request', answer: answer('unknown_error', 'retry your request'), key: 'WrongHost' },
+  {
+    name: 'HTTP 500 unknown_error retry your request (Salesforce failing, not a wrong host: issue 13)',
+    answer: answer('unknown_error', 'retry your request', 500),
+    key: 'ServerUnavailable',
+    retryable: true,
+  },
   { name: 'no Run As user (nothing known)', answer: answer('invalid_grant', 'no client credentials user enabled'), key: 'NoRunAsUser' },
   {
     name: 'no Run As user (policy without clientCredentialsFlowUser)',
@@ -166,8 +172,8 @@ const CASES: Array<{ name: string; answer: OAuthErrorResponse; ctx?: Partial<Dia
   { name: 'inactive org', answer: answer('inactive_org', 'Org is locked, closed, or suspended'), key: 'InactiveOrg' },
   { name: 'rate limit', answer: answer('rate_limit_exceeded', 'Number of logins exceeded'), key: 'RateLimited' },
   { name: 'bad Basic header', answer: answer('invalid_basic_auth_header', 'invalid basic auth header'), key: 'InvalidBasicAuthHeader' },
-  { name: 'server error code', answer: answer('server_error', 'internal error'), key: 'ServerUnavailable' },
-  { name: 'HTTP 503 HTML page', answer: { outcome: 'oauth-error', status: 503, bodySnippet: '<html>Down</html>' }, key: 'ServerUnavailable' },
+  { name: 'server error code', answer: answer('server_error', 'internal error'), key: 'ServerUnavailable', retryable: true },
+  { name: 'HTTP 503 HTML page', answer: { outcome: 'oauth-error', status: 503, bodySnippet: '<html>Down</html>' }, key: 'ServerUnavailable', retryable: true },
   {
     name: 'redirect',
     answer: { outcome: 'oauth-error', status: 301, location: 'https://new.my.salesforce.com/services/oauth2/token' },

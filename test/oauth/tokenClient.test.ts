@@ -31,6 +31,30 @@ describe('oauth/tokenClient', () => {
   });
 
   describe('requestClientCredentialsToken', () => {
+    it('stops reading a huge answer at 1 MB instead of holding it in memory (issue 13: a 200 MB token response)', async () => {
+      let pulled = 0;
+      const chunk = new Uint8Array(64 * 1024).fill(0x61);
+      const endless = new ReadableStream<Uint8Array>({
+        pull(controller): void {
+          pulled += chunk.byteLength;
+          if (pulled > 200 * 1024 * 1024) controller.close();
+          else controller.enqueue(chunk);
+        },
+      });
+      const fetch = (): Promise<Response> => Promise.resolve(new Response(endless, { status: 200 }));
+      const outcome = await requestClientCredentialsToken({ tokenUrl: TOKEN_URL, clientId: 'k', clientSecret: 's', fetch });
+      expect(outcome.outcome).to.equal('transport-error');
+      expect(pulled).to.be.lessThan(4 * 1024 * 1024);
+    });
+
+    it('keeps at most 1000 characters of an error description (issue 13: a 5 MB description)', () => {
+      const outcome = parseTokenResponse(400, JSON.stringify({ error: 'invalid_grant', error_description: 'x'.repeat(5_000_000) }));
+      expect(outcome.outcome).to.equal('oauth-error');
+      const description = outcome.outcome === 'oauth-error' ? outcome.errorDescription ?? '' : '';
+      expect(description.length).to.be.lessThan(1100);
+      expect(description).to.match(/more characters\)$/);
+    });
+
     it('POSTs to the token URL without following redirects and returns the typed token', async () => {
       const fake = new FakeFetch().on('POST', '/services/oauth2/token', { status: 200, json: tokenBody({ scope: 'api id' }) });
       const outcome = await requestClientCredentialsToken({ tokenUrl: TOKEN_URL, clientId: 'k', clientSecret: 's', fetch: fake.fetch });

@@ -50,6 +50,22 @@ async function failure(routes: Record<string, unknown>): Promise<SfError> {
 }
 
 describe('orgCredentials/consumerCredentials', () => {
+  it('names a timeout as a timeout, not a permission problem (issue 13)', async () => {
+    const timeout = Object.assign(new Error('This operation was aborted Request was aborted due to timeout of 30 minutes.'), { name: 'AbortError' });
+    const error = await failure({ ...HAPPY, [`/apps/oauth/credentials/${APP_ID}/${CONSUMER_ID}`]: timeout });
+    expect(error.name).to.equal('CredentialsTimeoutError');
+    expect(error.message).to.not.match(/permission/i);
+  });
+
+  it('names a dropped connection with its cause, without "TypeError" (issue 13: exit 10 "TypeError: fetch failed")', async () => {
+    const cause = Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' });
+    const dropped = new TypeError('fetch failed', { cause });
+    const error = await failure({ ...HAPPY, '/apps/oauth/usage': dropped });
+    expect(error.name).to.equal('CredentialsConnectionLostError');
+    expect(error.message).to.include('other side closed (UND_ERR_SOCKET)');
+    expect(`${error.message} ${error.stack ?? ''}`).to.not.include('TypeError');
+  });
+
   it('walks usage -> credentials -> keyandsecret (3 requests)', async () => {
     const urls: string[] = [];
     const creds = await readConsumerCredentials(requester(HAPPY, urls), '66.0', 'my_app');

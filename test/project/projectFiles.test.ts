@@ -91,10 +91,38 @@ describe('project/projectFiles', () => {
     );
     const error = await expectError(readAppFiles(options(project)));
     expect(error.name).to.equal('InvalidProjectFilesError');
-    expect(error.message).to.match(/extlClntAppOauthSettings\/My_Integration_oauth\.ecaOauth-meta\.xml:\d+: malformed XML/);
+    expect(error.message).to.match(/extlClntAppOauthSettings\/My_Integration_oauth\.ecaOauth-meta\.xml:\d+: the XML cannot be read/);
     const data = error.data as { problems: Array<{ file: string; line?: number }> };
     expect(data.problems[0].line).to.be.a('number');
   });
+
+  it('says which element is not closed, with its line, in plain words (issue 13: parser jargon)', async () => {
+    await project.write(
+      'force-app/main/default/extlClntAppOauthSettings/My_Integration_oauth.ecaOauth-meta.xml',
+      '<?xml version="1.0"?>\n<ExtlClntAppOauthSettings>\n  <label>x\n</ExtlClntAppOauthSettings>\n'
+    );
+    const error = await expectError(readAppFiles(options(project)));
+    expect(error.message).to.include('My_Integration_oauth.ecaOauth-meta.xml:4: the XML cannot be read: <label> opened on line 3 is not closed');
+    expect(error.message).to.not.match(/InvalidTag|Expected closing tag/);
+  });
+
+  it('refuses a file with a DOCTYPE in the pre-flight check (issue 13: it passed and was refused after org changes)', async () => {
+    await project.write(
+      'force-app/main/default/extlClntAppOauthSettings/My_Integration_oauth.ecaOauth-meta.xml',
+      `<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY a "b">]>\n${oauthSettingsXml(project.app).replace(/^<\?xml[^>]*>\n/, '')}`
+    );
+    const error = await expectError(readAppFiles(options(project)));
+    expect(error.name).to.equal('InvalidProjectFilesError');
+    expect(error.message).to.match(/My_Integration_oauth\.ecaOauth-meta\.xml:2: .*DOCTYPE/);
+  });
+
+  for (const bad of ['not a user', 'integration.user', 'a@b']) {
+    it(`refuses --run-as-username "${bad}" before reading the org (issue 13)`, async () => {
+      const error = await expectError(readAppFiles(options(project, { runAsUsername: bad })));
+      expect(error.name).to.equal('InvalidRunAsUsernameError');
+      expect(error.message).to.include(bad);
+    });
+  }
 
   it('only warns about a broken file that belongs to another app', async () => {
     await project.write('force-app/main/default/extlClntAppOauthSettings/Other_oauth.ecaOauth-meta.xml', '<broken');

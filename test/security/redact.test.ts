@@ -33,9 +33,23 @@ describe('security/redact', () => {
     expect(redactor.redact('xabcdefghijx')).to.equal(`x${REDACTED}x`);
   });
 
-  it('ignores empty and very short values (they would redact ordinary words)', () => {
-    const redactor = new SecretRedactor().register('', undefined, 'abc', 'abcde');
-    expect(redactor.redact('abc abcde abcdef')).to.equal('abc abcde abcdef');
+  it('redacts short secrets too, where they stand alone (issue 13: secrets under 6 characters were never redacted)', () => {
+    const redactor = new SecretRedactor().register('', undefined, 'x9!', 'abcde');
+    expect(redactor.redact('client_secret=x9%21&s=abcde')).to.equal(`client_secret=${REDACTED}&s=${REDACTED}`);
+    expect(redactor.redact('"secret":"x9!"')).to.equal(`"secret":"${REDACTED}"`);
+    // inside a longer word it is left alone (would garble ordinary text)
+    expect(redactor.redact('abcdef')).to.equal('abcdef');
+  });
+
+  it('redacts the HTTP Basic form base64(key:secret) of client credentials (issue 13: an echoed Authorization header)', () => {
+    const key = '3MVG9fakeConsumerKey';
+    const basic = Buffer.from(`${key}:${SECRET}`).toString('base64');
+    const redactor = new SecretRedactor().registerClientCredentials(key, SECRET);
+    expect(redactor.redact(`echo: Authorization: Basic ${basic}`)).to.not.include(basic);
+    expect(redactor.redact(`echo: ${basic}`)).to.equal(`echo: ${REDACTED}`);
+    expect(redactor.redact(`raw ${SECRET}`)).to.equal(`raw ${REDACTED}`);
+    const short = new SecretRedactor().registerClientCredentials(key, 'ab1');
+    expect(short.redact(Buffer.from(`${key}:ab1`).toString('base64'))).to.equal(REDACTED);
   });
 
   it('redacts deep inside objects and arrays without changing other values', () => {

@@ -3,8 +3,9 @@
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
 import { relative } from 'node:path';
-import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
+import { Flags, toHelpSection } from '@salesforce/sf-plugins-core';
 import { Messages } from '@salesforce/core';
+import { EcaCommand } from '../../../cli/ecaCommand.js';
 import { findProject, type ProjectLocation } from '../../../project/sfdxProject.js';
 import { readAppFiles } from '../../../project/projectFiles.js';
 import { connectionOrgApi } from '../../../org/orgApi.js';
@@ -49,7 +50,7 @@ export type DeployResult = {
   nextStep: string;
 };
 
-export default class Deploy extends SfCommand<DeployResult> {
+export default class Deploy extends EcaCommand<DeployResult> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
@@ -93,7 +94,7 @@ export default class Deploy extends SfCommand<DeployResult> {
 
     this.stages.goto('read');
     const project = await locateProject();
-    const conn = org.getConnection(flags['api-version']);
+    const conn = Deploy.orgConnection(org, flags['api-version']);
     // The files are checked before any org request whenever the version is known locally (flag or project).
     const requested = requestedApiVersion(flags['api-version'], project.sourceApiVersion);
     const apiVersion = await deployApiVersion(requested, conn);

@@ -4,7 +4,8 @@
  */
 import { relative } from 'node:path';
 import { Messages } from '@salesforce/core';
-import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import { Flags } from '@salesforce/sf-plugins-core';
+import { EcaCommand } from '../../../cli/ecaCommand.js';
 import { generateApp, GenerateResult } from '../../../generate/generateApp.js';
 import { IP_RELAXATION_VALUES, PERMITTED_USERS_VALUES, REFRESH_TOKEN_POLICY_VALUES } from '../../../generate/appDefinitionRules.js';
 
@@ -13,7 +14,7 @@ const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcred
 
 export type { GenerateResult, GeneratedFile, GeneratedFileStatus } from '../../../generate/generateApp.js';
 
-export default class Generate extends SfCommand<GenerateResult> {
+export default class Generate extends EcaCommand<GenerateResult> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');

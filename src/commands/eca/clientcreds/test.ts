@@ -3,9 +3,9 @@
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
 import { Logger, Messages, type Org, SfError } from '@salesforce/core';
-import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import { Flags } from '@salesforce/sf-plugins-core';
+import { EcaCommand } from '../../../cli/ecaCommand.js';
 import type { TokenCheckResult } from '../../../tokenCheck/tokenCheck.js';
-import { SecretRedactor } from '../../../security/redact.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.test');
@@ -17,7 +17,7 @@ const DEFAULT_SECRET_ENV = 'SF_CLIENT_SECRET';
 /** API version for the token's REST calls without --target-org: the first with every client credentials field. */
 const DEFAULT_API_VERSION = '60.0';
 
-export default class Test extends SfCommand<TokenCheckResult> {
+export default class Test extends EcaCommand<TokenCheckResult> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
@@ -62,8 +62,6 @@ export default class Test extends SfCommand<TokenCheckResult> {
     'no-prompt': Flags.boolean({ char: 'p', summary: messages.getMessage('flags.no-prompt.summary') }),
   };
 
-  private readonly redactor = new SecretRedactor();
-
   public async run(): Promise<TokenCheckResult> {
     const { flags } = await this.parse(Test);
     const [{ resolveTokenEndpoint }, { findProject }, { readProjectAppSettings }, { createOrgAccess }, run] = await Promise.all([
@@ -75,7 +73,7 @@ export default class Test extends SfCommand<TokenCheckResult> {
     ]);
     const logger = Logger.childFromRoot('eca:clientcreds:test');
     const org = this.usableOrg(flags['target-org'], flags['instance-url'] ?? flags['my-domain']);
-    const conn = org?.getConnection(flags['api-version']);
+    const conn = org ? Test.orgConnection(org, flags['api-version']) : undefined;
 
     // Refuse a wrong host before anything asks for or reads a secret.
     const endpoint = resolveTokenEndpoint({
@@ -135,13 +133,10 @@ export default class Test extends SfCommand<TokenCheckResult> {
     return result;
   }
 
-  /**
-   * Never lets a secret or token reach the error output, --json or logs: redacts the error in place (keeping its
-   * name, exit code and oclif parse details) before sf-plugins-core renders it.
-   */
+  /** Stops the spinner; the base class redacts the error and sets the exit code. */
   protected async catch(error: Error | SfError): Promise<never> {
     this.spinner.stop(messages.getMessage('spinner.failed'));
-    return super.catch(redactError(error, this.redactor));
+    return super.catch(error);
   }
 
   /**
@@ -165,6 +160,11 @@ export default class Test extends SfCommand<TokenCheckResult> {
     orgAccess: import('../../../orgCredentials/orgAccess.js').OrgAccess | undefined
   ): Promise<{ clientId: string; clientSecret: string; credentialsFromOrg: boolean }> {
     const envName = flags['client-secret-env'];
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(envName)) {
+      const error = messages.createError('error.InvalidSecretEnv', [envName]);
+      error.exitCode = 2; // a flag error
+      throw error;
+    }
     if (flags['client-id']) {
       let secret = flags['client-secret'];
       if (secret) this.warn(messages.getMessage('warning.ClientSecretFlag', [envName]));
@@ -173,9 +173,11 @@ export default class Test extends SfCommand<TokenCheckResult> {
         if (this.jsonEnabled() || flags['no-prompt']) {
           throw messages.createError('error.MissingSecret', [envName], [envName]);
         }
+        // CI: no terminal to type into; a prompt would wait for input that never comes.
+        if (process.stdin.isTTY !== true) throw messages.createError('error.MissingSecretNoTerminal', [envName], [envName]);
         secret = await this.secretPrompt({ message: messages.getMessage('prompt.secret', [flags['client-id']]) });
       }
-      this.redactor.register(secret);
+      this.redactor.registerClientCredentials(flags['client-id'], secret);
       return { clientId: flags['client-id'], clientSecret: secret, credentialsFromOrg: false };
     }
     if (orgAccess) {
@@ -183,7 +185,7 @@ export default class Test extends SfCommand<TokenCheckResult> {
       this.spinner.start(messages.getMessage('spinner.credentials', [flags.name]));
       const read = await orgAccess.readCredentials(flags.name);
       this.spinner.stop();
-      this.redactor.register(read.consumerSecret);
+      this.redactor.registerClientCredentials(read.consumerKey, read.consumerSecret);
       if (read.consumerCount > 1) this.warn(messages.getMessage('warning.ManyConsumers', [read.consumerId]));
       return { clientId: read.consumerKey, clientSecret: read.consumerSecret, credentialsFromOrg: true };
     }
@@ -228,19 +230,4 @@ export default class Test extends SfCommand<TokenCheckResult> {
       messages.getMessage('success', [result.appName ?? result.tokenEndpoint, result.runAsUsername ?? '', result.orgId ?? ''])
     );
   }
-}
-
-/** Redacts an error in place: message, stack, actions and data (the same object keeps its exit code and oclif info). */
-function redactError<E extends Error | SfError>(error: E, redactor: SecretRedactor): E {
-  const redact = (text: string): string => redactor.redact(text);
-  const target: Error = error;
-  target.message = redact(error.message);
-  if (error.stack) target.stack = redact(error.stack);
-  if (error instanceof SfError) {
-    const sfError: SfError = error;
-    if (sfError.actions) sfError.actions = sfError.actions.map(redact);
-    const data: unknown = sfError.data;
-    if (data !== undefined) sfError.setData(redactor.redactDeep(data) as Parameters<SfError['setData']>[0]);
-  }
-  return error;
 }

@@ -103,10 +103,49 @@ describe('eca clientcreds test (command)', () => {
     expect(new URLSearchParams(fake.requests[0].body).get('client_secret')).to.equal(SECRET);
   });
 
+  /** Runs `fn` with process.stdin.isTTY set to `value` (mocha's stdin may or may not be a terminal). */
+  async function withStdinTty<R>(value: boolean, fn: () => Promise<R>): Promise<R> {
+    const own = Object.getOwnPropertyDescriptor(process.stdin, 'isTTY');
+    Object.defineProperty(process.stdin, 'isTTY', { value, configurable: true, writable: true });
+    try {
+      return await fn();
+    } finally {
+      if (own) Object.defineProperty(process.stdin, 'isTTY', own);
+      else delete (process.stdin as { isTTY?: boolean }).isTTY;
+    }
+  }
+
+  it('without a terminal (CI) fails at once naming the variable, without prompting (issue 13)', async () => {
+    const prompter = stubPrompter($$.SANDBOX);
+    const error = await withStdinTty(false, () =>
+      Test.run(['--instance-url', INSTANCE, '--client-id', 'k', '--run-as-username', 'integration@acme.com']).then(
+        () => expect.fail('should have thrown'),
+        (e: SfError) => e
+      )
+    );
+    expect(error.name).to.equal('MissingSecretNoTerminalError');
+    expect(error.message).to.include('SF_CLIENT_SECRET');
+    expect(prompter.secret.called).to.equal(false);
+    expect(fake.requests).to.have.length(0);
+  });
+
+  for (const envName of ['', '1X', 'A B']) {
+    it(`refuses --client-secret-env "${envName}" as a flag error (exit 2, issue 13)`, async () => {
+      process.env.SF_CLIENT_SECRET = SECRET;
+      const error = await Test.run(['--instance-url', INSTANCE, '--client-id', 'k', '--client-secret-env', envName]).then(
+        () => expect.fail('should have thrown'),
+        (e: SfError) => e
+      );
+      expect(error.name).to.equal('InvalidSecretEnvError');
+      expect(error.exitCode).to.equal(2);
+      expect(fake.requests).to.have.length(0);
+    });
+  }
+
   it('prompts for the secret when there is none and prompting is allowed', async () => {
     const prompter = stubPrompter($$.SANDBOX);
     prompter.secret.resolves(SECRET);
-    await Test.run(['--instance-url', INSTANCE, '--client-id', 'k', '--run-as-username', 'integration@acme.com']);
+    await withStdinTty(true, () => Test.run(['--instance-url', INSTANCE, '--client-id', 'k', '--run-as-username', 'integration@acme.com']));
     expect(prompter.secret.firstCall.args[0]).to.deep.include({ message: messages.getMessage('prompt.secret', ['k']) });
     expect(new URLSearchParams(fake.requests[0].body).get('client_secret')).to.equal(SECRET);
   });

@@ -1,0 +1,22 @@
+/*
+ * Copyright 2026, the plugin-eca-clientcreds contributors.
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+
+/**
+ * The shape of a Salesforce username (and an email address): checked by `generate` for its flags and by every command
+ * that takes a Run As username, before anything is sent to an org.
+ */
+export const USERNAME_MAX = 80;
+
+const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
+
+export function isEmailShaped(value: string): boolean {
+  const local = value.split('@')[0];
+  return EMAIL.test(value) && !local.startsWith('.') && !local.endsWith('.') && !local.includes('..');
+}
+
+/** A Salesforce username: email format, at most 80 characters (uniqueness is the org's to check). */
+export function isUsernameShaped(value: string): boolean {
+  return isEmailShaped(value) && value.length <= USERNAME_MAX;
+}
