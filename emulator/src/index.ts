@@ -23,6 +23,8 @@ export type EmulatorOptions = {
   latencyMs?: number;
   /** Token error when a client credentials flag is off (default 'invalid_grant'; sources disagree). */
   ccFlagOffError?: CcFlagOffError;
+  /** Whether a staged pair gets tokens before it is promoted (default false; [U], oauth section 8.4). */
+  stagedPairWorksBeforePromotion?: boolean;
   /** Fixed ports (default 0 = random free port). */
   port?: number;
   loginPort?: number;
@@ -48,6 +50,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     deployInProgressPolls: options.deployInProgressPolls,
     latencyMs: options.latencyMs,
     ccFlagOffError: options.ccFlagOffError,
+    stagedPairWorksBeforePromotion: options.stagedPairWorksBeforePromotion,
   });
   const control = new EmulatorControl(state);
   const servers = await startServers(state, control, { port: options.port, loginPort: options.loginPort });
