@@ -122,7 +122,8 @@ function consumer(ctx: RouteContext, req: EmuRequest, version: string, auth: Aut
  */
 function stagedCollection(ctx: RouteContext, req: EmuRequest, version: string, creds: AppCredentials): EmuResponse {
   const { state } = ctx;
-  creds.staged = creds.staged.filter((s) => state.stagedState(s) !== 'Expired');
+  const live = creds.staged.filter((s) => state.stagedState(s) !== 'Expired');
+  creds.staged.splice(0, creds.staged.length, ...live);
   const collection = (items: StagedCredential[]): Record<string, unknown> => ({
     stagedCredentials: items.map((s) => stagedView(ctx, version, creds, s)),
     url: `${consumerUrl(version, creds)}/staged`,
