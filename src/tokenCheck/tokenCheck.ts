@@ -35,6 +35,9 @@ const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcred
  * partial result (so --json shows how far it got).
  */
 
+/** What the check reads from --target-org (for the expected org and Run As user, and the diagnosis). */
+export type TokenCheckOrg = Pick<OrgAccess, 'orgId' | 'readAppSettings' | 'readConsumerKeys' | 'lookupRunAs'>;
+
 export type ExpectedRunAs = { username: string; source: 'flag' | 'project' | 'org' };
 
 export type TokenCheckResult = {
@@ -80,7 +83,7 @@ export type TokenCheckInput = {
   /** --run-as-username; else the project policy; else the org policy. */
   runAsUsernameFlag?: string;
   projectSettings?: AppOauthSettings;
-  org?: OrgAccess;
+  org?: TokenCheckOrg;
   apiVersion: string;
   waitMs: number;
   showToken: boolean;
