@@ -49,7 +49,8 @@ export type StagedCredentials = {
   id: string;
   consumerKey: string;
   consumerSecret: string;
-  state: 'Active' | 'Rotated' | 'Expired' | string;
+  /** 'Active', 'Rotated' or 'Expired' (section 8.1); kept as the org sends it. */
+  state: string;
   createdDate?: string;
   expirationDate?: string;
 };
@@ -120,8 +121,14 @@ async function findConsumer(conn: RestRequester, apiVersion: string, appName: st
 
 /** Finds the app's OAuth consumer (ids and key, no secret; needs only External Client App Developer/Admin). */
 export async function locateConsumer(conn: RestRequester, apiVersion: string, appName: string): Promise<ConsumerRef> {
-  const { keys, ...ref } = await findConsumer(conn, apiVersion, appName);
-  return ref;
+  const found = await findConsumer(conn, apiVersion, appName);
+  return {
+    appName: found.appName,
+    appId: found.appId,
+    consumerId: found.consumerId,
+    consumerKey: found.consumerKey,
+    consumerCount: found.consumerCount,
+  };
 }
 
 /** The consumer keys of an app (no secret; needs only External Client App Developer/Admin). */
@@ -204,7 +211,7 @@ export async function readStagedCredentials(conn: RestRequester, apiVersion: str
     return stagedList(await conn.request<unknown>(`${consumerPath(apiVersion, ref)}/staged`));
   } catch (error) {
     // "GET .../staged may answer with a 404" when nothing is staged (section 8.2 [T]).
-    if (errorCode(error) === 'NOT_FOUND' || (error as { statusCode?: number }).statusCode === 404) return [];
+    if (codeOf(error) === 'NOT_FOUND' || (error as { statusCode?: number }).statusCode === 404) return [];
     throw credentialsError(error, 'secret', 'listStaged');
   }
 }
@@ -256,7 +263,7 @@ async function change<T>(conn: RestRequester, request: RestRequest, operation: O
   }
 }
 
-function errorCode(error: unknown): string | undefined {
+function codeOf(error: unknown): string | undefined {
   if (!error || typeof error !== 'object') return undefined;
   const { errorCode: code, name } = error as { errorCode?: unknown; name?: unknown };
   return typeof code === 'string' ? code : typeof name === 'string' ? name : undefined;
