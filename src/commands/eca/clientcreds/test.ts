@@ -5,7 +5,7 @@
 import { Logger, Messages, type Org, SfError } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import type { TokenCheckResult } from '../../../tokenCheck/tokenCheck.js';
-import { SecretRedactor } from '../../../security/redact.js';
+import { SecretRedactor, redactError } from '../../../security/redact.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.test');
@@ -228,19 +228,4 @@ export default class Test extends SfCommand<TokenCheckResult> {
       messages.getMessage('success', [result.appName ?? result.tokenEndpoint, result.runAsUsername ?? '', result.orgId ?? ''])
     );
   }
-}
-
-/** Redacts an error in place: message, stack, actions and data (the same object keeps its exit code and oclif info). */
-function redactError<E extends Error | SfError>(error: E, redactor: SecretRedactor): E {
-  const redact = (text: string): string => redactor.redact(text);
-  const target: Error = error;
-  target.message = redact(error.message);
-  if (error.stack) target.stack = redact(error.stack);
-  if (error instanceof SfError) {
-    const sfError: SfError = error;
-    if (sfError.actions) sfError.actions = sfError.actions.map(redact);
-    const data: unknown = sfError.data;
-    if (data !== undefined) sfError.setData(redactor.redactDeep(data) as Parameters<SfError['setData']>[0]);
-  }
-  return error;
 }
