@@ -154,9 +154,9 @@ export async function runTokenCheck(input: TokenCheckInput, deps: TokenCheckDeps
   } catch (error) {
     failure = error;
   }
-  // A test token has done its job: revoke it (also when the check failed, e.g. a token for the wrong user),
-  // unless the user asked to see and keep it.
-  if (!input.showToken) await revoke(run, token);
+  // A test token has done its job: revoke it (also when the check failed, e.g. a token for the wrong user: a
+  // failed check never hands a token out, so it is revoked even with --show-token / for login).
+  if (!input.showToken || failure !== undefined) await revoke(run, token);
   else if (failure === undefined) await introspect(run, token);
   if (failure !== undefined) {
     if (failure instanceof SfError) failure.setData({ ...(failure.data as object | undefined), tokenRevoked: result.tokenRevoked });

@@ -113,6 +113,7 @@ for (const stagedPairWorks of [false, true]) {
       const result = await rotate(app, ['--dry-run', '--json']);
       expect(result.exitCode).to.equal(0);
       const r = result.json?.result as RotateResult;
+      expect(r.dryRun).to.equal(true);
       expect(r.steps.map((s) => `${s.step}:${s.status}`)).to.deep.equal([
         'stage:planned',
         'prove-staged:planned',

@@ -54,8 +54,8 @@ export default class Credentials extends SfCommand<CredentialsResult> {
     const options = {
       format: flags.format as HandoverFormat,
       outputFile: flags['output-file'],
-      force: flags.force,
-      showSecret: flags['show-secret'],
+      force: Boolean(flags.force),
+      showSecret: Boolean(flags['show-secret']),
     };
     // Refuse a bad output file before reading anything.
     await checkHandoverTarget(options);

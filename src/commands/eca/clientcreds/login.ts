@@ -93,7 +93,7 @@ export default class Login extends SfCommand<LoginResult> {
         apiVersion: flags['api-version'] ?? conn?.getApiVersion() ?? DEFAULT_API_VERSION,
         waitMs: flags.wait.minutes * 60_000,
         alias: flags.alias,
-        setDefault: flags['set-default'],
+        setDefault: Boolean(flags['set-default']),
       },
       {
         redactor: this.redactor,

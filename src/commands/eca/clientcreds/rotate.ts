@@ -69,8 +69,8 @@ export default class Rotate extends SfCommand<RotateResult> {
     const options = {
       format: flags.format as HandoverFormat,
       outputFile: flags['output-file'],
-      force: flags.force,
-      showSecret: flags['show-secret'],
+      force: Boolean(flags.force),
+      showSecret: Boolean(flags['show-secret']),
     };
     // Refuse a bad output file before anything changes in the org: the new pair must have somewhere to go.
     await handoverModule.checkHandoverTarget(options);
@@ -85,7 +85,7 @@ export default class Rotate extends SfCommand<RotateResult> {
     const delivered: { handover?: HandoverResult } = {};
     this.spinner.start(messages.getMessage('spinner.reading', [flags.name]));
     const result = await rotation.rotateCredentials(
-      { appName: flags.name, revokePrevious: flags['revoke-previous'], dryRun: flags['dry-run'], waitMs: flags.wait.minutes * 60_000 },
+      { appName: flags.name, revokePrevious: Boolean(flags['revoke-previous']), dryRun: Boolean(flags['dry-run']), waitMs: flags.wait.minutes * 60_000 },
       {
         org: orgAccess,
         redactor: this.redactor,
