@@ -58,7 +58,7 @@ export async function loginWithClientCredentials(input: LoginInput, deps: LoginD
   deps.log?.(deps.redactor.redact(`stored the authorization of ${stored.username} (${stored.instanceUrl})`));
   if (checked.runAsUsername && !sameUsername(stored.username, checked.runAsUsername)) {
     // The org answered differently to sf's identity calls than to the check: never leave that unnoticed.
-    throw messages.createError('error.StoredUserDiffers', [stored.username, checked.runAsUsername]);
+    throw messages.createError('error.StoredUserDiffers', [stored.username, checked.runAsUsername], [stored.username]);
   }
   return {
     username: stored.username,
