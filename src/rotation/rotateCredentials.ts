@@ -53,6 +53,8 @@ export type RotationResult = {
   appName: string;
   appId: string;
   consumerId: string;
+  /** How many OAuth consumers the app has; the first is rotated. */
+  consumerCount: number;
   dryRun: boolean;
   /** Continued a rotation an earlier run left staged. */
   resumed: boolean;
@@ -144,6 +146,7 @@ class RotationRun {
       appName: input.appName,
       appId: consumer.appId,
       consumerId: consumer.consumerId,
+      consumerCount: consumer.consumerCount,
       dryRun: input.dryRun,
       resumed: false,
       steps: [],

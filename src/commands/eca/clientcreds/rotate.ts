@@ -137,6 +137,7 @@ export default class Rotate extends SfCommand<RotateResult> {
       }
     );
     this.spinner.stop();
+    if (result.consumerCount > 1) this.warn(messages.getMessage('warning.ManyConsumers', [String(result.consumerCount), result.consumerId]));
     const shown = delivered.handover?.shown;
     const handoverResult = delivered.handover ? { ...delivered.handover, shown: undefined } : undefined;
     const output: RotateResult = { ...result, ...(handoverResult ? { handover: handoverResult } : {}) };
