@@ -188,15 +188,31 @@ for (const stagedPairWorks of [false, true]) {
       const first = suite.credentials(app);
       const env = { SF_LOG_LEVEL: 'trace' };
       const file = join(outDir, `${app}-trace.json`);
-      const runs = [await rotate(app, ['--output-file', file, '--json'], env)];
-      const second = suite.credentials(app);
-      runs.push(await rotate(app, ['--revoke-previous'], env));
-      suite.emu.control.stageCredentials({ app });
-      const third = staged(app)[0];
-      runs.push(await rotate(app, ['--dry-run'], env));
-      runs.push(await rotate(app, [], env));
+      // Record every token the org issues during these runs (proofs and probes).
+      const issued: string[] = [];
+      const createSession = suite.emu.state.createSession.bind(suite.emu.state);
+      suite.emu.state.createSession = (...args: Parameters<typeof createSession>): ReturnType<typeof createSession> => {
+        const session = createSession(...args);
+        issued.push(session.token);
+        return session;
+      };
+      const runs = [];
+      let second: Pair;
+      let third: { consumerSecret: string };
+      try {
+        runs.push(await rotate(app, ['--output-file', file, '--json'], env));
+        second = suite.credentials(app);
+        runs.push(await rotate(app, ['--revoke-previous'], env));
+        suite.emu.control.stageCredentials({ app });
+        third = staged(app)[0];
+        runs.push(await rotate(app, ['--dry-run'], env));
+        runs.push(await rotate(app, [], env));
+      } finally {
+        suite.emu.state.createSession = createSession;
+      }
       expect(runs.map((r) => r.exitCode)).to.deep.equal([0, 0, 0, 0]);
-      await expectNoSecrets(suite, runs, [first.secret, second.secret, third.consumerSecret], [outDir]);
+      expect(issued.length).to.be.greaterThan(2);
+      await expectNoSecrets(suite, runs, [first.secret, second.secret, third.consumerSecret, ...issued], [outDir]);
     });
   });
 }
