@@ -22,6 +22,7 @@ Options:
   --propagation-delay <ms> how long a new consumer key answers invalid_client_id (default 0)
   --latency <ms>           delay added to every request (default 0)
   --org-kind <kind>        production | sandbox | scratch | developer (default production)
+  --staged-pair-works      a staged key/secret pair gets tokens before it is promoted (default: not)
   --json                   print one JSON line instead of text
   -h, --help               show this help
 `;
@@ -46,6 +47,7 @@ export function parseCliArgs(argv: string[]): { options: EmulatorOptions; json: 
       'propagation-delay': { type: 'string' },
       latency: { type: 'string' },
       'org-kind': { type: 'string' },
+      'staged-pair-works': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -70,6 +72,7 @@ export function parseCliArgs(argv: string[]): { options: EmulatorOptions; json: 
       propagationDelayMs: integer('propagation-delay', values['propagation-delay']),
       latencyMs: integer('latency', values.latency),
       orgKind: orgKind as OrgKind | undefined,
+      stagedPairWorksBeforePromotion: values['staged-pair-works'] === true ? true : undefined,
     },
   };
 }

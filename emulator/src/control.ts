@@ -3,6 +3,7 @@
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
 import { json, type EmuRequest, type EmuResponse } from './http.js';
+import { newStagedCredential } from './state.js';
 import type {
   HttpFaultKind,
   IpRange,
@@ -192,6 +193,34 @@ export class EmulatorControl {
     return { appName, appId, consumerId, consumerKey, consumerSecret };
   }
 
+  /** The app's staged and rotated pairs (keys and secrets: for tests only, like getAppCredentials). */
+  public getStagedCredentials(args: { app: string }): Array<{ id: string; consumerKey: string; consumerSecret: string; state: string }> {
+    const creds = this.state.credentials.get(args.app);
+    if (!creds) throw new ControlError(`no credentials for ${args.app}`);
+    return creds.staged.map((s) => ({ id: s.id, consumerKey: s.consumerKey, consumerSecret: s.consumerSecret, state: this.state.stagedState(s) }));
+  }
+
+  /**
+   * Stages a new pair as POST .../staged would (for a test that simulates a rotation interrupted after staging), or
+   * with `refuse` makes the token endpoint refuse the secret of the app's staged pair (before and after promotion).
+   */
+  public stageCredentials(args: { app: string }): { id: string } {
+    const creds = this.state.credentials.get(args.app);
+    if (!creds) throw new ControlError(`no credentials for ${args.app}`);
+    if (creds.staged.length > 0) throw new ControlError(`${args.app} already has staged credentials`);
+    const staged = newStagedCredential(this.state);
+    creds.staged.push(staged);
+    if (this.state.faults.refuseStagedSecretsOf.has(args.app)) this.state.faults.refusedSecrets.add(staged.consumerSecret);
+    return { id: staged.id };
+  }
+
+  /** Every secret staged for the app from now on (or already) is refused by the token endpoint (invalid_client). */
+  public refuseStagedSecrets(args: { app: string }): { refusing: boolean } {
+    this.state.faults.refuseStagedSecretsOf.add(args.app);
+    for (const s of this.state.credentials.get(args.app)?.staged ?? []) this.state.faults.refusedSecrets.add(s.consumerSecret);
+    return { refusing: true };
+  }
+
   public setComponentField(args: { type: string; fullName: string; field: string; value: string | null }): Record<string, unknown> {
     const component = this.state.getComponent(args.type, args.fullName);
     if (!component) throw new ControlError(`no ${args.type} ${args.fullName}`);
@@ -278,6 +307,8 @@ export class EmulatorControl {
     faults.componentFailures.length = 0;
     faults.deployStuckInProgress = false;
     faults.extraLatencyMs = 0;
+    faults.refusedSecrets.clear();
+    faults.refuseStagedSecretsOf.clear();
     return { cleared: true };
   }
 

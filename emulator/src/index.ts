@@ -36,6 +36,8 @@ export type EmulatorOptions = {
   preauthListSemantics?: PreauthListSemantics;
   /** A global OAuth settings deploy replaces the settings, clearing a certificate the file lacks (default true). */
   declarativeGlobalOauth?: boolean;
+  /** Whether a staged pair gets tokens before it is promoted (default false; [U], oauth section 8.4). */
+  stagedPairWorksBeforePromotion?: boolean;
   /** Fixed ports (default 0 = random free port). */
   port?: number;
   loginPort?: number;
@@ -67,6 +69,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     preauthProfileHonoured: options.preauthProfileHonoured,
     preauthListSemantics: options.preauthListSemantics,
     declarativeGlobalOauth: options.declarativeGlobalOauth,
+    stagedPairWorksBeforePromotion: options.stagedPairWorksBeforePromotion,
   });
   const control = new EmulatorControl(state);
   const servers = await startServers(state, control, { port: options.port, loginPort: options.loginPort });

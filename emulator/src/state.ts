@@ -44,6 +44,11 @@ export type EmulatorConfig = {
   preauthListSemantics: PreauthListSemantics;
   /** A global OAuth settings deploy replaces the settings as a whole (a file without certificate clears it) [T]. */
   declarativeGlobalOauth: boolean;
+  /**
+   * Whether a staged (not yet promoted) key/secret pair gets tokens (oauth-client-credentials.md section 8.4: [U]).
+   * false: the token endpoint doesn't know the staged key (invalid_client_id) until it is promoted.
+   */
+  stagedPairWorksBeforePromotion: boolean;
 };
 
 export const DEFAULT_CONFIG: EmulatorConfig = {
@@ -59,6 +64,7 @@ export const DEFAULT_CONFIG: EmulatorConfig = {
   preauthProfileHonoured: false,
   preauthListSemantics: 'additive',
   declarativeGlobalOauth: true,
+  stagedPairWorksBeforePromotion: false,
 };
 
 /** A permission set license (PermissionSetLicense) and its seats. */
@@ -156,12 +162,22 @@ export type StoredComponent = {
   lastModifiedById: string;
 };
 
+/** App Oauth Staged Credentials `state` (oauth-client-credentials.md section 8.1). */
+export type StagedState = 'Active' | 'Rotated' | 'Expired';
+
 export type StagedCredential = {
   id: string;
   consumerKey: string;
   consumerSecret: string;
   createdAt: number;
+  /** 'Active' when staged; 'Rotated' for the previous primary pair after a promotion (section 8.3). */
+  state: Exclude<StagedState, 'Expired'>;
+  /** Epoch ms: staged and rotated credentials are valid 30 days unless deleted (section 8.1). */
+  expiresAt: number;
 };
+
+/** "Staged credentials are valid for 30 days unless they're deleted before then." (oauth section 8.1 [D]) */
+export const STAGED_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
 export type AppCredentials = {
   appName: string;
@@ -214,6 +230,10 @@ export type Faults = {
   componentFailures: ComponentFailureFault[];
   /** Latency (ms) added to every request on top of the configured latency. */
   extraLatencyMs: number;
+  /** Consumer secrets the token endpoint refuses (invalid_client) although they are the app's: a refused rotation. */
+  refusedSecrets: Set<string>;
+  /** Apps whose newly staged secrets go into refusedSecrets. */
+  refuseStagedSecretsOf: Set<string>;
 };
 
 export type RequestLogEntry = {
@@ -274,7 +294,7 @@ export class OrgState {
   public readonly foreignUsernames = new Set<string>();
   /** Deploy and retrieve jobs, owned by the metadata module, keyed by their 0Af / 09S id. */
   public readonly asyncJobs = new Map<string, unknown>();
-  public readonly faults: Faults = { http: [], deployStuckInProgress: false, componentFailures: [], extraLatencyMs: 0 };
+  public readonly faults: Faults = { http: [], deployStuckInProgress: false, componentFailures: [], extraLatencyMs: 0, refusedSecrets: new Set(), refuseStagedSecretsOf: new Set() };
   public readonly requestLog: RequestLogEntry[] = [];
   /** The admin user the tests log in as. */
   public adminUserId = '';
@@ -613,6 +633,30 @@ export class OrgState {
     return creds;
   }
 
+  /** The staged entries of an app still within their 30 days (expired ones answer state Expired and never work). */
+  public stagedState(staged: StagedCredential): StagedState {
+    return staged.expiresAt <= this.now() ? 'Expired' : staged.state;
+  }
+
+  /**
+   * The pair a token request's client id names: the primary pair, a `Rotated` previous pair until it is deleted or
+   * expires (oauth section 8.3 [T]), or an `Active` staged pair when stagedPairWorksBeforePromotion is on ([U]).
+   */
+  public pairByKey(consumerKey: string): { creds: AppCredentials; secret: string; createdAt: number } | undefined {
+    const primary = this.credentialsByKey(consumerKey);
+    if (primary) return { creds: primary, secret: primary.consumerSecret, createdAt: primary.createdAt };
+    for (const creds of this.credentials.values()) {
+      const staged = creds.staged.find((s) => s.consumerKey === consumerKey);
+      if (!staged) continue;
+      const state = this.stagedState(staged);
+      if (state === 'Rotated' || (state === 'Active' && this.config.stagedPairWorksBeforePromotion)) {
+        // A rotated pair was live before the promotion: no new propagation window.
+        return { creds, secret: staged.consumerSecret, createdAt: state === 'Rotated' ? 0 : staged.createdAt };
+      }
+    }
+    return undefined;
+  }
+
   // ---- sessions ----
 
   public createSession(userId: string, options: Partial<Omit<Session, 'token' | 'userId'>> = {}): Session {
@@ -672,11 +716,14 @@ function newConsumerSecret(): string {
 }
 
 export function newStagedCredential(state: OrgState): StagedCredential {
+  const now = state.now();
   return {
     id: state.newId(ID_PREFIX.StagedCredential),
     consumerKey: newConsumerKey(),
     consumerSecret: newConsumerSecret(),
-    createdAt: state.now(),
+    createdAt: now,
+    state: 'Active',
+    expiresAt: now + STAGED_TTL_MS,
   };
 }
 

@@ -41,8 +41,17 @@ describe('emulator CLI', () => {
     expect(parseCliArgs(['--port', '0', '--max-api-version', '64.0', '--propagation-delay', '5000', '--org-kind', 'sandbox', '--json'])).to.deep.equal({
       json: true,
       help: false,
-      options: { port: 0, loginPort: undefined, maxApiVersion: '64.0', propagationDelayMs: 5000, latencyMs: undefined, orgKind: 'sandbox' },
+      options: {
+        port: 0,
+        loginPort: undefined,
+        maxApiVersion: '64.0',
+        propagationDelayMs: 5000,
+        latencyMs: undefined,
+        orgKind: 'sandbox',
+        stagedPairWorksBeforePromotion: undefined,
+      },
     });
+    expect(parseCliArgs(['--staged-pair-works']).options.stagedPairWorksBeforePromotion).to.equal(true);
     expect(() => parseCliArgs(['--port', 'abc'])).to.throw('--port must be a non-negative integer');
     expect(() => parseCliArgs(['--max-api-version', '66'])).to.throw('--max-api-version must look like 66.0');
     expect(() => parseCliArgs(['--org-kind', 'prod'])).to.throw('--org-kind must be one of');

@@ -102,23 +102,59 @@ describe('emulator Connect REST OAuth credentials', () => {
     }
   });
 
-  it('stages credentials (POST {}), rotates to them, and the old secret stops working', async () => {
+  type Staged = { id: string; key: string; secret: string; state: string; url: string; expirationDate: string };
+  const token = (key: string, secret: string): ReturnType<typeof call> =>
+    call(emu.instanceUrl, '/services/oauth2/token', { form: { grant_type: 'client_credentials', client_id: key, client_secret: secret } });
+
+  it('stages credentials (POST {} -> collection), promotes them, and keeps the previous pair Rotated until deleted', async () => {
+    allowSecrets();
+    const consumerId = emu.state.credentials.get(app.app)?.consumerId ?? '';
+    const stagedUrl = `${base}/credentials/${app.appId}/${consumerId}/staged`;
+    expect((await call(emu.instanceUrl, stagedUrl, { token: emu.admin.accessToken })).status).to.equal(404);
+    const created = await call(emu.instanceUrl, stagedUrl, { method: 'POST', token: emu.admin.accessToken, body: {} });
+    expect(created.status).to.equal(201);
+    const [staged] = (created.body as { stagedCredentials: Staged[] }).stagedCredentials;
+    expect(staged).to.include({ state: 'Active', url: `${base}/credentials/${app.appId}/${consumerId}` });
+    expect(staged.key).to.not.equal(app.key);
+    // One staged entry at a time.
+    expect((await call(emu.instanceUrl, stagedUrl, { method: 'POST', token: emu.admin.accessToken, body: {} })).status).to.equal(400);
+    // Not promoted yet: the staged key is unknown to the token endpoint (stagedPairWorksBeforePromotion false).
+    expect((await token(staged.key, staged.secret)).body).to.have.property('error', 'invalid_client_id');
+
+    const rotated = await call(emu.instanceUrl, `${stagedUrl}/${staged.id}`, { method: 'PATCH', token: emu.admin.accessToken, body: { command: 'rotate' } });
+    expect(rotated.body).to.include({ id: staged.id, key: app.key, secret: app.secret, state: 'Rotated' });
+    expect((await token(staged.key, staged.secret)).body).to.have.property('access_token');
+    // The previous pair keeps working until it is deleted.
+    expect((await token(app.key, app.secret)).body).to.have.property('access_token');
+    expect((await call(emu.instanceUrl, `${stagedUrl}/${staged.id}`, { method: 'PATCH', token: emu.admin.accessToken, body: { command: 'rotate' } })).status).to.equal(400);
+    expect((await call(emu.instanceUrl, `${stagedUrl}/${staged.id}`, { method: 'DELETE', token: emu.admin.accessToken })).status).to.equal(204);
+    expect((await token(app.key, app.secret)).body).to.have.property('error', 'invalid_client_id');
+  });
+
+  it('expires a Rotated pair after 30 days', async () => {
     allowSecrets();
     const consumerId = emu.state.credentials.get(app.app)?.consumerId ?? '';
     const stagedUrl = `${base}/credentials/${app.appId}/${consumerId}/staged`;
     const created = await call(emu.instanceUrl, stagedUrl, { method: 'POST', token: emu.admin.accessToken, body: {} });
-    expect(created.status).to.equal(201);
-    const staged = created.body as { id: string; key: string; secret: string; url: string };
-    expect(staged.key).to.not.equal(app.key);
-    const listed = await call(emu.instanceUrl, stagedUrl, { token: emu.admin.accessToken });
-    expect((listed.body as { stagedCredentials: Array<{ id: string }> }).stagedCredentials.map((s) => s.id)).to.deep.equal([staged.id]);
+    const [staged] = (created.body as { stagedCredentials: Staged[] }).stagedCredentials;
+    await call(emu.instanceUrl, `${stagedUrl}/${staged.id}`, { method: 'PATCH', token: emu.admin.accessToken, body: { command: 'rotate' } });
+    const entry = emu.state.credentials.get(app.app)?.staged[0];
+    if (entry) entry.expiresAt = emu.state.now() - 1;
+    expect((await token(app.key, app.secret)).body).to.have.property('error', 'invalid_client_id');
+    expect((await call(emu.instanceUrl, stagedUrl, { token: emu.admin.accessToken })).status).to.equal(404);
+  });
 
-    const rotated = await call(emu.instanceUrl, `${stagedUrl}/${staged.id}`, { method: 'PATCH', token: emu.admin.accessToken, body: { command: 'rotate' } });
-    expect(rotated.body).to.include({ key: staged.key, secret: staged.secret });
-    const oldKey = await call(emu.instanceUrl, '/services/oauth2/token', { form: { grant_type: 'client_credentials', client_id: app.key, client_secret: app.secret } });
-    expect(oldKey.body).to.have.property('error', 'invalid_client_id');
-    const newKey = await call(emu.instanceUrl, '/services/oauth2/token', { form: { grant_type: 'client_credentials', client_id: staged.key, client_secret: staged.secret } });
-    expect(newKey.body).to.have.property('access_token');
+  it('gives a staged pair tokens before promotion when stagedPairWorksBeforePromotion is on, and refuses refused secrets', async () => {
+    await emu.stop();
+    emu = await startEmulator({ stagedPairWorksBeforePromotion: true });
+    app = seedCcApp(emu, { runAs: seedRunAsUser(emu) });
+    allowSecrets();
+    const first = emu.control.stageCredentials({ app: app.app });
+    const [staged] = emu.control.getStagedCredentials({ app: app.app });
+    expect(staged).to.include({ id: first.id, state: 'Active' });
+    expect((await token(staged.consumerKey, staged.consumerSecret)).body).to.have.property('access_token');
+    emu.control.refuseStagedSecrets({ app: app.app });
+    expect((await token(staged.consumerKey, staged.consumerSecret)).body).to.have.property('error', 'invalid_client');
   });
 
   it('drops a staged POST without a body (as Salesforce resets it) and deletes staged credentials', async () => {
@@ -129,7 +165,7 @@ describe('emulator Connect REST OAuth credentials', () => {
     const error = await rejection(fetch(stagedUrl, { method: 'POST', headers }));
     expect(error).to.be.instanceOf(TypeError);
     const created = await call(emu.instanceUrl, `${base}/credentials/${app.appId}/${consumerId}/staged`, { method: 'POST', token: emu.admin.accessToken, body: {} });
-    const { id } = created.body as { id: string };
+    const { id } = (created.body as { stagedCredentials: Array<{ id: string }> }).stagedCredentials[0];
     const deleted = await fetch(`${stagedUrl}/${id}`, { method: 'DELETE', headers });
     expect(deleted.status).to.equal(204);
     expect(emu.state.credentials.get(app.app)?.staged).to.deep.equal([]);

@@ -124,7 +124,14 @@ describe('emulator server and control API', () => {
     expect(emu.state.faults).to.deep.include({ deployStuckInProgress: true, extraLatencyMs: 5 });
     expect(emu.state.faults.componentFailures).to.deep.equal([{ type: 'ExternalClientApplication', fullName: 'App', problem: 'Nope.' }]);
     await post('clearFaults', {});
-    expect(emu.state.faults).to.deep.equal({ http: [], deployStuckInProgress: false, componentFailures: [], extraLatencyMs: 0 });
+    expect(emu.state.faults).to.deep.equal({
+      http: [],
+      deployStuckInProgress: false,
+      componentFailures: [],
+      extraLatencyMs: 0,
+      refusedSecrets: new Set(),
+      refuseStagedSecretsOf: new Set(),
+    });
     expect((await call(emu.instanceUrl, '/__emulator/seedUser', { body: 'not json', headers: { 'content-type': 'application/json' } })).status).to.equal(400);
     expect((await post('getAppCredentials', { app: 'Nope' })).body).to.deep.equal({ result: null });
   });

@@ -6,11 +6,25 @@ import type { Connection } from '@salesforce/core';
 import { type AppOauthSettings, type MetadataReader, readOrgAppSettings } from '../appSettings/appSettings.js';
 import { soqlString } from '../org/orgApi.js';
 import type { RunAsLookup } from '../oauth/oauthErrors.js';
-import { type ConsumerCredentials, readConsumerCredentials, readConsumerKeys } from './consumerCredentials.js';
+import {
+  type ConsumerCredentials,
+  type ConsumerRef,
+  type RestRequest,
+  type StagedCredentials,
+  deleteStagedCredentials,
+  locateConsumer,
+  promoteStagedCredentials,
+  readConsumerCredentials,
+  readConsumerKeys,
+  readPrimaryPair,
+  readStagedCredentials,
+  stageCredentials,
+} from './consumerCredentials.js';
 
 /**
- * What `test` reads from --target-org with the user's own login (never with the client credentials token):
- * the app's consumer credentials, its settings (for the diagnosis), and the Run As user (email vs Username).
+ * What the token commands (test, credentials, rotate, login) do in --target-org with the user's own login (never
+ * with the client credentials token): the app's consumer credentials (read, stage, promote, delete), its settings
+ * (for the diagnosis and the expected Run As user), and the Run As user (email vs Username).
  */
 export type OrgAccess = {
   orgId: string;
@@ -21,6 +35,13 @@ export type OrgAccess = {
   readConsumerKeys(appName: string): Promise<string[]>;
   readAppSettings(appName: string): Promise<AppOauthSettings>;
   lookupRunAs(value: string): Promise<RunAsLookup>;
+  /** The app's consumer (ids and key, no secret). */
+  locateConsumer(appName: string): Promise<ConsumerRef>;
+  readPrimaryPair(consumer: ConsumerRef): Promise<ConsumerCredentials>;
+  readStaged(consumer: ConsumerRef): Promise<StagedCredentials[]>;
+  stage(consumer: ConsumerRef): Promise<StagedCredentials>;
+  promote(consumer: ConsumerRef, stagedId: string): Promise<void>;
+  deleteStaged(consumer: ConsumerRef, stagedId: string): Promise<void>;
 };
 
 type UserRow = { Username: string; IsActive?: boolean };
@@ -30,7 +51,7 @@ export function createOrgAccess(conn: Connection, orgId: string): OrgAccess {
   // jsforce types readMetadata by its own list of type names, which lacks the ECA types.
   const readMetadata = (type: string, fullNames: string[]): Promise<unknown> =>
     (conn.metadata.read as (t: string, names: string[]) => Promise<unknown>).call(conn.metadata, type, fullNames);
-  const rest = { request: <T>(url: string): Promise<T> => conn.request<T>(url) };
+  const rest = { request: <T>(request: string | RestRequest): Promise<T> => conn.request<T>(request) };
   const metadata: MetadataReader = {
     list: async (queries) => {
       const result = await conn.metadata.list(queries, apiVersion);
@@ -48,6 +69,12 @@ export function createOrgAccess(conn: Connection, orgId: string): OrgAccess {
     readCredentials: (appName) => readConsumerCredentials(rest, apiVersion, appName),
     readConsumerKeys: (appName) => readConsumerKeys(rest, apiVersion, appName),
     readAppSettings: (appName) => readOrgAppSettings(metadata, appName),
+    locateConsumer: (appName) => locateConsumer(rest, apiVersion, appName),
+    readPrimaryPair: (consumer) => readPrimaryPair(rest, apiVersion, consumer),
+    readStaged: (consumer) => readStagedCredentials(rest, apiVersion, consumer),
+    stage: (consumer) => stageCredentials(rest, apiVersion, consumer),
+    promote: (consumer, stagedId) => promoteStagedCredentials(rest, apiVersion, consumer, stagedId),
+    deleteStaged: (consumer, stagedId) => deleteStagedCredentials(rest, apiVersion, consumer, stagedId),
     lookupRunAs: async (value): Promise<RunAsLookup> => {
       const byUsername = await conn.query<UserRow>(
         `SELECT Username, IsActive FROM User WHERE Username = ${soqlString(value)} LIMIT 1`

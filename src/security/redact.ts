@@ -2,6 +2,7 @@
  * Copyright 2026, the plugin-eca-clientcreds contributors.
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
+import { SfError } from '@salesforce/core';
 
 /**
  * Keeps consumer secrets and access tokens out of output, --json, errors and logs.
@@ -11,7 +12,6 @@
  * (1) never passes a secret or token to any logger, and (2) runs every text that may echo one (server error bodies,
  * transport errors, anything shown verbatim) through a SecretRedactor that knows the exact values in play.
  */
-
 export const REDACTED = '<redacted>';
 
 /**
@@ -86,4 +86,22 @@ export class SecretRedactor {
     }
     return value;
   }
+}
+
+/**
+ * Redacts an error in place: message, stack, actions and data (the same object keeps its name, exit code and oclif
+ * parse details). Commands call it in catch() before sf-plugins-core renders the error.
+ */
+export function redactError<E extends Error | SfError>(error: E, redactor: SecretRedactor): E {
+  const redact = (text: string): string => redactor.redact(text);
+  const target: Error = error;
+  target.message = redact(error.message);
+  if (error.stack) target.stack = redact(error.stack);
+  if (error instanceof SfError) {
+    const sfError: SfError = error;
+    if (sfError.actions) sfError.actions = sfError.actions.map(redact);
+    const data: unknown = sfError.data;
+    if (data !== undefined) sfError.setData(redactor.redactDeep(data) as Parameters<SfError['setData']>[0]);
+  }
+  return error;
 }

@@ -37,6 +37,9 @@ const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcred
  * partial result (so --json shows how far it got).
  */
 
+/** What the check reads from --target-org (for the expected org and Run As user, and the diagnosis). */
+export type TokenCheckOrg = Pick<OrgAccess, 'orgId' | 'readAppSettings' | 'readConsumerKeys' | 'lookupRunAs'>;
+
 export type ExpectedRunAs = { username: string; source: 'flag' | 'project' | 'org' };
 
 export type TokenCheckResult = {
@@ -82,7 +85,7 @@ export type TokenCheckInput = {
   /** --run-as-username; else the project policy; else the org policy. */
   runAsUsernameFlag?: string;
   projectSettings?: AppOauthSettings;
-  org?: OrgAccess;
+  org?: TokenCheckOrg;
   apiVersion: string;
   waitMs: number;
   showToken: boolean;
@@ -153,9 +156,9 @@ export async function runTokenCheck(input: TokenCheckInput, deps: TokenCheckDeps
   } catch (error) {
     failure = error;
   }
-  // A test token has done its job: revoke it (also when the check failed, e.g. a token for the wrong user),
-  // unless the user asked to see and keep it.
-  if (!input.showToken) await revoke(run, token);
+  // A test token has done its job: revoke it (also when the check failed, e.g. a token for the wrong user: a
+  // failed check never hands a token out, so it is revoked even with --show-token / for login).
+  if (!input.showToken || failure !== undefined) await revoke(run, token);
   else if (failure === undefined) await introspect(run, token);
   if (failure !== undefined) {
     if (failure instanceof SfError) failure.setData({ ...(failure.data as object | undefined), tokenRevoked: result.tokenRevoked });

@@ -5,23 +5,32 @@
 import { Messages, SfError } from '@salesforce/core';
 import { expect } from 'chai';
 import {
+  type ConsumerRef,
+  type RestRequest,
   type RestRequester,
   classifyCredentialsError,
   closestNames,
+  deleteStagedCredentials,
+  locateConsumer,
+  promoteStagedCredentials,
   readConsumerCredentials,
   readConsumerKeys,
+  readStagedCredentials,
+  stageCredentials,
 } from '../../src/orgCredentials/consumerCredentials.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
-const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.test');
+const messages = Messages.loadMessages('plugin-eca-clientcreds', 'orgCredentials');
 
 const APP_ID = '0xI000000000001AAA';
 const CONSUMER_ID = '888000000000001AAA';
 
 /** Mimics jsforce conn.request: resolves JSON, rejects REST errors as Error(name=errorCode, errorCode, message). */
-function requester(routes: Record<string, unknown>, urls: string[] = []): RestRequester {
+function requester(routes: Record<string, unknown>, urls: string[] = [], requests: RestRequest[] = []): RestRequester {
   return {
-    request: <T>(url: string): Promise<T> => {
+    request: <T>(input: string | RestRequest): Promise<T> => {
+      const url = typeof input === 'string' ? input : input.url;
+      if (typeof input !== 'string') requests.push(input);
       urls.push(url);
       const key = Object.keys(routes).find((k) => url.includes(k));
       const value = key ? routes[key] : undefined;
@@ -176,5 +185,73 @@ describe('orgCredentials/consumerCredentials', () => {
     for (const [input, kind] of cases) {
       it(`${JSON.stringify(input)} -> ${kind}`, () => expect(classifyCredentialsError(input)).to.equal(kind));
     }
+  });
+
+  describe('staged rotation', () => {
+    const REF: ConsumerRef = { appName: 'My_App', appId: APP_ID, consumerId: CONSUMER_ID, consumerKey: '3MVG9key', consumerCount: 1 };
+    const STAGED_URL = `/services/data/v66.0/apps/oauth/credentials/${APP_ID}/${CONSUMER_ID}/staged`;
+    const ITEM = { id: '0xS1', key: 'NEWKEY', secret: 'NEWSECRET', state: 'Active', expirationDate: '2027-01-01T00:00:00.000Z' };
+
+    it('locates the consumer without reading a secret', async () => {
+      const urls: string[] = [];
+      expect(await locateConsumer(requester(HAPPY, urls), '66.0', 'My_App')).to.deep.equal(REF);
+      expect(urls.some((u) => u.includes('part='))).to.equal(false);
+    });
+
+    it('stages with POST {} (JSON) and reads the pair from the collection answer', async () => {
+      const requests: RestRequest[] = [];
+      const staged = await stageCredentials(requester({ [STAGED_URL]: { stagedCredentials: [ITEM], url: STAGED_URL } }, [], requests), '66.0', REF);
+      expect(staged).to.deep.include({ id: '0xS1', consumerKey: 'NEWKEY', consumerSecret: 'NEWSECRET', state: 'Active' });
+      expect(requests[0]).to.deep.include({ method: 'POST', url: STAGED_URL, body: '{}' });
+      expect(requests[0].headers).to.deep.equal({ 'content-type': 'application/json' });
+    });
+
+    it('accepts a single staged item as the POST answer too', async () => {
+      const staged = await stageCredentials(requester({ [STAGED_URL]: ITEM }), '66.0', REF);
+      expect(staged.id).to.equal('0xS1');
+    });
+
+    it('promotes with PATCH {"command":"rotate"} and deletes with DELETE on the item', async () => {
+      const requests: RestRequest[] = [];
+      const rest = requester({ [`${STAGED_URL}/0xS1`]: ITEM }, [], requests);
+      await promoteStagedCredentials(rest, '66.0', REF, '0xS1');
+      await deleteStagedCredentials(rest, '66.0', REF, '0xS1');
+      expect(requests.map((r) => [r.method, r.url, r.body])).to.deep.equal([
+        ['PATCH', `${STAGED_URL}/0xS1`, '{"command":"rotate"}'],
+        ['DELETE', `${STAGED_URL}/0xS1`, undefined],
+      ]);
+    });
+
+    it('reads a 404 on the staged collection as nothing staged', async () => {
+      expect(await readStagedCredentials(requester({}), '66.0', REF)).to.deep.equal([]);
+    });
+
+    it('refuses staging below API 65.0 with the version to use', async () => {
+      try {
+        await stageCredentials(requester({}), '64.0', REF);
+        expect.fail('expected a failure');
+      } catch (error) {
+        expect((error as SfError).name).to.equal('StagingNeedsApiVersionError');
+      }
+    });
+
+    it('names the missing org setting and the failed operation', async () => {
+      const off = restError('FUNCTIONALITY_NOT_ENABLED', 'not currently enabled for this org.');
+      try {
+        await stageCredentials(requester({ [STAGED_URL]: off }), '66.0', REF);
+        expect.fail('expected a failure');
+      } catch (error) {
+        expect((error as SfError).name).to.equal('SecretApiSettingOffError');
+      }
+      try {
+        await promoteStagedCredentials(requester({ [STAGED_URL]: restError('UNKNOWN_EXCEPTION', 'boom') }), '66.0', REF, 'x');
+        expect.fail('expected a failure');
+      } catch (error) {
+        expect((error as SfError).name).to.equal('CredentialsChangeFailedError');
+        expect((error as SfError).message).to.equal(
+          messages.getMessage('error.CredentialsChangeFailed', [messages.getMessage('operation.promote'), 'UNKNOWN_EXCEPTION: boom'])
+        );
+      }
+    });
   });
 });

@@ -12,6 +12,7 @@ import { REPO_ROOT } from '../e2e/harness.js';
 import type { GenerateResult } from '../../src/commands/eca/clientcreds/generate.js';
 import type { DeployResult } from '../../src/commands/eca/clientcreds/deploy.js';
 import type { TokenCheckResult } from '../../src/commands/eca/clientcreds/test.js';
+import type { LoginResult } from '../../src/commands/eca/clientcreds/login.js';
 import { ensureSfCli, runSf } from './sfCli.js';
 
 /**
@@ -56,18 +57,23 @@ describe('the real sf CLI with the plugin linked', () => {
     if (base) await rm(base, { recursive: true, force: true });
   });
 
-  it('lists the three commands in help and in sf commands', async () => {
+  it('lists the commands in help and in sf commands', async () => {
     const help = await runSf(['eca', 'clientcreds', '--help'], { cwd: project, home });
     expect(help.exitCode, help.stderr).to.equal(0);
-    for (const cmd of ['generate', 'deploy', 'test']) expect(help.stdout).to.match(new RegExp(`eca clientcreds ${cmd}\\b`));
+    for (const cmd of ['generate', 'deploy', 'test', 'credentials', 'rotate', 'login']) {
+      expect(help.stdout).to.match(new RegExp(`eca clientcreds ${cmd}\\b`));
+    }
     const commands = await runSf(['commands', '--json'], { cwd: project, home });
     expect(commands.exitCode, commands.stderr).to.equal(0);
     const ids = (JSON.parse(commands.stdout) as Array<{ id: string; pluginName?: string }>).filter((c) =>
       c.id.startsWith('eca:clientcreds:')
     );
     expect(ids.map((c) => c.id).sort()).to.deep.equal([
+      'eca:clientcreds:credentials',
       'eca:clientcreds:deploy',
       'eca:clientcreds:generate',
+      'eca:clientcreds:login',
+      'eca:clientcreds:rotate',
       'eca:clientcreds:test',
     ]);
     expect(ids.every((c) => c.pluginName === 'plugin-eca-clientcreds')).to.equal(true);
@@ -129,6 +135,27 @@ describe('the real sf CLI with the plugin linked', () => {
     const creds = emu.control.getAppCredentials({ app: APP });
     expect(creds).to.not.equal(null);
     expect(out.stdout + out.stderr).to.not.contain(creds!.consumerSecret);
+  });
+
+  it('logs the CLI in as the Run As user; the real sf data query then runs as that user on the alias', async () => {
+    const login = await runSf<LoginResult>(
+      ['eca', 'clientcreds', 'login', '--name', APP, '--target-org', ALIAS, '--alias', 'integration', '--json'],
+      { cwd: project, home }
+    );
+    expect(login.exitCode, login.stdout + login.stderr).to.equal(0);
+    expect(login.json?.result).to.include({ username: RUN_AS, alias: 'integration' });
+    const query = await runSf<{ records: Array<{ Username: string }>; totalSize: number }>(
+      ['data', 'query', '--query', `SELECT Id, Username FROM User WHERE Username = '${RUN_AS}'`, '--target-org', 'integration', '--json'],
+      { cwd: project, home }
+    );
+    expect(query.exitCode, query.stdout + query.stderr).to.equal(0);
+    expect(query.json?.result?.records.map((r) => r.Username)).to.deep.equal([RUN_AS]);
+    // sf sees the login as the Run As user's own.
+    const display = await runSf<{ username: string }>(['org', 'display', '--target-org', 'integration', '--json'], { cwd: project, home });
+    expect(display.exitCode, display.stderr).to.equal(0);
+    expect(display.json?.result?.username).to.equal(RUN_AS);
+    const creds = emu.control.getAppCredentials({ app: APP });
+    expect((login.stdout + login.stderr + query.stdout + display.stdout).includes(creds!.consumerSecret)).to.equal(false);
   });
 
   it('reruns deploy as a no-op on the same org', async () => {

@@ -7,7 +7,7 @@ import { SfError } from '@salesforce/core';
 import { expect } from 'chai';
 import { Messages } from '@salesforce/core';
 import type { AppOauthSettings } from '../../src/appSettings/appSettings.js';
-import { type TokenCheckInput, type TokenCheckDeps, runTokenCheck } from '../../src/tokenCheck/tokenCheck.js';
+import { type TokenCheckInput, type TokenCheckDeps, type TokenCheckOrg, runTokenCheck } from '../../src/tokenCheck/tokenCheck.js';
 import type { OrgAccess } from '../../src/orgCredentials/orgAccess.js';
 import { resolveTokenEndpoint } from '../../src/oauth/tokenEndpoint.js';
 import { SecretRedactor } from '../../src/security/redact.js';
@@ -39,12 +39,9 @@ function input(overrides: Partial<TokenCheckInput> = {}): TokenCheckInput {
 
 const orgSettings = appSettings;
 
-function fakeOrg(settings: AppOauthSettings, calls: string[] = [], orgId = ORG_ID, keys: string[] = ['3MVG9key']): OrgAccess {
+function fakeOrg(settings: AppOauthSettings, calls: string[] = [], orgId = ORG_ID, keys: string[] = ['3MVG9key']): TokenCheckOrg {
   return {
     orgId,
-    instanceUrl: BASE,
-    apiVersion: '66.0',
-    readCredentials: () => Promise.reject(new Error('not used')),
     readConsumerKeys: (name): Promise<string[]> => {
       calls.push(`keys:${name}`);
       return Promise.resolve(keys);

@@ -141,12 +141,16 @@ export function clientCredentialsGrant(
   clientSecret: string | undefined,
   remoteAddress: string
 ): GrantResult {
-  const creds = clientId ? state.credentialsByKey(clientId) : undefined;
+  // The primary pair, a Rotated previous pair, or (switch) a staged pair (oauth section 8.3).
+  const pair = clientId ? state.pairByKey(clientId) : undefined;
+  const creds = pair?.creds;
   const header = creds ? state.getComponent('ExternalClientApplication', creds.appName) : undefined;
-  if (!creds || !header) return fail('invalid_client_id', 'client identifier invalid');
+  if (!pair || !creds || !header) return fail('invalid_client_id', 'client identifier invalid');
   // A new or rotated key is unknown to the token service until it propagates (oauth section 3 [T]).
-  if (state.now() < creds.createdAt + state.config.propagationDelayMs) return fail('invalid_client_id', 'client identifier invalid');
-  if (!clientSecret || clientSecret !== creds.consumerSecret) return fail('invalid_client', 'invalid client credentials');
+  if (state.now() < pair.createdAt + state.config.propagationDelayMs) return fail('invalid_client_id', 'client identifier invalid');
+  if (!clientSecret || clientSecret !== pair.secret || state.faults.refusedSecrets.has(clientSecret)) {
+    return fail('invalid_client', 'invalid client credentials');
+  }
 
   const s = satellites(state, creds.appName);
   const disabled = appError(state, s);

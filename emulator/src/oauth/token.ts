@@ -105,8 +105,9 @@ export function introspect(ctx: RouteContext, req: EmuRequest): EmuResponse {
   if (!params) return oauthError({ error: 'invalid_request', error_description: 'invalid request' });
   const auth = clientAuth(req, params);
   const { state } = ctx;
-  const creds = 'malformed' in auth || !auth.clientId ? undefined : state.credentialsByKey(auth.clientId);
-  if (!creds || 'malformed' in auth || auth.clientSecret !== creds.consumerSecret) {
+  const pair = 'malformed' in auth || !auth.clientId ? undefined : state.pairByKey(auth.clientId);
+  const creds = pair?.creds;
+  if (!pair || !creds || 'malformed' in auth || auth.clientSecret !== pair.secret) {
     return oauthError({ error: 'invalid_client', error_description: 'invalid client credentials' }, 401);
   }
   const session = state.resolveSession(params.get('token') ?? undefined);

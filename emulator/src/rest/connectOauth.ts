@@ -3,7 +3,8 @@
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
 import { json, noContent, notFound, parseJsonBody, restError, versionNumber, type EmuRequest, type EmuResponse, type RouteContext } from '../http.js';
-import { newStagedCredential, type AppCredentials, type OrgState, type StagedCredential } from '../state.js';
+import { to15 } from '../ids.js';
+import { newStagedCredential, STAGED_TTL_MS, type AppCredentials, type OrgState, type StagedCredential } from '../state.js';
 import { authenticateApi, isAuthenticated, type Authenticated } from './session.js';
 
 /**
@@ -59,13 +60,19 @@ function consumerView(version: string, creds: AppCredentials, part: 'key' | 'sec
   };
 }
 
-function stagedView(version: string, creds: AppCredentials, staged: StagedCredential): Record<string, unknown> {
+function stagedView(ctx: RouteContext, version: string, creds: AppCredentials, staged: StagedCredential): Record<string, unknown> {
+  const admin = ctx.state.admin;
   return {
+    createdBy: admin.Username,
+    createdDate: new Date(staged.createdAt).toISOString(),
+    expirationDate: new Date(staged.expiresAt).toISOString(),
     id: staged.id,
     key: staged.consumerKey,
     secret: staged.consumerSecret,
-    createdDate: new Date(staged.createdAt).toISOString(),
-    url: `${consumerUrl(version, creds)}/staged/${staged.id}`,
+    stagedCredentialsUrl: `${consumerUrl(version, creds)}/staged/${staged.id}`,
+    state: ctx.state.stagedState(staged),
+    // "URL for the primary credentials of the OAuth consumer" (oauth section 8.1).
+    url: consumerUrl(version, creds),
   };
 }
 
@@ -107,20 +114,43 @@ function consumer(ctx: RouteContext, req: EmuRequest, version: string, auth: Aut
   return json(200, consumerView(version, creds, part));
 }
 
+/**
+ * GET/POST .../staged (oauth section 8). One staged entry per consumer at a time [T]: POST while an Active or
+ * Rotated entry exists answers 400 (expired entries are dropped). Nothing staged: GET answers 404 ("may answer with
+ * a 404", section 8.2 [T]). POST without a body drops the connection (section 8.2 [T]); with `{}` it answers the
+ * collection with the new pair.
+ */
 function stagedCollection(ctx: RouteContext, req: EmuRequest, version: string, creds: AppCredentials): EmuResponse {
-  if (req.method === 'GET') return json(200, { stagedCredentials: creds.staged.map((s) => stagedView(version, creds, s)) });
+  const { state } = ctx;
+  const live = creds.staged.filter((s) => state.stagedState(s) !== 'Expired');
+  creds.staged.splice(0, creds.staged.length, ...live);
+  const collection = (items: StagedCredential[]): Record<string, unknown> => ({
+    stagedCredentials: items.map((s) => stagedView(ctx, version, creds, s)),
+    url: `${consumerUrl(version, creds)}/staged`,
+  });
+  if (req.method === 'GET') {
+    return creds.staged.length === 0 ? restError(404, 'NOT_FOUND', 'No staged credentials found for this consumer.') : json(200, collection(creds.staged));
+  }
   if (req.method !== 'POST') return notFound();
-  // Without a body the request hangs and the connection resets (oauth section 5 [T]).
   if (req.body.trim() === '') return { status: 0, drop: true };
-  const staged = newStagedCredential(ctx.state);
+  if (creds.staged.length > 0) {
+    return restError(400, 'INVALID_INPUT', 'This consumer already has staged credentials. Delete them before staging new ones.');
+  }
+  const staged = newStagedCredential(state);
   creds.staged.push(staged);
-  return json(201, stagedView(version, creds, staged));
+  if (state.faults.refuseStagedSecretsOf.has(creds.appName)) state.faults.refusedSecrets.add(staged.consumerSecret);
+  return json(201, collection([staged]));
 }
 
+/**
+ * GET/PATCH/DELETE .../staged/{stagedId}. PATCH {"command":"rotate"} on an Active entry promotes it: the staged pair
+ * becomes the primary, the previous primary stays in the slot as `Rotated` for 30 days and keeps getting tokens until
+ * deleted (section 8.3 [T]). DELETE removes any entry at once (204).
+ */
 function stagedItem(ctx: RouteContext, req: EmuRequest, version: string, creds: AppCredentials, stagedId: string): EmuResponse {
-  const staged = creds.staged.find((s) => s.id === stagedId);
+  const staged = creds.staged.find((s) => s.id === stagedId || to15(s.id) === stagedId);
   if (!staged) return notFound();
-  if (req.method === 'GET') return json(200, stagedView(version, creds, staged));
+  if (req.method === 'GET') return json(200, stagedView(ctx, version, creds, staged));
   if (req.method === 'DELETE') {
     creds.staged.splice(creds.staged.indexOf(staged), 1);
     return noContent();
@@ -132,13 +162,19 @@ function stagedItem(ctx: RouteContext, req: EmuRequest, version: string, creds: 
   } catch {
     body = undefined;
   }
-  // The field name "command" is [U] (oauth section 5).
+  // The field name "command" is [U] (oauth section 8.2).
   if ((body as { command?: unknown } | undefined)?.command !== 'rotate') {
     return restError(400, 'INVALID_INPUT', 'Specify {"command":"rotate"} to replace the primary credentials.');
   }
+  const stagedState = ctx.state.stagedState(staged);
+  if (stagedState !== 'Active') {
+    return restError(400, 'INVALID_INPUT', `Staged credentials in state ${stagedState} can't replace the primary credentials.`);
+  }
+  const previous = { key: creds.consumerKey, secret: creds.consumerSecret };
   ctx.state.rotateCredentials(creds.appName, staged);
-  creds.staged.splice(creds.staged.indexOf(staged), 1);
-  return json(200, consumerView(version, creds, 'keyandsecret'));
+  const now = ctx.state.now();
+  Object.assign(staged, { consumerKey: previous.key, consumerSecret: previous.secret, state: 'Rotated', createdAt: now, expiresAt: now + STAGED_TTL_MS });
+  return json(200, stagedView(ctx, version, creds, staged));
 }
 
 /** credentials/{appId}[/{consumerId}[/staged[/{stagedId}]]] */
