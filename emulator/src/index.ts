@@ -23,6 +23,8 @@ export type EmulatorOptions = {
   latencyMs?: number;
   /** Token error when a client credentials flag is off (default 'invalid_grant'; sources disagree). */
   ccFlagOffError?: CcFlagOffError;
+  /** Salesforce Support enabled connected app creation for this org (default false: Spring '26 restriction). */
+  allowConnectedAppCreation?: boolean;
   /** Fixed ports (default 0 = random free port). */
   port?: number;
   loginPort?: number;
@@ -48,6 +50,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     deployInProgressPolls: options.deployInProgressPolls,
     latencyMs: options.latencyMs,
     ccFlagOffError: options.ccFlagOffError,
+    allowConnectedAppCreation: options.allowConnectedAppCreation,
   });
   const control = new EmulatorControl(state);
   const servers = await startServers(state, control, { port: options.port, loginPort: options.loginPort });

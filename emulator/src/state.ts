@@ -28,6 +28,8 @@ export type EmulatorConfig = {
   latencyMs: number;
   /** Error for a client credentials flag that is off (oauth-client-credentials.md section 3, sources disagree). */
   ccFlagOffError: CcFlagOffError;
+  /** Connected apps may be created (Salesforce Support's exception to the Spring '26 restriction, eca section 9). */
+  allowConnectedAppCreation: boolean;
 };
 
 export const DEFAULT_CONFIG: EmulatorConfig = {
@@ -37,6 +39,7 @@ export const DEFAULT_CONFIG: EmulatorConfig = {
   deployInProgressPolls: 1,
   latencyMs: 0,
   ccFlagOffError: 'invalid_grant',
+  allowConnectedAppCreation: false,
 };
 
 export type OrgInfo = {
@@ -218,6 +221,8 @@ export class OrgState {
   };
   /** Metadata components keyed by `${type}:${fullName}`. */
   public readonly components = new Map<string, StoredComponent>();
+  /** Connected app consumer secrets by ConnectedApp fullName (never in component fields: not returned by the API). */
+  public readonly connectedAppSecrets = new Map<string, string>();
   /** OAuth credentials keyed by app (ExternalClientApplication fullName). */
   public readonly credentials = new Map<string, AppCredentials>();
   public readonly sessions = new Map<string, Session>();

@@ -37,7 +37,23 @@ function overlayProfile(existing: MetadataFields | undefined, incoming: Metadata
 /** The fields a component will have after the deploy (Profile: overlaid on the org's profile). */
 export function newFields(state: OrgState, c: DeployCandidate): MetadataFields {
   const fields = withoutGenerated(c.type, toFields(c.elements, schemaFields(c.type)));
+  if (c.type === 'ConnectedApp') return connectedAppFields(state, c.fullName, fields);
   return c.type === 'Profile' ? overlayProfile(profileFields(state, c.fullName), fields) : fields;
+}
+
+/**
+ * A connected app keeps the consumer key it was created with; its secret is never stored in the fields (not returned
+ * by the Metadata API, eca-metadata.md section 9.1) [D].
+ */
+function connectedAppFields(state: OrgState, fullName: string, fields: MetadataFields): MetadataFields {
+  const incoming = fields.oauthConfig;
+  if (typeof incoming !== 'object' || Array.isArray(incoming)) return fields;
+  const existing = state.getComponent('ConnectedApp', fullName)?.fields.oauthConfig;
+  const existingKey = typeof existing === 'object' && !Array.isArray(existing) ? existing.consumerKey : undefined;
+  const { consumerSecret, consumerKey, ...oauthConfig } = incoming;
+  void consumerSecret;
+  const key = existingKey ?? consumerKey ?? newStagedCredential(state).consumerKey;
+  return { ...fields, oauthConfig: { ...oauthConfig, consumerKey: key } };
 }
 
 /** The component as the org holds it before the deploy (for created/changed). */
@@ -56,6 +72,7 @@ export const APPLY_ORDER = [
   'ExtlClntAppConfigurablePolicies',
   'ExtlClntAppOauthConfigurablePolicies',
   'Profile',
+  'ConnectedApp',
 ];
 
 /** Writes one component into the org (and the records and credentials it drives). */
@@ -76,6 +93,10 @@ export function applyComponent(state: OrgState, c: DeployCandidate, fields: Meta
     return;
   }
   state.putComponent(c.type, c.fullName, fields, userId);
+  if (c.type === 'ConnectedApp' && !state.connectedAppSecrets.has(c.fullName)) {
+    const secret = childText(c.elements.find((e) => e.name === 'oauthConfig')?.children ?? [], 'consumerSecret');
+    state.connectedAppSecrets.set(c.fullName, secret ?? newStagedCredential(state).consumerSecret);
+  }
   if (c.type !== 'ExtlClntAppGlobalOauthSettings') return;
   const app = String(fields.externalClientApplication);
   const isNew = !state.credentials.has(app);

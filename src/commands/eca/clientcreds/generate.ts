@@ -6,10 +6,12 @@ import { relative } from 'node:path';
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { generateApp, GenerateResult } from '../../../generate/generateApp.js';
+import type { ImportResult } from '../../../importApp/importApp.js';
 import { IP_RELAXATION_VALUES, PERMITTED_USERS_VALUES, REFRESH_TOKEN_POLICY_VALUES } from '../../../generate/appDefinitionRules.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.generate');
+const fromOrgMessages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.generate.fromOrg');
 
 export type { GenerateResult, GeneratedFile, GeneratedFileStatus } from '../../../generate/generateApp.js';
 
@@ -27,7 +29,16 @@ export default class Generate extends SfCommand<GenerateResult> {
     }),
     label: Flags.string({ char: 'l', summary: messages.getMessage('flags.label.summary') }),
     description: Flags.string({ summary: messages.getMessage('flags.description.summary') }),
-    'contact-email': Flags.string({ required: true, summary: messages.getMessage('flags.contact-email.summary') }),
+    'contact-email': Flags.string({
+      summary: messages.getMessage('flags.contact-email.summary'),
+      atLeastOne: ['contact-email', 'from-org'],
+    }),
+    'from-org': Flags.boolean({
+      summary: fromOrgMessages.getMessage('flags.from-org.summary'),
+      description: fromOrgMessages.getMessage('flags.from-org.description'),
+      dependsOn: ['target-org'],
+    }),
+    'target-org': Flags.optionalOrg({ summary: fromOrgMessages.getMessage('flags.target-org.summary') }),
     'run-as-username': Flags.string({
       char: 'u',
       required: true,
@@ -110,9 +121,8 @@ export default class Generate extends SfCommand<GenerateResult> {
 
   public async run(): Promise<GenerateResult> {
     const { flags } = await this.parse(Generate);
-    const { result, warnings } = await generateApp(
-      {
-        name: flags.name,
+    const input = {
+      name: flags.name,
         label: flags.label,
         description: flags.description,
         contactEmail: flags['contact-email'],
@@ -141,9 +151,22 @@ export default class Generate extends SfCommand<GenerateResult> {
         userAlias: flags['user-alias'],
         userLocale: flags['user-locale'],
         userTimeZone: flags['user-time-zone'],
-      },
-      { cwd: process.cwd(), outputDir: flags['output-dir'], force: flags.force }
-    );
+    };
+    const options = { cwd: process.cwd(), outputDir: flags['output-dir'], force: flags.force };
+    const org = flags['from-org'] ? flags['target-org'] : undefined;
+    let outcome: { result: GenerateResult & Partial<Pick<ImportResult, 'fromOrg'>>; warnings: string[] };
+    if (org) {
+      // Only --from-org pays for the org reads.
+      const [{ generateFromOrg }, { connectionOrgApi }] = await Promise.all([
+        import('../../../importApp/importApp.js'),
+        import('../../../org/orgApi.js'),
+      ]);
+      const targetOrg = org.getUsername() ?? '';
+      outcome = await generateFromOrg(input, connectionOrgApi(org.getConnection(flags['api-version'])), { ...options, targetOrg });
+    } else {
+      outcome = await generateApp({ ...input, contactEmail: input.contactEmail ?? '' }, options);
+    }
+    const { result, warnings } = outcome;
     for (const warning of warnings) this.warn(warning);
 
     this.table({
@@ -154,7 +177,11 @@ export default class Generate extends SfCommand<GenerateResult> {
       })),
     });
     if (result.files.every((f) => f.status === 'unchanged')) this.log(messages.getMessage('info.NothingChanged'));
-    this.log(messages.getMessage('info.NextStep', [result.name]));
+    if (outcome.result.fromOrg?.kind === 'ConnectedApp') {
+      this.log(fromOrgMessages.getMessage('info.ConnectedAppNextStep', [result.name, outcome.result.fromOrg.targetOrg, result.name, outcome.result.fromOrg.targetOrg]));
+    } else {
+      this.log(messages.getMessage('info.NextStep', [result.name]));
+    }
     return result;
   }
 }

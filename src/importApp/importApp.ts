@@ -1,0 +1,211 @@
+/*
+ * Copyright 2026, the plugin-eca-clientcreds contributors.
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+import { relative, resolve } from 'node:path';
+import { Messages, SfError } from '@salesforce/core';
+import type { AppDefinitionInput } from '../generate/appDefinition.js';
+import { resolveApiVersion } from '../generate/appDefinitionRules.js';
+import { equivalentContent } from '../generate/equivalentContent.js';
+import { type GeneratedFile, type GenerateOptions, type GenerateResult, generateApp } from '../generate/generateApp.js';
+import { FileWriteError, writeFiles } from '../generate/writeFiles.js';
+import { buildMetadataXml } from '../metadata/xml.js';
+import { type OrgApi, soqlString } from '../org/orgApi.js';
+import { findOrgApp, type OrgConnectedApp, type OrgEcaApp } from '../org/orgApps.js';
+import { defaultMetadataDir, findProject, type ProjectLocation } from '../project/sfdxProject.js';
+import { connectedAppFilePath, connectedAppRefusal, consumerKeyOf, importedConnectedApp } from './connectedAppImport.js';
+import { ecaRefusal, importedEcaComponents, orgDefaults, type OverridableInput } from './ecaImport.js';
+
+/**
+ * `generate --from-org`: only where generate's input comes from changes. The app is read from the org (an External
+ * Client App, else a legacy Connected App), refused with nothing written when it is managed, has no OAuth settings or
+ * can't get the flow; else its files are written as generate writes them, under the org's names.
+ */
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.generate.fromOrg');
+const generateMessages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.generate');
+
+export type ImportedAppKind = 'ExternalClientApplication' | 'ConnectedApp';
+
+export type ImportResult = GenerateResult & {
+  /** Where the app came from. */
+  fromOrg: {
+    targetOrg: string;
+    kind: ImportedAppKind;
+    /** True when the Run As user exists in the org (no user definition or profile is written then). */
+    runAsUserExists: boolean;
+    /** A connected app's consumer key (unchanged by the import; its secret can't be read by API). */
+    consumerKey?: string;
+  };
+};
+
+export type ImportOutcome = { result: ImportResult; warnings: string[] };
+
+export type ImportInput = Omit<AppDefinitionInput, 'projectApiVersion' | 'contactEmail'> & { contactEmail?: string };
+
+type RunAsUser = { username: string; isActive: boolean; profileName?: string };
+
+/** Inputs that select the custom profile generate writes: with one of them, an existing user still gets generate's files. */
+const PROFILE_INPUTS = ['profileName', 'existingProfile', 'apiOnlyUser', 'viewAllData', 'viewAllObjects', 'userLicense'] as const;
+
+const OVERRIDABLE: readonly OverridableInput[] = [
+  'label',
+  'description',
+  'contactEmail',
+  'callbackUrl',
+  'pkce',
+  'refreshTokenRotation',
+  'scopes',
+  'permittedUsers',
+  'ipRelaxation',
+  'sessionTimeout',
+  'refreshTokenPolicy',
+  'refreshTokenValidity',
+];
+
+function refuse(refusal: { key: string; tokens: string[] }): SfError {
+  return messages.createError(refusal.key, refusal.tokens);
+}
+
+async function readRunAsUser(api: OrgApi, username: string): Promise<RunAsUser | undefined> {
+  const rows = await api.query<{ Username?: string; IsActive?: boolean | string; Profile?: { Name?: string } | null }>(
+    `SELECT Id, Username, IsActive, Profile.Name FROM User WHERE Username = ${soqlString(username)} LIMIT 1`
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  return {
+    username: row.Username ?? username,
+    isActive: row.IsActive === true || row.IsActive === 'true',
+    profileName: row.Profile?.Name ?? undefined,
+  };
+}
+
+/** Reads the app and the Run As user, then writes the files (or refuses, writing nothing). */
+export async function generateFromOrg(
+  input: ImportInput,
+  api: OrgApi,
+  options: GenerateOptions & { targetOrg: string }
+): Promise<ImportOutcome> {
+  const [app, user] = await Promise.all([findOrgApp(api, input.name), readRunAsUser(api, input.runAsUsername)]);
+  if (!app) throw messages.createError('error.AppNotFound', [input.name, options.targetOrg]);
+  if (user && !user.isActive) throw messages.createError('error.RunAsUserInactive', [user.username, options.targetOrg]);
+  return app.kind === 'eca' ? importEca(app, user, input, options) : importConnectedApp(app, user, input, options);
+}
+
+async function importEca(
+  app: OrgEcaApp,
+  user: RunAsUser | undefined,
+  input: ImportInput,
+  options: GenerateOptions & { targetOrg: string }
+): Promise<ImportOutcome> {
+  const defaults = orgDefaults(app);
+  const given = new Set(OVERRIDABLE.filter((key) => input[key] !== undefined));
+  const useExistingUser = user !== undefined && PROFILE_INPUTS.every((key) => input[key] === undefined);
+  const contactEmail = input.contactEmail ?? defaults.contactEmail;
+  if (!contactEmail) throw messages.createError('error.NoContactEmail', [app.name]);
+  const permittedUsers = input.permittedUsers ?? (defaults.permittedUsers === 'AllSelfAuthorized' ? 'AllSelfAuthorized' : undefined);
+  const outcome = await generateApp(
+    {
+      ...input,
+      name: app.name,
+      contactEmail,
+      permittedUsers,
+      ...(useExistingUser ? { existingProfile: user.profileName } : {}),
+    },
+    options,
+    {
+      components: (definition) => {
+        const refusal = ecaRefusal(app, definition.apiVersion);
+        if (refusal) throw refuse(refusal);
+        return importedEcaComponents(app, definition, given);
+      },
+      omitUserDefinition: useExistingUser,
+    }
+  );
+  return {
+    warnings: outcome.warnings,
+    result: {
+      ...outcome.result,
+      fromOrg: { targetOrg: options.targetOrg, kind: 'ExternalClientApplication', runAsUserExists: user !== undefined },
+    },
+  };
+}
+
+async function locateProject(cwd: string): Promise<ProjectLocation> {
+  try {
+    return await findProject(cwd);
+  } catch (error) {
+    if (error instanceof SfError && error.name === 'InvalidProjectWorkspaceError') throw generateMessages.createError('error.NoProject', [cwd]);
+    throw error;
+  }
+}
+
+/**
+ * A connected app: its file with the flow on, and a manifest. Its Run As user must exist and be active already (a
+ * connected app has no generated integration profile; `deploy` checks the user again before deploying).
+ */
+async function importConnectedApp(
+  app: OrgConnectedApp,
+  user: RunAsUser | undefined,
+  input: ImportInput,
+  options: GenerateOptions & { targetOrg: string }
+): Promise<ImportOutcome> {
+  const project = await locateProject(options.cwd);
+  const apiVersion = resolveApiVersion(input.apiVersion, project.sourceApiVersion);
+  const refusal = connectedAppRefusal(app, apiVersion);
+  if (refusal) throw refuse(refusal);
+  if (!user) throw messages.createError('error.ConnectedAppRunAsUserMissing', [input.runAsUsername, options.targetOrg, app.name]);
+  const ignored = [...OVERRIDABLE, ...PROFILE_INPUTS, 'permissionSets' as const].filter((key) => input[key] !== undefined);
+  const warnings = ignored.length > 0 ? [messages.getMessage('warning.ConnectedAppIgnoresFlags', [app.name])] : [];
+
+  const outputDir = options.outputDir ? resolve(options.cwd, options.outputDir) : defaultMetadataDir(project);
+  const appFile = resolve(outputDir, connectedAppFilePath(app.name));
+  const manifestFile = resolve(project.root, 'manifest', `${app.name}.package.xml`);
+  const manifest = buildMetadataXml('Package', { types: { members: app.name, name: 'ConnectedApp' }, version: apiVersion });
+  const files = [
+    { path: appFile, type: 'ConnectedApp', fullName: app.name, content: importedConnectedApp(app, user.username) },
+    { path: manifestFile, type: 'Manifest', content: manifest },
+  ];
+  const shown = (path: string): string => relative(options.cwd, path);
+  let written;
+  try {
+    written = await writeFiles(files, { force: options.force, equivalent: equivalentContent });
+  } catch (error) {
+    if (error instanceof FileWriteError) throw generateMessages.createError('error.WriteFailed', [shown(error.path), error.reason]);
+    throw error;
+  }
+  if (written.conflicts.length > 0) {
+    const error = generateMessages.createError('error.Conflicts', [written.conflicts.map((p) => `  ${shown(p)}`).join('\n')]);
+    error.setData({ conflicts: written.conflicts });
+    throw error;
+  }
+  return {
+    warnings,
+    result: {
+      name: app.name,
+      apiVersion,
+      projectDir: project.root,
+      outputDir,
+      runAsUsername: user.username,
+      profileName: user.profileName ?? '',
+      profileGenerated: false,
+      userDefinitionFile: '',
+      manifestFile,
+      files: written.files.map(
+        (f): GeneratedFile => ({
+          path: f.path,
+          type: f.type,
+          ...(f.fullName ? { fullName: f.fullName } : {}),
+          status: f.status as GeneratedFile['status'],
+        })
+      ),
+      fromOrg: {
+        targetOrg: options.targetOrg,
+        kind: 'ConnectedApp',
+        runAsUserExists: true,
+        ...(consumerKeyOf(app) ? { consumerKey: consumerKeyOf(app) } : {}),
+      },
+    },
+  };
+}
