@@ -2,8 +2,10 @@
  * Copyright 2026, the plugin-eca-clientcreds contributors.
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
+import { relative } from 'node:path';
 import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
-import { Messages } from '@salesforce/core';
+import { type Connection, Messages } from '@salesforce/core';
+import type { Duration } from '@salesforce/kit';
 import { findProject, type ProjectLocation } from '../../../project/sfdxProject.js';
 import { readAppFiles } from '../../../project/projectFiles.js';
 import { connectionOrgApi } from '../../../org/orgApi.js';
@@ -17,6 +19,7 @@ import { type DeployStages, deployStages } from '../../../deploy/deployStages.js
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.deploy');
+const caMessages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.deploy.connectedApp');
 
 /** A step of the plan and what became of it. */
 export type DeployStepResult = StepReport;
@@ -82,6 +85,11 @@ export default class Deploy extends SfCommand<DeployResult> {
     this.stages.goto('read');
     const project = await locateProject();
     const conn = org.getConnection(flags['api-version']);
+    if (flags.name) {
+      const { findConnectedAppFiles } = await import('../../../deploy/connectedAppDeploy.js');
+      const [connectedApp] = await findConnectedAppFiles(project.packageDirs, flags.name);
+      if (connectedApp) return this.deployConnectedApp(connectedApp, project, { conn, targetOrg, dryRun, wait: flags.wait, runAs: flags['run-as-username'], apiVersionFlag: flags['api-version'] });
+    }
     // The files are checked before any org request whenever the version is known locally (flag or project).
     const requested = requestedApiVersion(flags['api-version'], project.sourceApiVersion);
     const apiVersion = await deployApiVersion(requested, conn);
@@ -145,6 +153,49 @@ export default class Deploy extends SfCommand<DeployResult> {
   protected async catch(error: Error & { exitCode?: number }): Promise<never> {
     this.stages?.error();
     return super.catch(error);
+  }
+
+  /** A legacy Connected App of the project (made by generate --from-org): one deploy of its one file. */
+  private async deployConnectedApp(
+    file: { fullName: string; filePath: string },
+    project: ProjectLocation,
+    options: { conn: Connection; targetOrg: string; dryRun: boolean; wait: Duration; runAs?: string; apiVersionFlag?: string }
+  ): Promise<DeployResult> {
+    const { conn, targetOrg, dryRun } = options;
+    const { deployConnectedApp, sdrConnectedAppDeployer } = await import('../../../deploy/connectedAppDeploy.js');
+    const requested = requestedApiVersion(options.apiVersionFlag, project.sourceApiVersion);
+    const apiVersion = await deployApiVersion(requested, conn);
+    conn.setApiVersion(apiVersion);
+    this.stages?.goto('inventory', { runAs: options.runAs ?? '' });
+    const outcome = await deployConnectedApp(
+      { file, projectRoot: project.root, targetOrg, dryRun, runAsUsername: options.runAs },
+      connectionOrgApi(conn),
+      sdrConnectedAppDeployer(conn, apiVersion, options.wait)
+    );
+    this.stages?.done();
+    const instanceUrl = (conn.instanceUrl ?? '').replace(/\/+$/, '');
+    const filePath = relative(project.root, file.filePath);
+    const result: DeployResult = {
+      name: file.fullName,
+      targetOrg,
+      apiVersion,
+      dryRun,
+      runAsUsername: outcome.runAsUsername,
+      tokenUrl: `${instanceUrl}/services/oauth2/token`,
+      steps: [],
+      components: [
+        { type: 'ConnectedApp', fullName: file.fullName, localFullName: file.fullName, filePath, adopted: false, state: outcome.state },
+      ],
+      deployIds: outcome.deployId ? [outcome.deployId] : [],
+      nextStep: dryRun
+        ? `sf eca clientcreds deploy --name ${file.fullName} --target-org ${targetOrg}`
+        : `sf eca clientcreds test --name ${file.fullName} --target-org ${targetOrg} --client-id <consumer key> --client-secret-env <VAR>`,
+    };
+    if (!this.jsonEnabled()) {
+      this.log(caMessages.getMessage('output.connectedApp', [file.fullName, outcome.state, outcome.deployId, outcome.runAsUsername]));
+      this.log(caMessages.getMessage('output.nextStep', [result.nextStep]));
+    }
+    return result;
   }
 
   private display(result: DeployResult): void {

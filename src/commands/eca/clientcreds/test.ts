@@ -2,13 +2,14 @@
  * Copyright 2026, the plugin-eca-clientcreds contributors.
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
-import { Logger, Messages, type Org, SfError } from '@salesforce/core';
+import { type Connection, Logger, Messages, type Org, SfError } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import type { TokenCheckResult } from '../../../tokenCheck/tokenCheck.js';
 import { SecretRedactor } from '../../../security/redact.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.test');
+const caMessages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.test.connectedApp');
 
 export type { TokenCheckResult } from '../../../tokenCheck/tokenCheck.js';
 
@@ -86,7 +87,7 @@ export default class Test extends SfCommand<TokenCheckResult> {
     if (endpoint.kind === 'other') this.warn(messages.getMessage('warning.UnrecognisedHost', [endpoint.host]));
 
     const orgAccess = org && conn ? createOrgAccess(conn, org.getOrgId()) : undefined;
-    const credentials = await this.credentials(flags, orgAccess);
+    const credentials = await this.credentials(flags, orgAccess, conn, org?.getUsername());
 
     const appName = flags.name;
     const projectSettings = appName
@@ -162,7 +163,9 @@ export default class Test extends SfCommand<TokenCheckResult> {
       'client-secret-env': string;
       'no-prompt': boolean;
     },
-    orgAccess: import('../../../orgCredentials/orgAccess.js').OrgAccess | undefined
+    orgAccess: import('../../../orgCredentials/orgAccess.js').OrgAccess | undefined,
+    conn?: Connection,
+    targetOrg?: string
   ): Promise<{ clientId: string; clientSecret: string; credentialsFromOrg: boolean }> {
     const envName = flags['client-secret-env'];
     if (flags['client-id']) {
@@ -181,7 +184,14 @@ export default class Test extends SfCommand<TokenCheckResult> {
     if (orgAccess) {
       if (!flags.name) throw messages.createError('error.NameRequired');
       this.spinner.start(messages.getMessage('spinner.credentials', [flags.name]));
-      const read = await orgAccess.readCredentials(flags.name);
+      const name = flags.name;
+      const read = await orgAccess.readCredentials(name).catch(async (error: unknown) => {
+        // A connected app has no API that returns its secret: say so instead of the Connect REST failure.
+        if (conn && (await isConnectedApp(conn, name))) {
+          throw caMessages.createError('error.ConnectedAppNeedsCredentials', [name, targetOrg ?? ''], [name, targetOrg ?? '']);
+        }
+        throw error;
+      });
       this.spinner.stop();
       this.redactor.register(read.consumerSecret);
       if (read.consumerCount > 1) this.warn(messages.getMessage('warning.ManyConsumers', [read.consumerId]));
@@ -243,4 +253,17 @@ function redactError<E extends Error | SfError>(error: E, redactor: SecretRedact
     if (data !== undefined) sfError.setData(redactor.redactDeep(data) as Parameters<SfError['setData']>[0]);
   }
   return error;
+}
+
+/** Whether `name` is a connected app in the org (best effort: false when the org can't tell). */
+async function isConnectedApp(conn: Connection, name: string): Promise<boolean> {
+  try {
+    const [{ connectionOrgApi }, { readConnectedApps }] = await Promise.all([
+      import('../../../org/orgApi.js'),
+      import('../../../org/orgApps.js'),
+    ]);
+    return (await readConnectedApps(connectionOrgApi(conn), name)).length > 0;
+  } catch {
+    return false;
+  }
 }

@@ -1,0 +1,175 @@
+/*
+ * Copyright 2026, the plugin-eca-clientcreds contributors.
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import type { Connection } from '@salesforce/core';
+import { Messages } from '@salesforce/core';
+import type { Duration } from '@salesforce/kit';
+import { parseMetadataXml, type XmlNode } from '../metadata/xml.js';
+import { type OrgApi, soqlString } from '../org/orgApi.js';
+import { readConnectedApps } from '../org/orgApps.js';
+import type { ComponentState } from './metadataDeploy.js';
+
+/**
+ * Deploying a legacy Connected App whose client credentials flow `generate --from-org` switched on (eca-metadata.md
+ * section 9): only an app that exists in the org (new connected apps can't be created since Spring '26), never a
+ * consumer key or secret in the file, the Run As (execution) user checked first (it must exist and be active), then
+ * one deploy of the one file.
+ */
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.deploy.connectedApp');
+
+const SUFFIX = '.connectedApp-meta.xml';
+const SKIPPED_DIRS = new Set(['node_modules', '.sfdx', '.sf', '.git']);
+
+export type ConnectedAppFile = { fullName: string; filePath: string };
+
+/** The connected app files named `name` in the package directories (recursively). */
+export async function findConnectedAppFiles(packageDirs: readonly string[], name: string): Promise<ConnectedAppFile[]> {
+  const found: ConnectedAppFile[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    await Promise.all(
+      entries.map(async (entry) => {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) {
+          if (!SKIPPED_DIRS.has(entry.name) && !entry.name.startsWith('.')) await walk(path);
+        } else if (entry.name === `${name}${SUFFIX}`) {
+          found.push({ fullName: name, filePath: path });
+        }
+      })
+    );
+  };
+  await Promise.all(packageDirs.map(walk));
+  return found;
+}
+
+export type ConnectedAppDeployRequest = {
+  file: ConnectedAppFile;
+  projectRoot: string;
+  targetOrg: string;
+  dryRun: boolean;
+  /** --run-as-username: must match the file's oauthClientCredentialUser when given. */
+  runAsUsername?: string;
+};
+
+export type ConnectedAppDeployOutcome = {
+  runAsUsername: string;
+  state: ComponentState;
+  deployId: string;
+  problem?: string;
+};
+
+/** Sends one metadata deploy of the file (SDR), check-only for --dry-run. */
+export type ConnectedAppDeployer = (filePath: string, checkOnly: boolean) => Promise<{ id: string; success: boolean; state: ComponentState; problem?: string }>;
+
+function oauthConfigOf(fields: XmlNode): XmlNode | undefined {
+  const value = fields.oauthConfig;
+  return typeof value === 'object' && !Array.isArray(value) ? value : undefined;
+}
+
+/** The file's problems before anything is sent: no OAuth, a consumer key or secret, the flow off, no Run As user. */
+export function connectedAppFileProblems(fields: XmlNode, runAsFlag: string | undefined): { runAsUsername?: string; problems: string[] } {
+  const config = oauthConfigOf(fields);
+  if (!config) return { problems: [messages.getMessage('problem.noOauthConfig')] };
+  const problems: string[] = [];
+  if (config.consumerKey !== undefined) problems.push(messages.getMessage('problem.consumerKeyInFile'));
+  if (config.consumerSecret !== undefined) problems.push(messages.getMessage('problem.consumerSecretInFile'));
+  if (config.isClientCredentialEnabled !== 'true') problems.push(messages.getMessage('problem.flowOff'));
+  const fileUser = typeof config.oauthClientCredentialUser === 'string' ? config.oauthClientCredentialUser.trim() : undefined;
+  if (!fileUser) problems.push(messages.getMessage('problem.noRunAsUser'));
+  if (runAsFlag && fileUser && runAsFlag.toLowerCase() !== fileUser.toLowerCase()) {
+    problems.push(messages.getMessage('problem.runAsFlagDiffers', [runAsFlag, fileUser]));
+  }
+  return { runAsUsername: fileUser, problems };
+}
+
+/** Checks the file and the org, then deploys; throws an SfError (nothing changed) for every refusal. */
+export async function deployConnectedApp(
+  request: ConnectedAppDeployRequest,
+  api: OrgApi,
+  deploy: ConnectedAppDeployer
+): Promise<ConnectedAppDeployOutcome> {
+  const { file, targetOrg } = request;
+  const shown = relative(request.projectRoot, file.filePath);
+  const { fields } = parseMetadataXml(await readFile(file.filePath, 'utf8'));
+  const checked = connectedAppFileProblems(fields, request.runAsUsername);
+  if (checked.problems.length > 0 || !checked.runAsUsername) {
+    throw messages.createError('error.InvalidFile', [shown, checked.problems.map((p) => `- ${p}`).join('\n')]);
+  }
+  const runAsUsername = checked.runAsUsername;
+  const [apps, users] = await Promise.all([
+    readConnectedApps(api, file.fullName),
+    api.query<{ Username?: string; IsActive?: boolean | string }>(
+      `SELECT Id, Username, IsActive FROM User WHERE Username = ${soqlString(runAsUsername)} LIMIT 1`
+    ),
+  ]);
+  const app = apps[0];
+  if (!app) throw messages.createError('error.NotInOrg', [file.fullName, targetOrg]);
+  if (app.managed) throw messages.createError('error.Managed', [file.fullName, app.namespacePrefix ?? '']);
+  const user = users[0];
+  if (!user) throw messages.createError('error.RunAsUserMissing', [runAsUsername, targetOrg]);
+  if (!(user.IsActive === true || user.IsActive === 'true')) throw messages.createError('error.RunAsUserInactive', [runAsUsername, targetOrg]);
+
+  const result = await deploy(file.filePath, request.dryRun);
+  if (!result.success) {
+    const error = messages.createError('error.DeployFailed', [file.fullName, result.problem ?? result.state]);
+    error.setData({ deployId: result.id, problem: result.problem });
+    throw error;
+  }
+  return { runAsUsername, state: result.state, deployId: result.id };
+}
+
+type DeployMessage = { componentType?: string; fullName?: string; problem?: string; created?: unknown; changed?: unknown };
+
+const asList = <T>(value: T | T[] | undefined | null): T[] => (value === undefined || value === null ? [] : Array.isArray(value) ? value : [value]);
+const isTrue = (v: unknown): boolean => v === true || v === 'true';
+
+/** The SDR deployer: a copy of the file in a temporary metadata folder (the project's .forceignore can't drop it). */
+export function sdrConnectedAppDeployer(connection: Connection, apiVersion: string, wait: Duration): ConnectedAppDeployer {
+  return async (filePath, checkOnly) => {
+    const dir = await mkdtemp(join(tmpdir(), 'eca-ca-'));
+    try {
+      const staged = join(dir, 'connectedApps', filePath.split(/[\\/]/).pop() ?? 'app.connectedApp-meta.xml');
+      await mkdir(join(dir, 'connectedApps'), { recursive: true });
+      await copyFile(filePath, staged);
+      const { ComponentSet } = await import('@salesforce/source-deploy-retrieve');
+      const set = ComponentSet.fromSource([staged]);
+      set.apiVersion = apiVersion;
+      set.sourceApiVersion = apiVersion;
+      const deploy = await set.deploy({
+        usernameOrConnection: connection,
+        apiOptions: { checkOnly, rollbackOnError: true, singlePackage: true },
+      });
+      const { response } = await deploy.pollStatus({ timeout: wait });
+      const failures = asList<DeployMessage>(response.details?.componentFailures as DeployMessage | DeployMessage[] | undefined);
+      const successes = asList<DeployMessage>(response.details?.componentSuccesses as DeployMessage | DeployMessage[] | undefined);
+      const mine = successes.find((m) => m.componentType === 'ConnectedApp');
+      const success = response.success === true || String(response.success) === 'true';
+      const state: ComponentState = !success
+        ? 'Failed'
+        : checkOnly
+        ? 'Validated'
+        : mine && isTrue(mine.created)
+        ? 'Created'
+        : mine && isTrue(mine.changed)
+        ? 'Changed'
+        : mine
+        ? 'Unchanged'
+        : 'Deployed';
+      const problem = failures.map((f) => f.problem ?? '').filter(Boolean).join('; ');
+      return { id: deploy.id ?? '', success, state, ...(problem ? { problem } : {}) };
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  };
+}
