@@ -120,7 +120,8 @@ async function importEca(
         if (refusal) throw refuse(refusal);
         return importedEcaComponents(app, definition, given);
       },
-      omitUserDefinition: useExistingUser,
+      // The user definition also carries the permission sets deploy assigns: kept when there are some.
+      omitUserDefinition: useExistingUser && (input.permissionSets ?? []).length === 0,
     }
   );
   return {

@@ -128,6 +128,22 @@ describe('eca clientcreds generate --from-org (e2e, emulator)', function () {
     const tested = await cli<TokenCheckResult>('test', ['--name', 'Setup_Made_App', '--target-org', ALIAS, '--json']);
     expect(tested.exitCode, tested.stdout + tested.stderr).to.equal(0);
     expect(tested.json?.result).to.deep.include({ success: true, runAsUsername: runAs });
+
+    // Reading the deployed app again writes the same files.
+    const again = await cli<ImportResult>('generate', ['--from-org', '--target-org', ALIAS, '--name', 'Setup_Made_App', '--run-as-username', runAs, '--json']);
+    expect(again.exitCode, again.stderr).to.equal(0);
+    expect(again.json?.result?.files.map((f) => [f.type, f.status])).to.deep.equal(result.files.map((f) => [f.type, 'unchanged']));
+  });
+
+  it('needs --target-org with --from-org, and --contact-email without it (flag errors, exit 2)', async () => {
+    const noOrg = await runCli(['eca', 'clientcreds', 'generate', '--from-org', '--name', 'X', '--run-as-username', 'u@example.com'], {
+      cwd: project.dir,
+      home: project.home,
+      env: { SF_TARGET_ORG: '' },
+    });
+    expect(noOrg.exitCode).to.equal(2);
+    const noEmail = await cli('generate', ['--name', 'X', '--run-as-username', 'u@example.com']);
+    expect(noEmail.exitCode).to.equal(2);
   });
 
   it('pre-authorizes a new Run As user on an admin-approved app and writes the profile and user definition as generate does', async () => {
