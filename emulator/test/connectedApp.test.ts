@@ -2,6 +2,7 @@
  * Copyright 2026, the plugin-eca-clientcreds contributors.
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
+/* eslint-disable camelcase -- OAuth form fields are snake_case */
 import { expect } from 'chai';
 import { CONNECTED_APP_CREATION_PROBLEM, CONSUMER_KEY_PROBLEM } from '../src/metadata/connectedAppRules.js';
 import { EXECUTION_USER_PROBLEM } from '../src/metadata/validate.js';

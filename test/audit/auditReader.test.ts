@@ -33,14 +33,14 @@ function org(): MetadataOrg {
       ],
       ExternalClientAppSettings: [{ fullName: 'ExternalClientApp', enableClientSecretInRestApiAccess: 'true' }],
     },
-    query: (soql) => {
-      if (/FROM User /.test(soql)) {
+    query: (soql): Array<Record<string, unknown>> => {
+      if (soql.includes('FROM User ')) {
         return soql.includes("'admin@example.com'") ? [{ Id: '005A', Username: 'admin@example.com', IsActive: true, UserType: 'Standard', ProfileId: '00eA' }] : [];
       }
-      if (/FROM Profile /.test(soql)) {
+      if (soql.includes('FROM Profile ')) {
         return [{ Id: '00eA', Name: 'System Administrator', UserLicense: { Name: 'Salesforce' }, PermissionsModifyAllData: true, PermissionsApiUserOnly: false }];
       }
-      if (/FROM PermissionSetAssignment /.test(soql)) {
+      if (soql.includes('FROM PermissionSetAssignment ')) {
         return [
           { AssigneeId: '005A', PermissionSet: { Name: 'X00eA', IsOwnedByProfile: true, PermissionsModifyAllData: true } },
           { AssigneeId: '005A', PermissionSet: { Name: 'Apex_Devs', IsOwnedByProfile: false, PermissionsAuthorApex: true } },

@@ -10,7 +10,7 @@ import type { ListedComponent, OrgApi } from '../../src/org/orgApi.js';
  * the package fields, and SOQL answered by a function of the test. Records every call.
  */
 
-export type FakeRecord = { fullName: string; namespacePrefix?: string; manageableState?: string; [field: string]: unknown };
+export type FakeRecord = { [field: string]: unknown; fullName: string; namespacePrefix?: string; manageableState?: string };
 
 export type MetadataOrg = {
   records: Record<string, FakeRecord[]>;
