@@ -135,13 +135,14 @@ describe('eca clientcreds generate --from-org (e2e, emulator)', function () {
     expect(again.json?.result?.files.map((f) => [f.type, f.status])).to.deep.equal(result.files.map((f) => [f.type, 'unchanged']));
   });
 
-  it('needs --target-org with --from-org, and --contact-email without it (flag errors, exit 2)', async () => {
+  it('needs an org with --from-org, and --contact-email without it', async () => {
     const noOrg = await runCli(['eca', 'clientcreds', 'generate', '--from-org', '--name', 'X', '--run-as-username', 'u@example.com'], {
       cwd: project.dir,
       home: project.home,
       env: { SF_TARGET_ORG: '' },
     });
-    expect(noOrg.exitCode).to.equal(2);
+    expect(noOrg.exitCode).to.equal(1);
+    expect(noOrg.stderr).to.include('NoTargetOrgError');
     const noEmail = await cli('generate', ['--name', 'X', '--run-as-username', 'u@example.com']);
     expect(noEmail.exitCode).to.equal(2);
   });

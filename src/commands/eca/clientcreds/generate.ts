@@ -3,7 +3,7 @@
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
 import { relative } from 'node:path';
-import { Messages } from '@salesforce/core';
+import { Messages, Org } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { generateApp, GenerateResult } from '../../../generate/generateApp.js';
 import type { ImportResult } from '../../../importApp/importApp.js';
@@ -36,9 +36,10 @@ export default class Generate extends SfCommand<GenerateResult> {
     'from-org': Flags.boolean({
       summary: fromOrgMessages.getMessage('flags.from-org.summary'),
       description: fromOrgMessages.getMessage('flags.from-org.description'),
-      dependsOn: ['target-org'],
     }),
-    'target-org': Flags.optionalOrg({ summary: fromOrgMessages.getMessage('flags.target-org.summary') }),
+    // A plain string, resolved only with --from-org: generate alone never touches an org or its auth files.
+    // eslint-disable-next-line sf-plugin/dash-o -- it is the target org
+    'target-org': Flags.string({ char: 'o', summary: fromOrgMessages.getMessage('flags.target-org.summary') }),
     'run-as-username': Flags.string({
       char: 'u',
       required: true,
@@ -153,9 +154,13 @@ export default class Generate extends SfCommand<GenerateResult> {
         userTimeZone: flags['user-time-zone'],
     };
     const options = { cwd: process.cwd(), outputDir: flags['output-dir'], force: flags.force };
-    const org = flags['from-org'] ? flags['target-org'] : undefined;
     let outcome: { result: GenerateResult & Partial<Pick<ImportResult, 'fromOrg'>>; warnings: string[] };
-    if (org) {
+    if (flags['from-org']) {
+      // The alias or username, else the target-org config (NoDefaultEnvError when neither).
+      const org = await Org.create({ aliasOrUsername: flags['target-org'] }).catch((error: Error) => {
+        if (flags['target-org'] === undefined) throw fromOrgMessages.createError('error.NoTargetOrg', [], [], error);
+        throw error;
+      });
       // Only --from-org pays for the org reads.
       const [{ generateFromOrg }, { connectionOrgApi }] = await Promise.all([
         import('../../../importApp/importApp.js'),
