@@ -238,13 +238,17 @@ describe('eca clientcreds generate --from-org (e2e, emulator)', function () {
     expect([await projectFiles(), orgSnapshot()]).to.deep.equal(before);
   });
 
-  it('refuses a managed connected app and an app without OAuth settings, writing nothing', async () => {
+  it('refuses managed apps (a connected app, an ECA) and an app without OAuth settings, writing nothing', async () => {
     emu.control.seedConnectedApp({ name: 'acme__Partner_App', clientCredentialsEnabled: false });
     emu.control.seedSetupEca({ name: 'No_Oauth_App', withoutOauth: true });
+    emu.control.seedSetupEca({ name: 'pkg__Installed_Eca', headerFields: { distributionState: 'Packaged' } });
     const before = [await projectFiles(), orgSnapshot()];
     const managed = await cli('generate', ['--from-org', '--target-org', ALIAS, '--name', 'acme__Partner_App', '--run-as-username', newUser(), '--json']);
     expect(managed.exitCode).to.equal(1);
     expect(managed.json?.name).to.equal('ManagedAppError');
+    const managedEca = await cli('generate', ['--from-org', '--target-org', ALIAS, '--name', 'pkg__Installed_Eca', '--run-as-username', newUser(), '--json']);
+    expect(managedEca.exitCode).to.equal(1);
+    expect(managedEca.json?.name).to.equal('ManagedAppError');
     const noOauth = await cli('generate', ['--from-org', '--target-org', ALIAS, '--name', 'No_Oauth_App', '--run-as-username', newUser(), '--json']);
     expect(noOauth.exitCode).to.equal(1);
     expect(noOauth.json?.name).to.equal('NoOauthSettingsError');
