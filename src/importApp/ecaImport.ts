@@ -97,13 +97,13 @@ export function orgDefaults(app: OrgEcaApp): OrgDefaults {
   };
 }
 
-/** Why the flow can't be switched on for this app, or undefined when it can (nothing is written then). */
-export function ecaRefusal(app: OrgEcaApp, apiVersion: string): { key: string; tokens: string[] } | undefined {
+/** Why the flow can't be switched on for this app (at this API version, when given), or undefined when it can. */
+export function ecaRefusal(app: OrgEcaApp, apiVersion?: string): { key: string; tokens: string[] } | undefined {
   if (app.managed) return { key: 'error.ManagedApp', tokens: [app.name, app.namespacePrefix ?? ''] };
   if (!app.satellites.ExtlClntAppGlobalOauthSettings || !app.satellites.ExtlClntAppOauthSettings) {
     return { key: 'error.NoOauthSettings', tokens: [app.name] };
   }
-  if (apiMajor(apiVersion) < 60) return { key: 'error.ApiVersionTooLowForFlow', tokens: [app.name, apiVersion] };
+  if (apiVersion !== undefined && apiMajor(apiVersion) < 60) return { key: 'error.ApiVersionTooLowForFlow', tokens: [app.name, apiVersion] };
   return undefined;
 }
 

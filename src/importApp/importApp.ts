@@ -99,6 +99,9 @@ async function importEca(
   input: ImportInput,
   options: GenerateOptions & { targetOrg: string }
 ): Promise<ImportOutcome> {
+  // Before generate's own checks: a managed app's namespaced name is no valid name of a new app.
+  const refusal = ecaRefusal(app);
+  if (refusal) throw refuse(refusal);
   const defaults = orgDefaults(app);
   const given = new Set(OVERRIDABLE.filter((key) => input[key] !== undefined));
   const useExistingUser = user !== undefined && PROFILE_INPUTS.every((key) => input[key] === undefined);
