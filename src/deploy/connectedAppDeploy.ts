@@ -2,7 +2,7 @@
  * Copyright 2026, the plugin-eca-clientcreds contributors.
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { Connection } from '@salesforce/core';
@@ -11,6 +11,7 @@ import type { Duration } from '@salesforce/kit';
 import { parseMetadataXml, type XmlNode } from '../metadata/xml.js';
 import { type OrgApi, soqlString } from '../org/orgApi.js';
 import { readConnectedApps } from '../org/orgApps.js';
+import type { ConnectedAppFile } from '../project/connectedAppFiles.js';
 import type { ComponentState } from './metadataDeploy.js';
 
 /**
@@ -22,36 +23,6 @@ import type { ComponentState } from './metadataDeploy.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.deploy.connectedApp');
-
-const SUFFIX = '.connectedApp-meta.xml';
-const SKIPPED_DIRS = new Set(['node_modules', '.sfdx', '.sf', '.git']);
-
-export type ConnectedAppFile = { fullName: string; filePath: string };
-
-/** The connected app files named `name` in the package directories (recursively). */
-export async function findConnectedAppFiles(packageDirs: readonly string[], name: string): Promise<ConnectedAppFile[]> {
-  const found: ConnectedAppFile[] = [];
-  const walk = async (dir: string): Promise<void> => {
-    let entries;
-    try {
-      entries = await readdir(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    await Promise.all(
-      entries.map(async (entry) => {
-        const path = join(dir, entry.name);
-        if (entry.isDirectory()) {
-          if (!SKIPPED_DIRS.has(entry.name) && !entry.name.startsWith('.')) await walk(path);
-        } else if (entry.name === `${name}${SUFFIX}`) {
-          found.push({ fullName: name, filePath: path });
-        }
-      })
-    );
-  };
-  await Promise.all(packageDirs.map(walk));
-  return found;
-}
 
 export type ConnectedAppDeployRequest = {
   file: ConnectedAppFile;

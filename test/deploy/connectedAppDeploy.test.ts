@@ -6,12 +6,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import {
-  type ConnectedAppDeployer,
-  connectedAppFileProblems,
-  deployConnectedApp,
-  findConnectedAppFiles,
-} from '../../src/deploy/connectedAppDeploy.js';
+import { type ConnectedAppDeployer, connectedAppFileProblems, deployConnectedApp } from '../../src/deploy/connectedAppDeploy.js';
 import { parseMetadataXml } from '../../src/metadata/xml.js';
 import { metadataOrgApi, type MetadataOrg } from '../org/metadataOrgFake.js';
 
@@ -56,12 +51,6 @@ describe('deploy/connectedAppDeploy', () => {
     deploys = [];
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
-
-  it('finds the connected app file by name in the package directories', async () => {
-    const f = await file(appXml(ENABLED));
-    expect(await findConnectedAppFiles([join(dir, 'force-app')], 'Legacy')).to.deep.equal([f]);
-    expect(await findConnectedAppFiles([join(dir, 'force-app')], 'Other')).to.deep.equal([]);
-  });
 
   it('lists every problem of the file: no OAuth, a consumer key or secret, the flow off, no Run As user', () => {
     const problems = (xml: string, flag?: string): string[] => connectedAppFileProblems(parseMetadataXml(xml).fields, flag).problems;

@@ -226,7 +226,8 @@ describe('eca clientcreds generate --from-org (e2e, emulator)', function () {
       '--json',
     ]);
     expect(tested.exitCode, tested.stdout + tested.stderr).to.equal(0);
-    expect(tested.json?.result).to.deep.include({ success: true, runAsUsername: runAs });
+    // The expected Run As user is the execution user of the project's connected app file.
+    expect(tested.json?.result).to.deep.include({ success: true, runAsUsername: runAs, expectedRunAsUsername: runAs, expectedRunAsSource: 'project' });
   });
 
   it('refuses a name that is neither an External Client App nor a connected app, writing and changing nothing', async () => {

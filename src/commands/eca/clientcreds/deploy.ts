@@ -86,7 +86,7 @@ export default class Deploy extends SfCommand<DeployResult> {
     const project = await locateProject();
     const conn = org.getConnection(flags['api-version']);
     if (flags.name) {
-      const { findConnectedAppFiles } = await import('../../../deploy/connectedAppDeploy.js');
+      const { findConnectedAppFiles } = await import('../../../project/connectedAppFiles.js');
       const [connectedApp] = await findConnectedAppFiles(project.packageDirs, flags.name);
       if (connectedApp) return this.deployConnectedApp(connectedApp, project, { conn, targetOrg, dryRun, wait: flags.wait, runAs: flags['run-as-username'], apiVersionFlag: flags['api-version'] });
     }

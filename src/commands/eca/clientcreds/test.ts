@@ -92,7 +92,13 @@ export default class Test extends SfCommand<TokenCheckResult> {
     const appName = flags.name;
     const projectSettings = appName
       ? await findProject()
-          .then((project) => readProjectAppSettings(project.packageDirs, appName))
+          .then(async (project) => {
+            const eca = await readProjectAppSettings(project.packageDirs, appName);
+            if (eca) return eca;
+            // A connected app brought in by generate --from-org: its execution user is the expected Run As user.
+            const { readProjectConnectedAppSettings } = await import('../../../appSettings/connectedAppSettings.js');
+            return readProjectConnectedAppSettings(project.packageDirs, appName);
+          })
           .catch(() => undefined)
       : undefined;
 
