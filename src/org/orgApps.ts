@@ -64,7 +64,8 @@ function cleanValue(value: unknown): XmlValue | undefined {
       const cleaned = cleanValue(v);
       if (cleaned !== undefined) out[key] = cleaned;
     }
-    return out;
+    // A nil element (`<x xsi:nil="true"/>`, only attributes) is no value: never written back as an empty element.
+    return Object.keys(out).length > 0 ? out : undefined;
   }
   return String(value);
 }
@@ -72,7 +73,7 @@ function cleanValue(value: unknown): XmlValue | undefined {
 function toRecord(raw: Record<string, unknown>): OrgRecord | undefined {
   const fullName = typeof raw.fullName === 'string' ? raw.fullName : undefined;
   if (!fullName) return undefined;
-  const fields = cleanValue(raw) as XmlNode;
+  const fields = (cleanValue(raw) ?? {}) as XmlNode;
   delete fields.fullName;
   return { fullName, fields };
 }

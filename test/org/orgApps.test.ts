@@ -10,7 +10,13 @@ function setupMadeOrg(): MetadataOrg {
   return {
     records: {
       ExternalClientApplication: [
-        { fullName: 'Billing', contactEmail: 'a@example.com', label: 'Billing', orgScopedExternalApp: '00D:Billing' },
+        {
+          fullName: 'Billing',
+          contactEmail: 'a@example.com',
+          label: 'Billing',
+          orgScopedExternalApp: '00D:Billing',
+          description: { $: { 'xsi:nil': 'true' } },
+        },
         { fullName: 'Other', contactEmail: 'b@example.com', label: 'Other' },
         { fullName: 'pkg__Partner', contactEmail: 'p@example.com', label: 'Partner', namespacePrefix: 'pkg', manageableState: 'installed' },
       ],
@@ -40,6 +46,8 @@ describe('org/orgApps', () => {
     expect(app.satellites.ExtlClntAppGlobalOauthSettings?.fields.consumerKey).to.equal('KEY');
     expect(app.satellites.ExtlClntAppConfigurablePolicies).to.equal(undefined);
     expect(app.header.fields).to.not.have.property('$');
+    // A nil element is no value.
+    expect(app.header.fields).to.not.have.property('description');
     // listMetadata at most 3 types per call.
     expect(api.calls.filter((c) => c.method === 'listMetadata').every((c) => c.arg.split(',').length <= 3)).to.equal(true);
   });
