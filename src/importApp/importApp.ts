@@ -119,8 +119,8 @@ async function importEca(
     options,
     {
       components: (definition) => {
-        const refusal = ecaRefusal(app, definition.apiVersion);
-        if (refusal) throw refuse(refusal);
+        const atVersion = ecaRefusal(app, definition.apiVersion);
+        if (atVersion) throw refuse(atVersion);
         return importedEcaComponents(app, definition, given);
       },
       // The user definition also carries the permission sets deploy assigns: kept when there are some.
