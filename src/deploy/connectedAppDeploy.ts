@@ -12,6 +12,8 @@ import { parseMetadataXml, type XmlNode } from '../metadata/xml.js';
 import { type OrgApi, soqlString } from '../org/orgApi.js';
 import { readConnectedApps } from '../org/orgApps.js';
 import type { ConnectedAppFile } from '../project/connectedAppFiles.js';
+import type { UserDefinition } from '../project/projectFiles.js';
+import { assignPermissionSets, createUser, profileIdByName } from './userProvisioning.js';
 import type { ComponentState } from './metadataDeploy.js';
 
 /**
@@ -31,10 +33,14 @@ export type ConnectedAppDeployRequest = {
   dryRun: boolean;
   /** --run-as-username: must match the file's oauthClientCredentialUser when given. */
   runAsUsername?: string;
+  /** config/<App>.user-def.json: the Run As user to create first when the org doesn't have it. */
+  userDefinition?: UserDefinition;
 };
 
 export type ConnectedAppDeployOutcome = {
   runAsUsername: string;
+  /** The Run As user was created from the user definition (or, with --dry-run, would be). */
+  userCreated: boolean;
   state: ComponentState;
   deployId: string;
   problem?: string;
@@ -88,8 +94,17 @@ export async function deployConnectedApp(
   if (!app) throw messages.createError('error.NotInOrg', [file.fullName, targetOrg]);
   if (app.managed) throw messages.createError('error.Managed', [file.fullName, app.namespacePrefix ?? '']);
   const user = users[0];
-  if (!user) throw messages.createError('error.RunAsUserMissing', [runAsUsername, targetOrg]);
-  if (!(user.IsActive === true || user.IsActive === 'true')) throw messages.createError('error.RunAsUserInactive', [runAsUsername, targetOrg]);
+  const definition = request.userDefinition;
+  const canCreate = definition !== undefined && definition.Username.toLowerCase() === runAsUsername.toLowerCase();
+  if (!user && !canCreate) throw messages.createError('error.RunAsUserMissing', [runAsUsername, targetOrg]);
+  if (user && !(user.IsActive === true || user.IsActive === 'true')) {
+    throw messages.createError('error.RunAsUserInactive', [runAsUsername, targetOrg]);
+  }
+  if (!user && definition) {
+    // A check-only deploy can't see a user that doesn't exist yet: nothing to validate before it is created.
+    if (request.dryRun) return { runAsUsername, userCreated: true, state: 'NotValidated', deployId: '' };
+    await createRunAsUser(api, definition);
+  }
 
   const result = await deploy(file.filePath, request.dryRun);
   if (!result.success) {
@@ -97,7 +112,25 @@ export async function deployConnectedApp(
     error.setData({ deployId: result.id, problem: result.problem });
     throw error;
   }
-  return { runAsUsername, state: result.state, deployId: result.id };
+  return { runAsUsername, userCreated: !user, state: result.state, deployId: result.id };
+}
+
+/** The Run As user first (eca-metadata.md section 11): its profile by name, the user, its permission sets. */
+async function createRunAsUser(api: OrgApi, definition: UserDefinition): Promise<void> {
+  const profileId = await profileIdByName(api, definition.profileName);
+  const permissionSets = definition.permsets.length
+    ? await api.query<{ Id: string; Name: string }>(
+        `SELECT Id, Name FROM PermissionSet WHERE Name IN (${definition.permsets.map(soqlString).join(', ')})`
+      )
+    : [];
+  const missing = definition.permsets.filter((name) => !permissionSets.some((p) => p.Name.toLowerCase() === name.toLowerCase()));
+  if (missing.length > 0) throw messages.createError('error.PermissionSetsMissing', [missing.join(', ')]);
+  const userId = await createUser(api, definition, profileId);
+  await assignPermissionSets(
+    api,
+    userId,
+    permissionSets.map((p) => p.Id)
+  );
 }
 
 type DeployMessage = { componentType?: string; fullName?: string; problem?: string; created?: unknown; changed?: unknown };

@@ -4,7 +4,8 @@
  */
 import { relative, resolve } from 'node:path';
 import { Messages, SfError } from '@salesforce/core';
-import type { AppDefinitionInput } from '../generate/appDefinition.js';
+import { type AppDefinitionInput, buildAppDefinition } from '../generate/appDefinition.js';
+import { loadTemplates, renderFiles } from '../generate/renderFiles.js';
 import { resolveApiVersion } from '../generate/appDefinitionRules.js';
 import { equivalentContent } from '../generate/equivalentContent.js';
 import { type GeneratedFile, type GenerateOptions, type GenerateResult, generateApp } from '../generate/generateApp.js';
@@ -145,9 +146,27 @@ async function locateProject(cwd: string): Promise<ProjectLocation> {
   }
 }
 
+/** The user definition of a new Run As user, rendered as generate renders it (its validation rules and defaults). */
+async function connectedAppUserDefinition(
+  app: OrgConnectedApp,
+  input: ImportInput,
+  project: ProjectLocation,
+  outputDir: string
+): Promise<{ path: string; content: string }> {
+  const caContactEmail = typeof app.record.fields.contactEmail === 'string' ? app.record.fields.contactEmail : undefined;
+  const contactEmail = input.contactEmail ?? caContactEmail;
+  if (!contactEmail) throw messages.createError('error.NoContactEmail', [app.name]);
+  const { definition } = buildAppDefinition({ ...input, name: app.name, contactEmail, projectApiVersion: project.sourceApiVersion });
+  const rendered = renderFiles(definition, { projectDir: project.root, metadataDir: outputDir }, await loadTemplates());
+  const file = rendered.find((f) => f.type === 'UserDefinition');
+  if (!file) throw new Error('the templates render no user definition');
+  return { path: file.path, content: file.content };
+}
+
 /**
- * A connected app: its file with the flow on, and a manifest. Its Run As user must exist and be active already (a
- * connected app has no generated integration profile; `deploy` checks the user again before deploying).
+ * A connected app: its file with the flow on, and a manifest. A Run As user the org doesn't have gets a user
+ * definition with an existing profile (--existing-profile: a connected app has no generated integration profile),
+ * which `deploy` creates first; without --existing-profile it is refused.
  */
 async function importConnectedApp(
   app: OrgConnectedApp,
@@ -159,16 +178,27 @@ async function importConnectedApp(
   const apiVersion = resolveApiVersion(input.apiVersion, project.sourceApiVersion);
   const refusal = connectedAppRefusal(app, apiVersion);
   if (refusal) throw refuse(refusal);
-  if (!user) throw messages.createError('error.ConnectedAppRunAsUserMissing', [input.runAsUsername, options.targetOrg, app.name]);
-  const ignored = [...OVERRIDABLE, ...PROFILE_INPUTS, 'permissionSets' as const].filter((key) => input[key] !== undefined);
+  // A new Run As user: deploy creates it first from a user definition, with an existing profile (a connected app has
+  // no generated integration profile).
+  if (!user && input.existingProfile === undefined) {
+    throw messages.createError('error.ConnectedAppRunAsUserMissing', [input.runAsUsername, options.targetOrg, app.name]);
+  }
+  const userInputs = ['existingProfile', 'permissionSets', 'userLastName', 'userFirstName', 'userEmail', 'userAlias', 'userLocale', 'userTimeZone'] as const;
+  const applied: readonly string[] = user ? [] : userInputs;
+  const ignored = [...new Set([...OVERRIDABLE, ...PROFILE_INPUTS, ...userInputs])].filter(
+    (key) => input[key] !== undefined && !applied.includes(key)
+  );
   const warnings = ignored.length > 0 ? [messages.getMessage('warning.ConnectedAppIgnoresFlags', [app.name])] : [];
 
   const outputDir = options.outputDir ? resolve(options.cwd, options.outputDir) : defaultMetadataDir(project);
+  const userDefinitionFile = user ? undefined : await connectedAppUserDefinition(app, input, project, outputDir);
   const appFile = resolve(outputDir, connectedAppFilePath(app.name));
   const manifestFile = resolve(project.root, 'manifest', `${app.name}.package.xml`);
   const manifest = buildMetadataXml('Package', { types: { members: app.name, name: 'ConnectedApp' }, version: apiVersion });
+  const runAsUsername = user?.username ?? input.runAsUsername;
   const files = [
-    { path: appFile, type: 'ConnectedApp', fullName: app.name, content: importedConnectedApp(app, user.username) },
+    { path: appFile, type: 'ConnectedApp', fullName: app.name, content: importedConnectedApp(app, runAsUsername) },
+    ...(userDefinitionFile ? [{ path: userDefinitionFile.path, type: 'UserDefinition', content: userDefinitionFile.content }] : []),
     { path: manifestFile, type: 'Manifest', content: manifest },
   ];
   const shown = (path: string): string => relative(options.cwd, path);
@@ -191,10 +221,10 @@ async function importConnectedApp(
       apiVersion,
       projectDir: project.root,
       outputDir,
-      runAsUsername: user.username,
-      profileName: user.profileName ?? '',
+      runAsUsername,
+      profileName: user ? user.profileName ?? '' : input.existingProfile ?? '',
       profileGenerated: false,
-      userDefinitionFile: '',
+      userDefinitionFile: userDefinitionFile?.path ?? '',
       manifestFile,
       files: written.files.map(
         (f): GeneratedFile => ({
@@ -207,7 +237,7 @@ async function importConnectedApp(
       fromOrg: {
         targetOrg: options.targetOrg,
         kind: 'ConnectedApp',
-        runAsUserExists: true,
+        runAsUserExists: user !== undefined,
         ...(consumerKeyOf(app) ? { consumerKey: consumerKeyOf(app) } : {}),
       },
     },

@@ -62,7 +62,7 @@ describe('deploy/connectedAppDeploy', () => {
 
   it('deploys an existing app after checking its Run As user', async () => {
     const outcome = await deployConnectedApp({ file: await file(appXml(ENABLED)), projectRoot: dir, targetOrg: 'prod', dryRun: false }, metadataOrgApi(org()), deployer);
-    expect(outcome).to.deep.equal({ runAsUsername: 'int@example.com', state: 'Changed', deployId: '0Af1' });
+    expect(outcome).to.deep.equal({ runAsUsername: 'int@example.com', userCreated: false, state: 'Changed', deployId: '0Af1' });
     expect(deploys).to.have.length(1);
   });
 
@@ -90,6 +90,33 @@ describe('deploy/connectedAppDeploy', () => {
     const keyErr = await deployConnectedApp({ ...request, file: withKey }, metadataOrgApi(org()), deployer).catch((e: Error) => e);
     expect((keyErr as Error).name).to.equal('InvalidFileError');
     expect(deploys).to.deep.equal([]);
+  });
+
+  it('with a user definition for a missing Run As user: a dry run deploys nothing, a missing permission set stops first', async () => {
+    const definition = {
+      Username: 'int@example.com',
+      LastName: 'Integration',
+      Email: 'int@example.com',
+      Alias: 'int',
+      profileName: 'Minimum Access - API Only Integrations',
+      permsets: ['Missing_Access'],
+      LocaleSidKey: 'en_US',
+      TimeZoneSidKey: 'America/Los_Angeles',
+      LanguageLocaleKey: 'en_US',
+      EmailEncodingKey: 'UTF-8',
+    };
+    const noUser = org({ query: (soql) => (soql.includes('FROM Profile') ? [{ Id: '00e1' }] : []) });
+    const request = { file: await file(appXml(ENABLED)), projectRoot: dir, targetOrg: 'prod', userDefinition: definition };
+    const dry = await deployConnectedApp({ ...request, dryRun: true }, metadataOrgApi(noUser), deployer);
+    expect(dry).to.deep.include({ userCreated: true, state: 'NotValidated' });
+    const err = await deployConnectedApp({ ...request, dryRun: false }, metadataOrgApi(noUser), deployer).catch((e: Error) => e);
+    expect((err as Error).name).to.equal('PermissionSetsMissingError');
+    expect(deploys).to.deep.equal([]);
+    // A definition of another user doesn't count.
+    const other = { ...request, dryRun: false, userDefinition: { ...definition, Username: 'someone@example.com' } };
+    expect(((await deployConnectedApp(other, metadataOrgApi(noUser), deployer).catch((e: Error) => e)) as Error).name).to.equal(
+      'RunAsUserMissingError'
+    );
   });
 
   it('reports an org refusal with its problem', async () => {

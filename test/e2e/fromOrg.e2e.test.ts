@@ -230,6 +230,51 @@ describe('eca clientcreds generate --from-org (e2e, emulator)', function () {
     expect(tested.json?.result).to.deep.include({ success: true, runAsUsername: runAs, expectedRunAsUsername: runAs, expectedRunAsSource: 'project' });
   });
 
+  it('a connected app with a new Run As user: generate writes its user definition, deploy creates the user first', async () => {
+    const creds = emu.control.seedConnectedApp({ name: 'Legacy_New_User', scopes: ['Api'] })!;
+    const runAs = 'legacy.new@e2e.example.com.prod';
+    const refused = await cli('generate', ['--from-org', '--target-org', ALIAS, '--name', 'Legacy_New_User', '--run-as-username', runAs, '--json']);
+    expect(refused.json?.name).to.equal('ConnectedAppRunAsUserMissingError');
+
+    const generated = await cli<ImportResult>('generate', [
+      '--from-org',
+      '--target-org',
+      ALIAS,
+      '--name',
+      'Legacy_New_User',
+      '--run-as-username',
+      runAs,
+      '--existing-profile',
+      INTEGRATION_PROFILE,
+      '--json',
+    ]);
+    expect(generated.exitCode, generated.stdout + generated.stderr).to.equal(0);
+    expect(generated.json?.result?.files.map((f) => f.type)).to.deep.equal(['ConnectedApp', 'UserDefinition', 'Manifest']);
+
+    const dryRun = await cli<DeployResult>('deploy', ['--name', 'Legacy_New_User', '--target-org', ALIAS, '--dry-run', '--json']);
+    expect(dryRun.exitCode, dryRun.stdout + dryRun.stderr).to.equal(0);
+    expect(emu.state.findUserByUsername(runAs)).to.equal(undefined);
+
+    const deployed = await cli<DeployResult>('deploy', ['--name', 'Legacy_New_User', '--target-org', ALIAS, '--json']);
+    expect(deployed.exitCode, deployed.stdout + deployed.stderr).to.equal(0);
+    expect(deployed.json?.result?.steps.map((s) => [s.step, s.status])).to.deep.equal([['user', 'done']]);
+    expect(emu.state.findUserByUsername(runAs)?.IsActive).to.equal(true);
+
+    const tested = await cli<TokenCheckResult>('test', [
+      '--name',
+      'Legacy_New_User',
+      '--target-org',
+      ALIAS,
+      '--client-id',
+      creds.consumerKey,
+      '--client-secret',
+      creds.consumerSecret,
+      '--json',
+    ]);
+    expect(tested.exitCode, tested.stdout + tested.stderr).to.equal(0);
+    expect(tested.json?.result?.runAsUsername).to.equal(runAs);
+  });
+
   it('refuses a name that is neither an External Client App nor a connected app, writing and changing nothing', async () => {
     const before = [await projectFiles(), orgSnapshot()];
     const result = await cli('generate', ['--from-org', '--target-org', ALIAS, '--name', 'No_Such_App', '--run-as-username', newUser(), '--json']);

@@ -2,7 +2,7 @@
  * Copyright 2026, the plugin-eca-clientcreds contributors.
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
 import { type Connection, Messages } from '@salesforce/core';
 import type { Duration } from '@salesforce/kit';
@@ -162,13 +162,21 @@ export default class Deploy extends SfCommand<DeployResult> {
     options: { conn: Connection; targetOrg: string; dryRun: boolean; wait: Duration; runAs?: string; apiVersionFlag?: string }
   ): Promise<DeployResult> {
     const { conn, targetOrg, dryRun } = options;
-    const { deployConnectedApp, sdrConnectedAppDeployer } = await import('../../../deploy/connectedAppDeploy.js');
+    const [{ deployConnectedApp, sdrConnectedAppDeployer }, { readUserDef }] = await Promise.all([
+      import('../../../deploy/connectedAppDeploy.js'),
+      import('../../../project/projectFiles.js'),
+    ]);
+    const problems: Array<{ file: string; message: string }> = [];
+    const userDef = await readUserDef(join(project.root, 'config', `${file.fullName}.user-def.json`), project.root, problems);
+    if (problems.length > 0) {
+      throw messages.createError('error.InvalidProjectFiles', [file.fullName, String(problems.length), problems.map((p) => `- ${p.file}: ${p.message}`).join('\n')]);
+    }
     const requested = requestedApiVersion(options.apiVersionFlag, project.sourceApiVersion);
     const apiVersion = await deployApiVersion(requested, conn);
     conn.setApiVersion(apiVersion);
     this.stages?.goto('inventory', { runAs: options.runAs ?? '' });
     const outcome = await deployConnectedApp(
-      { file, projectRoot: project.root, targetOrg, dryRun, runAsUsername: options.runAs },
+      { file, projectRoot: project.root, targetOrg, dryRun, runAsUsername: options.runAs, userDefinition: userDef?.definition },
       connectionOrgApi(conn),
       sdrConnectedAppDeployer(conn, apiVersion, options.wait)
     );
@@ -182,7 +190,9 @@ export default class Deploy extends SfCommand<DeployResult> {
       dryRun,
       runAsUsername: outcome.runAsUsername,
       tokenUrl: `${instanceUrl}/services/oauth2/token`,
-      steps: [],
+      steps: outcome.userCreated
+        ? [{ step: 'user', action: 'create', status: dryRun ? 'wouldRun' : 'done', target: outcome.runAsUsername, reason: caMessages.getMessage('output.userCreated', [outcome.runAsUsername]) }]
+        : [],
       components: [
         { type: 'ConnectedApp', fullName: file.fullName, localFullName: file.fullName, filePath, adopted: false, state: outcome.state },
       ],
@@ -192,6 +202,9 @@ export default class Deploy extends SfCommand<DeployResult> {
         : `sf eca clientcreds test --name ${file.fullName} --target-org ${targetOrg} --client-id <consumer key> --client-secret-env <VAR>`,
     };
     if (!this.jsonEnabled()) {
+      if (outcome.userCreated) {
+        this.log(caMessages.getMessage(dryRun ? 'output.userWouldBeCreated' : 'output.userCreated', [outcome.runAsUsername]));
+      }
       this.log(caMessages.getMessage('output.connectedApp', [file.fullName, outcome.state, outcome.deployId, outcome.runAsUsername]));
       this.log(caMessages.getMessage('output.nextStep', [result.nextStep]));
     }
