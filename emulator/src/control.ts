@@ -4,6 +4,7 @@
  */
 import { json, type EmuRequest, type EmuResponse } from './http.js';
 import { newStagedCredential } from './state.js';
+import { type ConnectedAppSeed, type SeededCredentials, type SetupEcaSeed, seedConnectedApp, seedSetupEca } from './appSeeds.js';
 import type {
   HttpFaultKind,
   IpRange,
@@ -219,6 +220,25 @@ export class EmulatorControl {
     this.state.faults.refuseStagedSecretsOf.add(args.app);
     for (const s of this.state.credentials.get(args.app)?.staged ?? []) this.state.faults.refusedSecrets.add(s.consumerSecret);
     return { refusing: true };
+  }
+
+  /** An External Client App as Setup makes it (client credentials off, Setup-style names); its key and secret. */
+  public seedSetupEca(args: SetupEcaSeed): SeededCredentials | null {
+    if (this.state.getComponent('ExternalClientApplication', args.name)) throw new ControlError(`app ${args.name} exists`);
+    return seedSetupEca(this.state, args);
+  }
+
+  /** A legacy connected app (seeding bypasses the Spring '26 creation restriction); its key and secret. */
+  public seedConnectedApp(args: ConnectedAppSeed): SeededCredentials | null {
+    if (this.state.getComponent('ConnectedApp', args.name)) throw new ControlError(`connected app ${args.name} exists`);
+    return seedConnectedApp(this.state, args);
+  }
+
+  /** A connected app's stored fields and its secret (tests only), or null when there is no such app. */
+  public getConnectedApp(args: { name: string }): { fields: Record<string, unknown>; consumerSecret?: string } | null {
+    const app = this.state.getComponent('ConnectedApp', args.name);
+    if (!app) return null;
+    return { fields: app.fields, consumerSecret: this.state.connectedAppSecrets.get(args.name) };
   }
 
   public setComponentField(args: { type: string; fullName: string; field: string; value: string | null }): Record<string, unknown> {

@@ -38,6 +38,8 @@ export type EmulatorOptions = {
   declarativeGlobalOauth?: boolean;
   /** Whether a staged pair gets tokens before it is promoted (default false; [U], oauth section 8.4). */
   stagedPairWorksBeforePromotion?: boolean;
+  /** Salesforce Support enabled connected app creation for this org (default false: Spring '26 restriction). */
+  allowConnectedAppCreation?: boolean;
   /** Fixed ports (default 0 = random free port). */
   port?: number;
   loginPort?: number;
@@ -70,6 +72,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     preauthListSemantics: options.preauthListSemantics,
     declarativeGlobalOauth: options.declarativeGlobalOauth,
     stagedPairWorksBeforePromotion: options.stagedPairWorksBeforePromotion,
+    allowConnectedAppCreation: options.allowConnectedAppCreation,
   });
   const control = new EmulatorControl(state);
   const servers = await startServers(state, control, { port: options.port, loginPort: options.loginPort });

@@ -49,6 +49,8 @@ export type EmulatorConfig = {
    * false: the token endpoint doesn't know the staged key (invalid_client_id) until it is promoted.
    */
   stagedPairWorksBeforePromotion: boolean;
+  /** Connected apps may be created (Salesforce Support's exception to the Spring '26 restriction, eca section 9). */
+  allowConnectedAppCreation: boolean;
 };
 
 export const DEFAULT_CONFIG: EmulatorConfig = {
@@ -65,6 +67,7 @@ export const DEFAULT_CONFIG: EmulatorConfig = {
   preauthListSemantics: 'additive',
   declarativeGlobalOauth: true,
   stagedPairWorksBeforePromotion: false,
+  allowConnectedAppCreation: false,
 };
 
 /** A permission set license (PermissionSetLicense) and its seats. */
@@ -276,6 +279,8 @@ export class OrgState {
   };
   /** Metadata components keyed by `${type}:${fullName}`. */
   public readonly components = new Map<string, StoredComponent>();
+  /** Connected app consumer secrets by ConnectedApp fullName (never in component fields: not returned by the API). */
+  public readonly connectedAppSecrets = new Map<string, string>();
   /** OAuth credentials keyed by app (ExternalClientApplication fullName). */
   public readonly credentials = new Map<string, AppCredentials>();
   public readonly sessions = new Map<string, Session>();

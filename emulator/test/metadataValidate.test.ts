@@ -246,6 +246,6 @@ describe('emulator metadata validateComponent', () => {
   });
 
   it('reports types it does not model as unknown', () => {
-    expect(codes(validateComponent('ConnectedApp', '<ConnectedApp/>', '60.0'))).to.deep.equal(['TYPE_NOT_AVAILABLE']);
+    expect(codes(validateComponent('ApexClass', '<ApexClass/>', '60.0'))).to.deep.equal(['TYPE_NOT_AVAILABLE']);
   });
 });

@@ -5,7 +5,8 @@
 import { relative, resolve, sep } from 'node:path';
 import { Messages, SfError } from '@salesforce/core';
 import { defaultMetadataDir, findProject, ProjectLocation } from '../project/sfdxProject.js';
-import { buildAppDefinition, AppDefinitionInput } from './appDefinition.js';
+import { sourceFilePath, type EcaTypeName } from '../metadata/ecaTypes.js';
+import { buildAppDefinition, AppDefinition, AppDefinitionInput } from './appDefinition.js';
 import { scanExistingComponents } from './existingComponents.js';
 import { generatedComponents, loadTemplates, renderFiles, RenderedFile } from './renderFiles.js';
 import { equivalentContent } from './equivalentContent.js';
@@ -64,6 +65,16 @@ export type GenerateOptions = {
 
 export type GenerateOutcome = { result: GenerateResult; warnings: string[] };
 
+/**
+ * Components that come from elsewhere than the templates (`generate --from-org`: an app read from an org), built from
+ * the validated definition: written under their own names and with their own content instead of the rendered ones.
+ */
+export type ComponentSource = {
+  /** No user definition file: the Run As user already exists in the org. */
+  omitUserDefinition?: boolean;
+  components(definition: AppDefinition): { components: Array<{ type: EcaTypeName; fullName: string; content: string }>; warnings: string[] };
+};
+
 async function locateProject(cwd: string): Promise<ProjectLocation> {
   try {
     return await findProject(cwd);
@@ -108,7 +119,8 @@ async function write(
 /** Generates the files of one app into the project around `options.cwd`. */
 export async function generateApp(
   input: Omit<AppDefinitionInput, 'projectApiVersion'>,
-  options: GenerateOptions
+  options: GenerateOptions,
+  source?: ComponentSource
 ): Promise<GenerateOutcome> {
   const shown = (path: string): string => relative(options.cwd, path);
   const project = await locateProject(options.cwd);
@@ -119,7 +131,12 @@ export async function generateApp(
     warnings.push(messages.getMessage('warning.OutputDirOutsidePackageDirs', [outputDir]));
   }
 
-  const locations = { projectDir: project.root, metadataDir: outputDir };
+  const imported = source?.components(definition);
+  warnings.push(...(imported?.warnings ?? []));
+  const importedNames = Object.fromEntries(
+    (imported?.components ?? []).map((c) => [c.type, { fullName: c.fullName, path: resolve(outputDir, sourceFilePath(c.type, c.fullName)) }])
+  );
+  const locations = { projectDir: project.root, metadataDir: outputDir, adopted: importedNames };
   const planned = generatedComponents(definition, locations);
   const scan = await scanExistingComponents([...project.packageDirs, outputDir], definition.app.name, planned);
   for (const existing of Object.values(scan.adopted)) {
@@ -138,7 +155,12 @@ export async function generateApp(
     warnings.push(messages.getMessage('warning.DuplicateComponents', [group[0].type, definition.app.name, list]));
   }
 
-  const rendered = renderFiles(definition, { ...locations, adopted: scan.adopted }, await loadTemplates());
+  const rendered = renderFiles(definition, { ...locations, adopted: { ...importedNames, ...scan.adopted } }, await loadTemplates())
+    .map((file) => {
+      const content = imported?.components.find((c) => c.type === file.type)?.content;
+      return content === undefined ? file : { ...file, content };
+    })
+    .filter((file) => !(source?.omitUserDefinition && file.type === 'UserDefinition'));
   const written = await write(rendered, options.force, shown);
   const pathOf = (type: RenderedFile['type']): string => rendered.find((f) => f.type === type)?.path ?? '';
 

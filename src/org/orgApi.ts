@@ -11,8 +11,8 @@ import type { Connection } from '@salesforce/core';
 export type OrgApi = {
   /** SOQL query, all records (the queries deploy makes return a handful of rows). */
   query<T extends Record<string, unknown>>(soql: string): Promise<T[]>;
-  /** Metadata API listMetadata, at most 3 types per call; names only. */
-  listMetadata(types: string[]): Promise<Array<{ type: string; fullName: string }>>;
+  /** Metadata API listMetadata, at most 3 types per call; names only (and the package a component came from). */
+  listMetadata(types: string[]): Promise<ListedComponent[]>;
   /** Metadata API readMetadata, at most 10 names of one type; records of missing names have no fullName. */
   readMetadata(type: string, fullNames: string[]): Promise<Array<Record<string, unknown>>>;
   /** REST insert; returns the new record's Id. */
@@ -31,6 +31,8 @@ export type DescribedField = {
 };
 
 export type SObjectDescription = { fields: DescribedField[] };
+/** A listMetadata entry: namespacePrefix and manageableState ('installed', ...) say whether a package installed it. */
+export type ListedComponent = { type: string; fullName: string; namespacePrefix?: string; manageableState?: string };
 
 /** Quotes a value for a SOQL string literal. */
 export function soqlString(value: string): string {
@@ -51,10 +53,15 @@ export function connectionOrgApi(conn: Connection): OrgApi {
       const result = await conn.query<T>(soql, { autoFetch: true });
       return result.records;
     },
-    async listMetadata(types: string[]): Promise<Array<{ type: string; fullName: string }>> {
+    async listMetadata(types: string[]): Promise<ListedComponent[]> {
       const result = await conn.metadata.list(types.map((type) => ({ type })));
       const list = Array.isArray(result) ? result : result ? [result] : [];
-      return list.map((p) => ({ type: p.type, fullName: p.fullName }));
+      return list.map((p) => ({
+        type: p.type,
+        fullName: p.fullName,
+        ...(p.namespacePrefix ? { namespacePrefix: p.namespacePrefix } : {}),
+        ...(p.manageableState ? { manageableState: p.manageableState } : {}),
+      }));
     },
     async readMetadata(type: string, fullNames: string[]): Promise<Array<Record<string, unknown>>> {
       // jsforce's typings list only the types it knows; the ECA types are newer (values come back as strings).

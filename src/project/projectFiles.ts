@@ -470,7 +470,8 @@ const STRING_USER_FIELDS = [
   'EmailEncodingKey',
 ] as const;
 
-async function readUserDef(
+/** Reads and checks config/<App>.user-def.json; undefined when absent, problems added when malformed. */
+export async function readUserDef(
   path: string,
   projectRoot: string,
   problems: FileProblem[]

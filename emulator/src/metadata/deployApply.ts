@@ -69,7 +69,23 @@ export function newFields(state: OrgState, c: DeployCandidate): MetadataFields {
     return { ...(state.getComponent(c.type, c.fullName)?.fields ?? {}), ...fields };
   }
   if (c.type === 'PermissionSet') return overlayProfile(state.getComponent(c.type, c.fullName)?.fields, fields);
+  if (c.type === 'ConnectedApp') return connectedAppFields(state, c.fullName, fields);
   return c.type === 'Profile' ? overlayProfile(profileFields(state, c.fullName), fields) : fields;
+}
+
+/**
+ * A connected app keeps the consumer key it was created with; its secret is never stored in the fields (not returned
+ * by the Metadata API, eca-metadata.md section 9.1) [D].
+ */
+function connectedAppFields(state: OrgState, fullName: string, fields: MetadataFields): MetadataFields {
+  const incoming = fields.oauthConfig;
+  if (typeof incoming !== 'object' || Array.isArray(incoming)) return fields;
+  const existing = state.getComponent('ConnectedApp', fullName)?.fields.oauthConfig;
+  const existingKey = typeof existing === 'object' && !Array.isArray(existing) ? existing.consumerKey : undefined;
+  const { consumerSecret, consumerKey, ...oauthConfig } = incoming;
+  void consumerSecret;
+  const key = existingKey ?? consumerKey ?? newStagedCredential(state).consumerKey;
+  return { ...fields, oauthConfig: { ...oauthConfig, consumerKey: key } };
 }
 
 /** The component as the org holds it before the deploy (for created/changed). */
@@ -89,6 +105,7 @@ export const APPLY_ORDER = [
   'ExtlClntAppOauthConfigurablePolicies',
   'Profile',
   'PermissionSet',
+  'ConnectedApp',
 ];
 
 /** A PermissionSet component is the PermissionSet record (0PS...), which REST queries and assignments use. */
@@ -133,6 +150,10 @@ export function applyComponent(state: OrgState, c: DeployCandidate, fields: Meta
     return;
   }
   state.putComponent(c.type, c.fullName, fields, userId);
+  if (c.type === 'ConnectedApp' && !state.connectedAppSecrets.has(c.fullName)) {
+    const secret = childText(c.elements.find((e) => e.name === 'oauthConfig')?.children ?? [], 'consumerSecret');
+    state.connectedAppSecrets.set(c.fullName, secret ?? newStagedCredential(state).consumerSecret);
+  }
   if (c.type !== 'ExtlClntAppGlobalOauthSettings') return;
   const app = String(fields.externalClientApplication);
   const isNew = !state.credentials.has(app);

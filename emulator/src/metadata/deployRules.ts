@@ -8,6 +8,7 @@ import { ECA_SETTINGS_NAME } from './schema.js';
 import { profileNameOf } from './store.js';
 import { EXECUTION_USER_PROBLEM, type Problem } from './validate.js';
 import { integrationLicenseObjects, permissionDependenciesMet, permissionsExistInOrg } from './permissionRules.js';
+import { CONNECTED_APP_RULES } from './connectedAppRules.js';
 
 /**
  * The deploy rules that need the org (eca-metadata.md section 11 and the sections cited per rule). Each rule adds
@@ -266,4 +267,5 @@ export const ORG_RULES: readonly DeployRule[] = [
   onePerApp(OAUTH_POLICY, 'ExtlClntAppOauthSettingsId'),
   onePerApp(APP_POLICY, 'ExternalClientApplicationId'),
   consumerKeyRules,
+  ...CONNECTED_APP_RULES,
 ];

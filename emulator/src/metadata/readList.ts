@@ -7,6 +7,7 @@ import type { MetadataFields, MetadataValue, OrgState, StoredComponent } from '.
 import { ECA_SETTINGS_NAME, SCHEMAS, TYPE_FILES, type FieldSpec } from './schema.js';
 import { metadataFileName, profileFields, profileFullName, shownFields } from './store.js';
 import type { XmlOut, XmlOutObject } from './soapEnvelope.js';
+import { namespaceOf } from './connectedAppRules.js';
 
 /**
  * listMetadata, readMetadata, describeMetadata over what the org holds (org-wire-protocol.md section 4), and the
@@ -100,7 +101,8 @@ export function fileProperties(state: OrgState, c: ShownComponent, prefix = ''):
     lastModifiedById: to15(c.lastModifiedById),
     lastModifiedByName: userName(state, c.lastModifiedById),
     lastModifiedDate: c.lastModifiedDate,
-    manageableState: 'unmanaged',
+    manageableState: namespaceOf(c.fullName) ? 'installed' : 'unmanaged',
+    ...(namespaceOf(c.fullName) ? { namespacePrefix: namespaceOf(c.fullName) ?? '' } : {}),
     type: c.type,
   };
 }

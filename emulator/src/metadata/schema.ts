@@ -453,6 +453,78 @@ const PermissionSet: TypeSchema = {
   },
 };
 
+// --- section 9: ConnectedApp (legacy) -----------------------------------------------------------------------------
+/** A section the emulator stores but does not check in depth (canvas, SAML, attributes, ...). */
+const opaqueOne: FieldSpec = { type: { kind: 'opaque' } };
+const ConnectedApp: TypeSchema = {
+  name: 'ConnectedApp',
+  minApi: 10,
+  fields: {
+    ...BASE,
+    attributes: { type: { kind: 'opaque' }, repeated: true },
+    canvasConfig: opaqueOne,
+    contactEmail: { type: str, required: true },
+    contactPhone: { type: str },
+    description: { type: str },
+    iconUrl: { type: str },
+    infoUrl: { type: str },
+    ipRanges: { type: { kind: 'opaque' }, repeated: true },
+    label: { type: str, required: true },
+    logoUrl: { type: str },
+    mobileAppConfig: opaqueOne,
+    mobileStartUrl: { type: str },
+    oauthConfig: {
+      type: {
+        kind: 'complex',
+        typeName: 'ConnectedAppOauthConfig',
+        fields: {
+          assetTokenConfig: opaqueOne,
+          callbackUrl: { type: str, required: true },
+          certificate: { type: str },
+          consumerKey: { type: str },
+          consumerSecret: { type: str },
+          idTokenConfig: opaqueOne,
+          isAdminApproved: { type: bool },
+          isClientCredentialEnabled: { type: bool, since: 56 },
+          isCodeCredentialEnabled: { type: bool },
+          isCodeCredentialPostOnly: { type: bool },
+          isConsumerSecretOptional: { type: bool },
+          isDeviceFlowEnabled: { type: bool },
+          isIntrospectAllTokens: { type: bool },
+          isNamedUserJwtEnabled: { type: bool },
+          isPkceRequired: { type: bool },
+          isRefreshTokenRotationEnabled: { type: bool },
+          isSecretRequiredForRefreshToken: { type: bool },
+          isSecretRequiredForTokenExchange: { type: bool },
+          isTokenExchangeEnabled: { type: bool },
+          oauthClientCredentialUser: { type: str, since: 56 },
+          scopes: { type: str, repeated: true },
+          singleLogoutUrl: { type: str },
+        },
+      },
+    },
+    oauthPolicy: {
+      type: {
+        kind: 'complex',
+        typeName: 'ConnectedAppOauthPolicy',
+        fields: {
+          ipRelaxation: { type: enumOf('ConnectedAppOauthIpRelaxation', ['ENFORCE', 'BYPASS_2FACTOR', 'BYPASS', 'ENFORCE_RELAXREFRESH']), required: true },
+          isTokenExchangeFlowEnabled: { type: bool },
+          refreshTokenPolicy: { type: str, required: true },
+          singleLogoutUrl: { type: str },
+        },
+      },
+    },
+    permissionSetName: { type: str, repeated: true, since: 46 },
+    plugin: { type: str },
+    pluginExecutionUser: { type: str },
+    profileName: { type: str, repeated: true, since: 46 },
+    samlConfig: opaqueOne,
+    sessionPolicy: opaqueOne,
+    startUrl: { type: str },
+  },
+};
+
 export const SCHEMAS: Readonly<Record<string, TypeSchema>> = {
   ExternalClientApplication,
   ExtlClntAppGlobalOauthSettings,
@@ -462,6 +534,7 @@ export const SCHEMAS: Readonly<Record<string, TypeSchema>> = {
   ExternalClientAppSettings,
   Profile,
   PermissionSet,
+  ConnectedApp,
 };
 
 /**
@@ -496,4 +569,5 @@ export const TYPE_FILES: Readonly<Record<string, { folder: string; suffix: strin
   ExternalClientAppSettings: { folder: 'settings', suffix: 'settings' },
   Profile: { folder: 'profiles', suffix: 'profile' },
   PermissionSet: { folder: 'permissionsets', suffix: 'permissionset' },
+  ConnectedApp: { folder: 'connectedApps', suffix: 'connectedApp' },
 };

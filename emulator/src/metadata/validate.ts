@@ -58,7 +58,9 @@ export type ProblemCode =
   | 'LICENSE_NOT_FOUND'
   | 'LICENSE_CHANGED'
   | 'FILE_NOT_FOUND'
-  | 'INJECTED_FAILURE';
+  | 'INJECTED_FAILURE'
+  | 'CONNECTED_APP_CREATION_BLOCKED'
+  | 'MANAGED_COMPONENT';
 
 export type Problem = {
   code: ProblemCode;

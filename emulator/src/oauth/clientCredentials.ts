@@ -3,7 +3,7 @@
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
 /* eslint-disable camelcase -- OAuth and identity wire fields are snake_case */
-import type { AppCredentials, MetadataFields, OrgState, UserRecord } from '../state.js';
+import type { AppCredentials, MetadataFields, OrgState, StoredComponent, UserRecord } from '../state.js';
 
 /**
  * The client credentials grant decided from the org state (oauth-client-credentials.md section 3), reading the ECA
@@ -145,12 +145,13 @@ export function clientCredentialsGrant(
   const pair = clientId ? state.pairByKey(clientId) : undefined;
   const creds = pair?.creds;
   const header = creds ? state.getComponent('ExternalClientApplication', creds.appName) : undefined;
-  if (!pair || !creds || !header) return fail('invalid_client_id', 'client identifier invalid');
-  // A new or rotated key is unknown to the token service until it propagates (oauth section 3 [T]).
-  if (state.now() < pair.createdAt + state.config.propagationDelayMs) return fail('invalid_client_id', 'client identifier invalid');
-  if (!clientSecret || clientSecret !== pair.secret || state.faults.refusedSecrets.has(clientSecret)) {
-    return fail('invalid_client', 'invalid client credentials');
+  if ((!creds || !header) && clientId) {
+    const connectedApp = connectedAppByKey(state, clientId);
+    if (connectedApp) return connectedAppGrant(state, connectedApp, clientSecret, remoteAddress);
   }
+  if (!pair || !creds || !header) return fail('invalid_client_id', 'client identifier invalid');
+  const refused = pairError(state, pair, clientSecret);
+  if (refused) return refused;
 
   const s = satellites(state, creds.appName);
   const disabled = appError(state, s);
@@ -163,5 +164,75 @@ export function clientCredentialsGrant(
   const scopes = grantedScopes(str(s.oauth, 'commaSeparatedOauthScopes'));
   if (scopes.length === 0) return fail('invalid_grant', 'no valid scopes defined');
   if (ipRestricted(state, s.policy, user, remoteAddress)) return fail('invalid_grant', 'IP restricted or invalid login hours');
+  return { ok: true, creds, user, scopes };
+}
+
+/** The key not yet propagated, or a wrong secret. */
+function pairError(state: OrgState, pair: { secret: string; createdAt: number }, clientSecret: string | undefined): GrantResult | undefined {
+  // A new or rotated key is unknown to the token service until it propagates (oauth section 3 [T]).
+  if (state.now() < pair.createdAt + state.config.propagationDelayMs) return fail('invalid_client_id', 'client identifier invalid');
+  if (!clientSecret || clientSecret !== pair.secret || state.faults.refusedSecrets.has(clientSecret)) {
+    return fail('invalid_client', 'invalid client credentials');
+  }
+  return undefined;
+}
+
+// --- Connected apps (eca-metadata.md section 9) -------------------------------------------------------------------
+
+function oauthConfigOf(component: StoredComponent): MetadataFields | undefined {
+  const value = component.fields.oauthConfig;
+  return typeof value === 'object' && !Array.isArray(value) ? value : undefined;
+}
+
+function connectedAppByKey(state: OrgState, clientId: string): StoredComponent | undefined {
+  return state.listComponents('ConnectedApp').find((c) => str(oauthConfigOf(c), 'consumerKey') === clientId);
+}
+
+/** ConnectedApp `oauthConfig/scopes` (repeated) -> the comma-separated form grantedScopes reads. */
+function connectedAppScopes(config: MetadataFields | undefined): string {
+  const scopes = config?.scopes;
+  return (Array.isArray(scopes) ? scopes : scopes === undefined ? [] : [scopes]).filter((s) => typeof s === 'string').join(',');
+}
+
+/**
+ * The client credentials grant of a connected app: secret, isClientCredentialEnabled, the execution user
+ * (oauthClientCredentialUser, existing and active), scopes, IP relaxation (oauthPolicy/ipRelaxation BYPASS*).
+ * Permitted Users policies (isAdminApproved, profileName, permissionSetName) don't apply to the execution user
+ * (Help xcloud.connected_app_client_credentials_setup, eca section 9.2) [D].
+ */
+function connectedAppGrant(
+  state: OrgState,
+  app: StoredComponent,
+  clientSecret: string | undefined,
+  remoteAddress: string
+): GrantResult {
+  const config = oauthConfigOf(app);
+  const secret = state.connectedAppSecrets.get(app.fullName);
+  if (!clientSecret || clientSecret !== secret) return fail('invalid_client', 'invalid client credentials');
+  if (str(config, 'isClientCredentialEnabled') !== 'true') {
+    const code = state.config.ccFlagOffError;
+    return fail(code, CC_FLAG_OFF_DESCRIPTION[code]);
+  }
+  const runAs = str(config, 'oauthClientCredentialUser');
+  const user = runAs ? state.findUserByUsername(runAs) : undefined;
+  if (!user) return fail('invalid_grant', 'no client credentials user enabled');
+  if (!user.IsActive) return fail('inactive_user', 'User is inactive');
+  const scopes = grantedScopes(connectedAppScopes(config));
+  if (scopes.length === 0) return fail('invalid_grant', 'no valid scopes defined');
+  const policy = app.fields.oauthPolicy;
+  const relaxation = typeof policy === 'object' && !Array.isArray(policy) ? str(policy, 'ipRelaxation') ?? 'ENFORCE' : 'ENFORCE';
+  const profile = state.profiles.get(user.ProfileId);
+  if (!relaxation.startsWith('BYPASS') && profile && !ipAllowed(profile.loginIpRanges, remoteAddress)) {
+    return fail('invalid_grant', 'IP restricted or invalid login hours');
+  }
+  const creds: AppCredentials = {
+    appName: app.fullName,
+    appId: app.id,
+    consumerId: app.id,
+    consumerKey: str(config, 'consumerKey') ?? '',
+    consumerSecret: secret,
+    createdAt: 0,
+    staged: [],
+  };
   return { ok: true, creds, user, scopes };
 }

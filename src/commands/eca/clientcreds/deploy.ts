@@ -2,9 +2,10 @@
  * Copyright 2026, the plugin-eca-clientcreds contributors.
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { Flags, toHelpSection } from '@salesforce/sf-plugins-core';
-import { Messages } from '@salesforce/core';
+import { type Connection, Messages } from '@salesforce/core';
+import type { Duration } from '@salesforce/kit';
 import { EcaCommand } from '../../../cli/ecaCommand.js';
 import { findProject, type ProjectLocation } from '../../../project/sfdxProject.js';
 import { readAppFiles } from '../../../project/projectFiles.js';
@@ -22,6 +23,7 @@ import { findSandboxUser, type SandboxUsernameMatch } from '../../../deploy/sand
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.deploy');
+const caMessages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.deploy.connectedApp');
 
 /** A step of the plan and what became of it. */
 export type DeployStepResult = StepReport;
@@ -95,6 +97,11 @@ export default class Deploy extends EcaCommand<DeployResult> {
     this.stages.goto('read');
     const project = await locateProject();
     const conn = Deploy.orgConnection(org, flags['api-version']);
+    if (flags.name) {
+      const { findConnectedAppFiles } = await import('../../../project/connectedAppFiles.js');
+      const [connectedApp] = await findConnectedAppFiles(project.packageDirs, flags.name);
+      if (connectedApp) return this.deployConnectedApp(connectedApp, project, { conn, targetOrg, dryRun, wait: flags.wait, runAs: flags['run-as-username'], apiVersionFlag: flags['api-version'] });
+    }
     // The files are checked before any org request whenever the version is known locally (flag or project).
     const requested = requestedApiVersion(flags['api-version'], project.sourceApiVersion);
     const apiVersion = await deployApiVersion(requested, conn);
@@ -211,6 +218,65 @@ export default class Deploy extends EcaCommand<DeployResult> {
       else if (note.kind === 'dependenciesUnavailable') this.warn(messages.getMessage('warning.permissionDependencyUnavailable'));
       else this.warn(messages.getMessage('warning.permissionLabelUnknown', [note.label]));
     }
+  }
+
+  /** A legacy Connected App of the project (made by generate --from-org): one deploy of its one file. */
+  private async deployConnectedApp(
+    file: { fullName: string; filePath: string },
+    project: ProjectLocation,
+    options: { conn: Connection; targetOrg: string; dryRun: boolean; wait: Duration; runAs?: string; apiVersionFlag?: string }
+  ): Promise<DeployResult> {
+    const { conn, targetOrg, dryRun } = options;
+    const [{ deployConnectedApp, sdrConnectedAppDeployer }, { readUserDef }] = await Promise.all([
+      import('../../../deploy/connectedAppDeploy.js'),
+      import('../../../project/projectFiles.js'),
+    ]);
+    const problems: Array<{ file: string; message: string }> = [];
+    const userDef = await readUserDef(join(project.root, 'config', `${file.fullName}.user-def.json`), project.root, problems);
+    if (problems.length > 0) {
+      throw messages.createError('error.InvalidProjectFiles', [file.fullName, String(problems.length), problems.map((p) => `- ${p.file}: ${p.message}`).join('\n')]);
+    }
+    const requested = requestedApiVersion(options.apiVersionFlag, project.sourceApiVersion);
+    const apiVersion = await deployApiVersion(requested, conn);
+    conn.setApiVersion(apiVersion);
+    this.stages?.goto('inventory', { runAs: options.runAs ?? '' });
+    const outcome = await deployConnectedApp(
+      { file, projectRoot: project.root, targetOrg, dryRun, runAsUsername: options.runAs, userDefinition: userDef?.definition },
+      connectionOrgApi(conn),
+      sdrConnectedAppDeployer(conn, apiVersion, options.wait)
+    );
+    this.stages?.done();
+    const instanceUrl = (conn.instanceUrl ?? '').replace(/\/+$/, '');
+    const filePath = relative(project.root, file.filePath);
+    const result: DeployResult = {
+      name: file.fullName,
+      targetOrg,
+      apiVersion,
+      dryRun,
+      runAsUsername: outcome.runAsUsername,
+      tokenUrl: `${instanceUrl}/services/oauth2/token`,
+      steps: outcome.userCreated
+        ? [{ step: 'user', action: 'create', status: dryRun ? 'wouldRun' : 'done', target: outcome.runAsUsername, reason: caMessages.getMessage('output.userCreated', [outcome.runAsUsername]) }]
+        : [],
+      components: [
+        { type: 'ConnectedApp', fullName: file.fullName, localFullName: file.fullName, filePath, adopted: false, state: outcome.state },
+      ],
+      deployIds: outcome.deployId ? [outcome.deployId] : [],
+      // A connected app deploy adds no permissions and checks no licenses (the user gets an existing profile).
+      permissionsAdded: [],
+      licenses: {},
+      nextStep: dryRun
+        ? `sf eca clientcreds deploy --name ${file.fullName} --target-org ${targetOrg}`
+        : `sf eca clientcreds test --name ${file.fullName} --target-org ${targetOrg} --client-id <consumer key> --client-secret-env <VAR>`,
+    };
+    if (!this.jsonEnabled()) {
+      if (outcome.userCreated) {
+        this.log(caMessages.getMessage(dryRun ? 'output.userWouldBeCreated' : 'output.userCreated', [outcome.runAsUsername]));
+      }
+      this.log(caMessages.getMessage('output.connectedApp', [file.fullName, outcome.state, outcome.deployId, outcome.runAsUsername]));
+      this.log(caMessages.getMessage('output.nextStep', [result.nextStep]));
+    }
+    return result;
   }
 
   private display(result: DeployResult): void {

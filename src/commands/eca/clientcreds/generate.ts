@@ -3,14 +3,16 @@
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
 import { relative } from 'node:path';
-import { Messages } from '@salesforce/core';
+import { Messages, Org } from '@salesforce/core';
 import { Flags } from '@salesforce/sf-plugins-core';
 import { EcaCommand } from '../../../cli/ecaCommand.js';
 import { generateApp, GenerateResult } from '../../../generate/generateApp.js';
+import type { ImportResult } from '../../../importApp/importApp.js';
 import { IP_RELAXATION_VALUES, PERMITTED_USERS_VALUES, REFRESH_TOKEN_POLICY_VALUES } from '../../../generate/appDefinitionRules.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.generate');
+const fromOrgMessages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.generate.fromOrg');
 
 export type { GenerateResult, GeneratedFile, GeneratedFileStatus } from '../../../generate/generateApp.js';
 
@@ -28,7 +30,17 @@ export default class Generate extends EcaCommand<GenerateResult> {
     }),
     label: Flags.string({ char: 'l', summary: messages.getMessage('flags.label.summary') }),
     description: Flags.string({ summary: messages.getMessage('flags.description.summary') }),
-    'contact-email': Flags.string({ required: true, summary: messages.getMessage('flags.contact-email.summary') }),
+    'contact-email': Flags.string({
+      summary: messages.getMessage('flags.contact-email.summary'),
+      atLeastOne: ['contact-email', 'from-org'],
+    }),
+    'from-org': Flags.boolean({
+      summary: fromOrgMessages.getMessage('flags.from-org.summary'),
+      description: fromOrgMessages.getMessage('flags.from-org.description'),
+    }),
+    // A plain string, resolved only with --from-org: generate alone never touches an org or its auth files.
+    // eslint-disable-next-line sf-plugin/dash-o -- it is the target org
+    'target-org': Flags.string({ char: 'o', summary: fromOrgMessages.getMessage('flags.target-org.summary') }),
     'run-as-username': Flags.string({
       char: 'u',
       required: true,
@@ -117,9 +129,8 @@ export default class Generate extends EcaCommand<GenerateResult> {
 
   public async run(): Promise<GenerateResult> {
     const { flags } = await this.parse(Generate);
-    const { result, warnings } = await generateApp(
-      {
-        name: flags.name,
+    const input = {
+      name: flags.name,
         label: flags.label,
         description: flags.description,
         contactEmail: flags['contact-email'],
@@ -149,9 +160,26 @@ export default class Generate extends EcaCommand<GenerateResult> {
         userAlias: flags['user-alias'],
         userLocale: flags['user-locale'],
         userTimeZone: flags['user-time-zone'],
-      },
-      { cwd: process.cwd(), outputDir: flags['output-dir'], force: flags.force }
-    );
+    };
+    const options = { cwd: process.cwd(), outputDir: flags['output-dir'], force: flags.force };
+    let outcome: { result: GenerateResult & Partial<Pick<ImportResult, 'fromOrg'>>; warnings: string[] };
+    if (flags['from-org']) {
+      // The alias or username, else the target-org config (NoDefaultEnvError when neither).
+      const org = await Org.create({ aliasOrUsername: flags['target-org'] }).catch((error: Error) => {
+        if (flags['target-org'] === undefined) throw fromOrgMessages.createError('error.NoTargetOrg', [], [], error);
+        throw error;
+      });
+      // Only --from-org pays for the org reads.
+      const [{ generateFromOrg }, { connectionOrgApi }] = await Promise.all([
+        import('../../../importApp/importApp.js'),
+        import('../../../org/orgApi.js'),
+      ]);
+      const targetOrg = org.getUsername() ?? '';
+      outcome = await generateFromOrg(input, connectionOrgApi(Generate.orgConnection(org, flags['api-version'])), { ...options, targetOrg });
+    } else {
+      outcome = await generateApp({ ...input, contactEmail: input.contactEmail ?? '' }, options);
+    }
+    const { result, warnings } = outcome;
     for (const warning of warnings) this.warn(warning);
 
     this.table({
@@ -162,7 +190,11 @@ export default class Generate extends EcaCommand<GenerateResult> {
       })),
     });
     if (result.files.every((f) => f.status === 'unchanged')) this.log(messages.getMessage('info.NothingChanged'));
-    this.log(messages.getMessage('info.NextStep', [result.name]));
+    if (outcome.result.fromOrg?.kind === 'ConnectedApp') {
+      this.log(fromOrgMessages.getMessage('info.ConnectedAppNextStep', [result.name, outcome.result.fromOrg.targetOrg, result.name, outcome.result.fromOrg.targetOrg]));
+    } else {
+      this.log(messages.getMessage('info.NextStep', [result.name]));
+    }
     return result;
   }
 }

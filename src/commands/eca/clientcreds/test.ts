@@ -2,13 +2,14 @@
  * Copyright 2026, the plugin-eca-clientcreds contributors.
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
-import { Logger, Messages, type Org, SfError } from '@salesforce/core';
+import { type Connection, Logger, Messages, type Org, SfError } from '@salesforce/core';
 import { Flags } from '@salesforce/sf-plugins-core';
 import { EcaCommand } from '../../../cli/ecaCommand.js';
 import type { TokenCheckResult } from '../../../tokenCheck/tokenCheck.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.test');
+const caMessages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.test.connectedApp');
 
 export type { TokenCheckResult } from '../../../tokenCheck/tokenCheck.js';
 
@@ -84,12 +85,18 @@ export default class Test extends EcaCommand<TokenCheckResult> {
     if (endpoint.kind === 'other') this.warn(messages.getMessage('warning.UnrecognisedHost', [endpoint.host]));
 
     const orgAccess = org && conn ? createOrgAccess(conn, org.getOrgId()) : undefined;
-    const credentials = await this.credentials(flags, orgAccess);
+    const credentials = await this.credentials(flags, orgAccess, conn, org?.getUsername());
 
     const appName = flags.name;
     const projectSettings = appName
       ? await findProject()
-          .then((project) => readProjectAppSettings(project.packageDirs, appName))
+          .then(async (project) => {
+            const eca = await readProjectAppSettings(project.packageDirs, appName);
+            if (eca) return eca;
+            // A connected app brought in by generate --from-org: its execution user is the expected Run As user.
+            const { readProjectConnectedAppSettings } = await import('../../../appSettings/connectedAppSettings.js');
+            return readProjectConnectedAppSettings(project.packageDirs, appName);
+          })
           .catch(() => undefined)
       : undefined;
 
@@ -157,7 +164,9 @@ export default class Test extends EcaCommand<TokenCheckResult> {
       'client-secret-env': string;
       'no-prompt': boolean;
     },
-    orgAccess: import('../../../orgCredentials/orgAccess.js').OrgAccess | undefined
+    orgAccess: import('../../../orgCredentials/orgAccess.js').OrgAccess | undefined,
+    conn?: Connection,
+    targetOrg?: string
   ): Promise<{ clientId: string; clientSecret: string; credentialsFromOrg: boolean }> {
     const envName = flags['client-secret-env'];
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(envName)) {
@@ -183,7 +192,14 @@ export default class Test extends EcaCommand<TokenCheckResult> {
     if (orgAccess) {
       if (!flags.name) throw messages.createError('error.NameRequired');
       this.spinner.start(messages.getMessage('spinner.credentials', [flags.name]));
-      const read = await orgAccess.readCredentials(flags.name);
+      const name = flags.name;
+      const read = await orgAccess.readCredentials(name).catch(async (error: unknown) => {
+        // A connected app has no API that returns its secret: say so instead of the Connect REST failure.
+        if (conn && (await isConnectedApp(conn, name))) {
+          throw caMessages.createError('error.ConnectedAppNeedsCredentials', [name, targetOrg ?? ''], [name, targetOrg ?? '']);
+        }
+        throw error;
+      });
       this.spinner.stop();
       this.redactor.registerClientCredentials(read.consumerKey, read.consumerSecret);
       if (read.consumerCount > 1) this.warn(messages.getMessage('warning.ManyConsumers', [read.consumerId]));
@@ -229,5 +245,18 @@ export default class Test extends EcaCommand<TokenCheckResult> {
     this.logSuccess(
       messages.getMessage('success', [result.appName ?? result.tokenEndpoint, result.runAsUsername ?? '', result.orgId ?? ''])
     );
+  }
+}
+
+/** Whether `name` is a connected app in the org (best effort: false when the org can't tell). */
+async function isConnectedApp(conn: Connection, name: string): Promise<boolean> {
+  try {
+    const [{ connectionOrgApi }, { readConnectedApps }] = await Promise.all([
+      import('../../../org/orgApi.js'),
+      import('../../../org/orgApps.js'),
+    ]);
+    return (await readConnectedApps(connectionOrgApi(conn), name)).length > 0;
+  } catch {
+    return false;
   }
 }
