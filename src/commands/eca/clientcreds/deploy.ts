@@ -4,16 +4,9 @@
  */
 import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
 import { Messages } from '@salesforce/core';
-import { findProject, type ProjectLocation } from '../../../project/sfdxProject.js';
-import { readAppFiles } from '../../../project/projectFiles.js';
-import { connectionOrgApi } from '../../../org/orgApi.js';
-import { inventoryRequest, readOrgInventory } from '../../../deploy/orgInventory.js';
-import { makePlan } from '../../../deploy/deployPlan.js';
-import { type ComponentReport, executePlan, type StepReport } from '../../../deploy/deployExecutor.js';
-import { sdrDeployer } from '../../../deploy/metadataDeploy.js';
-import { toOrgError } from '../../../deploy/orgErrors.js';
-import { checkAgainstOrg, deployApiVersion, requestedApiVersion } from '../../../deploy/apiVersion.js';
-import { type DeployStages, deployStages } from '../../../deploy/deployStages.js';
+import type { ProjectLocation } from '../../../project/sfdxProject.js';
+import type { ComponentReport, StepReport } from '../../../deploy/deployExecutor.js';
+import type { DeployStages } from '../../../deploy/deployStages.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.deploy');
@@ -74,13 +67,37 @@ export default class Deploy extends SfCommand<DeployResult> {
 
   public async run(): Promise<DeployResult> {
     const { flags } = await this.parse(Deploy);
+    // The job's modules load only when it runs: `--help` (which loads this class for the target-org default) stays light.
+    const [
+      { findProject },
+      { readAppFiles },
+      { connectionOrgApi },
+      { inventoryRequest, readOrgInventory },
+      { makePlan },
+      { executePlan },
+      { sdrDeployer },
+      { toOrgError },
+      { checkAgainstOrg, deployApiVersion, requestedApiVersion },
+      { deployStages },
+    ] = await Promise.all([
+      import('../../../project/sfdxProject.js'),
+      import('../../../project/projectFiles.js'),
+      import('../../../org/orgApi.js'),
+      import('../../../deploy/orgInventory.js'),
+      import('../../../deploy/deployPlan.js'),
+      import('../../../deploy/deployExecutor.js'),
+      import('../../../deploy/metadataDeploy.js'),
+      import('../../../deploy/orgErrors.js'),
+      import('../../../deploy/apiVersion.js'),
+      import('../../../deploy/deployStages.js'),
+    ]);
     const org = flags['target-org'];
     const targetOrg = org.getUsername() ?? '';
     const dryRun = flags['dry-run'] ?? false;
     this.stages = await deployStages(this.jsonEnabled(), targetOrg, dryRun);
 
     this.stages.goto('read');
-    const project = await locateProject();
+    const project = await locateProject(findProject);
     const conn = org.getConnection(flags['api-version']);
     // The files are checked before any org request whenever the version is known locally (flag or project).
     const requested = requestedApiVersion(flags['api-version'], project.sourceApiVersion);
@@ -182,7 +199,7 @@ export default class Deploy extends SfCommand<DeployResult> {
   }
 }
 
-async function locateProject(): Promise<ProjectLocation> {
+async function locateProject(findProject: () => Promise<ProjectLocation>): Promise<ProjectLocation> {
   try {
     return await findProject();
   } catch (e) {
