@@ -207,6 +207,10 @@ process.stdout.write(JSON.stringify({
     for (const key of ['output.stepsTitle', 'output.componentsTitle', 'column.step', 'column.nameInOrg', 'column.result']) {
       expect(result.stdout, key).to.include(messages.getMessage(key));
     }
+    // Without a terminal the tables keep to 100 columns: long paths and reasons wrap instead of stretching them.
+    const tableLines = result.stdout.split('\n').filter((l) => /^[│┌├└]/.test(l));
+    expect(tableLines.length, result.stdout).to.be.greaterThan(10);
+    expect(Math.max(...tableLines.map((l) => l.length)), result.stdout).to.be.at.most(100);
   });
 
   it('--json returns every step and component; a second run changes nothing and duplicates nothing', async () => {

@@ -4,6 +4,7 @@
  */
 import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
 import { Messages } from '@salesforce/core';
+import { readableTable } from '../../../output/readableTable.js';
 import type { ProjectLocation } from '../../../project/sfdxProject.js';
 import type { ComponentReport, StepReport } from '../../../deploy/deployExecutor.js';
 import type { DeployStages } from '../../../deploy/deployStages.js';
@@ -177,6 +178,7 @@ export default class Deploy extends SfCommand<DeployResult> {
         { key: 'target', name: messages.getMessage('column.target') },
         { key: 'reason', name: messages.getMessage('column.reason') },
       ],
+      ...readableTable(),
     });
     this.table({
       title: messages.getMessage('output.componentsTitle'),
@@ -192,6 +194,7 @@ export default class Deploy extends SfCommand<DeployResult> {
         { key: 'file', name: messages.getMessage('column.file') },
         { key: 'state', name: messages.getMessage('column.result') },
       ],
+      ...readableTable(),
     });
     this.log(messages.getMessage('output.runAs', [result.runAsUsername]));
     this.log(messages.getMessage('output.tokenUrl', [result.tokenUrl]));
