@@ -7,25 +7,32 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startEmulator, type Emulator } from '../emulator/src/index.js';
-import { makeProject, REPO_ROOT, runCli, runNode, RUN_JS, type CliResult, type RunOptions, type TempProject } from '../test/e2e/harness.js';
-import { loginToEmulator } from '../test/e2e/orgLogin.js';
-import { ensureSfCli, runSf } from '../test/sf-cli/sfCli.js';
+import { makeProject, REPO_ROOT, type CliResult, type RunOptions } from '../test/e2e/harness.js';
+import { ensureSfCli, installPlugin, packPlugin, runSf } from '../test/sf-cli/sfCli.js';
 
 /**
- * `npm run bench`: how fast the plugin is, as a table (median of RUNS runs; ratios measured side by side in one run).
- * 1. start-up: `generate` cold against `bin/run.js --version` and `node -e 0`;
- * 2. the full setup at LATENCY ms per request: this plugin's `deploy` against the manual path with the real sf CLI;
+ * `npm run bench`: the plugin as users run it (packed, `sf plugins install`ed into a private HOME of the pinned sf
+ * CLI), side by side with comparable official commands of the same CLI. Median of RUNS paired runs (the two commands
+ * of a pair alternate which goes first); ratios are plugin median / official median.
+ * 1. start-up: wall time, peak RSS and modules loaded (one extra run with a loader hook that lists them);
+ * 2. the full setup at LATENCY ms per request: `sf eca clientcreds deploy` against the manual path with sf commands;
  * 3. `test`: requests and time to a verified token against the floor (minimum round trips x latency).
  * A script, not a test: numbers vary by machine; nothing here asserts a time.
  */
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+/** A packed plugin to measure instead of this work tree's `npm pack` (e.g. an earlier version, for before/after). */
+const TARBALL = process.env.BENCH_TARBALL;
 const LATENCY = Number(process.env.BENCH_LATENCY_MS ?? 50);
 const APP = 'Bench_Integration';
 const RUN_AS = 'bench.integration@example.com';
 const PEAK_RSS = join(REPO_ROOT, 'scripts', 'bench', 'peakRss.mjs');
+const MODULES = join(REPO_ROOT, 'scripts', 'bench', 'moduleCount.mjs');
+/** Nothing listens on port 9 of the loopback: a connection fails at once, without DNS or network. */
+const DEAD_HOST = 'https://127.0.0.1:9';
 
 type Sample = { ms: number; requests?: number; peakMb?: number };
+type Invocation = { args: string[]; env?: Record<string, string>; exit?: number; prepare?: () => Promise<void> };
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -33,95 +40,173 @@ const median = (xs: number[]): number => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-/** Runs one measured command; returns wall time, and the peak RSS over every Node process it started. */
-async function measure(
-  run: (opts: RunOptions) => Promise<CliResult>,
-  opts: RunOptions
-): Promise<Sample & { result: CliResult }> {
-  const dir = await mkdtemp(join(tmpdir(), 'eca-bench-rss-'));
-  const rssFile = join(dir, 'rss');
-  const start = performance.now();
-  const result = await run({
-    ...opts,
-    env: { ...opts.env, NODE_OPTIONS: `--import=${PEAK_RSS}`, BENCH_RSS_FILE: rssFile },
-  });
-  const ms = performance.now() - start;
-  const rss = await readFile(rssFile, 'utf8').catch(() => '');
-  await rm(dir, { recursive: true, force: true });
-  const peaks = rss.split('\n').filter(Boolean).map(Number);
-  if (result.exitCode !== 0) {
-    throw new Error(`benchmark step failed (exit ${String(result.exitCode)}):\n${result.stdout}\n${result.stderr}`);
+async function withFile<T>(run: (file: string) => Promise<T>): Promise<[T, string]> {
+  const dir = await mkdtemp(join(tmpdir(), 'eca-bench-out-'));
+  const file = join(dir, 'out');
+  try {
+    const result = await run(file);
+    return [result, await readFile(file, 'utf8').catch(() => '')];
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
+}
+
+function check(result: CliResult, exit = 0): void {
+  if (result.exitCode !== exit) {
+    throw new Error(`benchmark step exited ${String(result.exitCode)}, expected ${exit}:\n${result.stdout}\n${result.stderr}`);
+  }
+}
+
+/** One timed `sf` run: wall time and the peak RSS over every Node process it started. */
+async function measure(inv: Invocation, opts: RunOptions): Promise<Sample & { result: CliResult }> {
+  await inv.prepare?.();
+  const start = performance.now();
+  const [result, rss] = await withFile((file) =>
+    runSf(inv.args, { ...opts, env: { ...opts.env, ...inv.env, NODE_OPTIONS: `--import=${PEAK_RSS}`, BENCH_RSS_FILE: file } })
+  );
+  const ms = performance.now() - start;
+  check(result, inv.exit);
+  const peaks = rss.split('\n').filter(Boolean).map(Number);
   return { ms, peakMb: peaks.length ? Math.max(...peaks) / 1024 : undefined, result };
+}
+
+/** The modules one `sf` run loads: total, and those loaded from the plugin's install (sf's data directory). */
+async function modules(inv: Invocation, opts: RunOptions, dataDir: string): Promise<{ total: number; plugin: Map<string, number> }> {
+  await inv.prepare?.();
+  const [result, list] = await withFile((file) =>
+    runSf(inv.args, { ...opts, env: { ...opts.env, ...inv.env, NODE_OPTIONS: `--import=${MODULES}`, BENCH_MODULES_FILE: file } })
+  );
+  check(result, inv.exit);
+  const urls = [...new Set(list.split('\n').filter(Boolean))];
+  const plugin = new Map<string, number>();
+  for (const url of urls.filter((u) => u.includes(dataDir))) {
+    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url.slice(url.indexOf(dataDir)))?.[1] ?? '?';
+    plugin.set(pkg, (plugin.get(pkg) ?? 0) + 1);
+  }
+  return { total: urls.length, plugin };
 }
 
 const generateArgs = ['eca', 'clientcreds', 'generate', '--name', APP, '--contact-email', 'admin@example.com', '--run-as-username', RUN_AS];
 
 // ---------- 1. start-up ----------
-async function startup(): Promise<string[]> {
-  const rows: Record<string, number[]> = { node: [], version: [], generate: [] };
-  for (let i = 0; i < RUNS; i++) {
-    // Interleaved, so a slow moment of the machine hits all three alike.
-    /* eslint-disable no-await-in-loop */
-    const project = await makeProject();
-    const opts = { cwd: project.dir, home: project.home };
-    rows.node.push((await measure((o) => runNode(['-e', '0'], o), opts)).ms);
-    rows.version.push((await measure((o) => runNode([RUN_JS, '--version'], o), opts)).ms);
-    rows.generate.push((await measure((o) => runCli(generateArgs, o), opts)).ms);
-    await project.cleanup();
-    /* eslint-enable no-await-in-loop */
-  }
-  const floor = median(rows.version);
-  return [
-    '| Start-up (cold process) | median ms | vs `--version` |',
-    '|---|---:|---:|',
-    `| \`node -e 0\` | ${median(rows.node).toFixed(0)} | ${(median(rows.node) / floor).toFixed(2)} |`,
-    `| \`bin/run.js --version\` (floor) | ${floor.toFixed(0)} | 1.00 |`,
-    `| \`eca clientcreds generate\` (fresh project) | ${median(rows.generate).toFixed(0)} | ${(median(rows.generate) / floor).toFixed(2)} |`,
+async function startup(home: string, base: string): Promise<string[]> {
+  const project = join(base, 'bench');
+  check(await runSf(['project', 'generate', '--name', 'bench', '--output-dir', base, '--json'], { cwd: base, home }));
+  const opts = { cwd: project, home };
+  const first = await runSf<{ files: Array<{ path: string }> }>([...generateArgs, '--json'], opts);
+  check(first);
+  const generated = (first.json?.result as { files: Array<{ path: string }> }).files.map((f) => join(project, f.path));
+  let n = 0;
+  const pairs: Array<{ name: string; plugin: Invocation; official: Invocation; officialName: string }> = [
+    {
+      name: '`sf eca clientcreds generate` (fresh files)',
+      plugin: {
+        args: generateArgs,
+        prepare: async (): Promise<void> => {
+          await Promise.all(generated.map((f) => rm(f, { force: true })));
+        },
+      },
+      officialName: '`sf project generate`',
+      official: { args: [] }, // set before each run below: project generate needs a new name each time
+    },
+    {
+      name: '`sf eca clientcreds deploy --help`',
+      plugin: { args: ['eca', 'clientcreds', 'deploy', '--help'] },
+      officialName: '`sf project deploy start --help`',
+      official: { args: ['project', 'deploy', 'start', '--help'] },
+    },
+    {
+      name: '`sf eca clientcreds test`, unreachable host',
+      plugin: {
+        args: ['eca', 'clientcreds', 'test', '--client-id', '3MVGbench', '--instance-url', DEAD_HOST, '--run-as-username', RUN_AS, '--no-prompt'],
+        env: { SF_CLIENT_SECRET: 'bench-secret' },
+        exit: 1,
+      },
+      officialName: '`sf org login access-token`, unreachable host',
+      official: {
+        args: ['org', 'login', 'access-token', '--instance-url', DEAD_HOST, '--no-prompt'],
+        env: { SF_ACCESS_TOKEN: '00D000000000001AAA!bench' },
+        exit: 1,
+      },
+    },
   ];
+  // project generate needs a new name each run.
+  const officialGenerate = pairs[0].official;
+  officialGenerate.prepare = (): Promise<void> => {
+    officialGenerate.args = ['project', 'generate', '--name', `p${n++}`, '--output-dir', join(base, 'generated')];
+    return Promise.resolve();
+  };
+  const dataDir = join(home, '.local', 'share', 'sf', 'node_modules');
+  const table = [
+    `| Start-up under \`sf\` (${RUNS} paired runs) | median s | peak MB | modules (plugin's own copies) | vs official: time | memory | modules |`,
+    '|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  const notes: string[] = [];
+  for (const pair of pairs) {
+    const p: Sample[] = [];
+    const o: Sample[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      /* eslint-disable no-await-in-loop */
+      if (i % 2 === 0) {
+        p.push(await measure(pair.plugin, opts));
+        o.push(await measure(pair.official, opts));
+      } else {
+        o.push(await measure(pair.official, opts));
+        p.push(await measure(pair.plugin, opts));
+      }
+      /* eslint-enable no-await-in-loop */
+    }
+    /* eslint-disable no-await-in-loop */
+    const pm = await modules(pair.plugin, opts, dataDir);
+    const om = await modules(pair.official, opts, dataDir);
+    /* eslint-enable no-await-in-loop */
+    const ms = (xs: Sample[]): number => median(xs.map((x) => x.ms));
+    const mb = (xs: Sample[]): number => median(xs.map((x) => x.peakMb ?? 0));
+    const own = [...pm.plugin.values()].reduce((a, b) => a + b, 0);
+    table.push(
+      `| ${pair.name} | ${(ms(p) / 1000).toFixed(2)} | ${mb(p).toFixed(0)} | ${pm.total} (${own}) | **${(ms(p) / ms(o)).toFixed(2)}** | **${(
+        mb(p) / mb(o)
+      ).toFixed(2)}** | ${(pm.total / om.total).toFixed(2)} |`,
+      `| ${pair.officialName} | ${(ms(o) / 1000).toFixed(2)} | ${mb(o).toFixed(0)} | ${om.total} | | | |`
+    );
+    const top = [...pm.plugin.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8);
+    notes.push(`- ${pair.name}: plugin's own copies: ${top.map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  }
+  return [...table, '', ...notes];
 }
 
 // ---------- 2. full setup ----------
-type Org = { emu: Emulator; project: TempProject };
+type Org = { emu: Emulator; dir: string; cleanup: () => Promise<void> };
 
-/** A fresh org (emulator at LATENCY ms) and project with the generated files; both CLIs logged in as alias emu. */
-async function freshOrg(withSf: boolean): Promise<Org> {
+/** A fresh org (emulator at LATENCY ms) and project with the generated files; sf logged in to it as alias emu. */
+async function freshOrg(home: string): Promise<Org> {
   const emu = await startEmulator({ latencyMs: LATENCY });
   const project = await makeProject();
-  const opts = { cwd: project.dir, home: project.home };
-  if (withSf) {
-    const login = await runSf(['org', 'login', 'access-token', '--instance-url', emu.instanceUrl, '--no-prompt', '--alias', 'emu'], {
-      ...opts,
-      env: { SF_ACCESS_TOKEN: emu.admin.accessToken },
-    });
-    if (login.exitCode !== 0) throw new Error(`sf org login access-token failed: ${login.stderr}`);
-  } else {
-    await loginToEmulator(emu, project.home, 'emu');
-  }
-  const gen = await runCli(generateArgs, opts);
-  if (gen.exitCode !== 0) throw new Error(`generate failed: ${gen.stderr}`);
+  const opts = { cwd: project.dir, home };
+  const login = await runSf(['org', 'login', 'access-token', '--instance-url', emu.instanceUrl, '--no-prompt', '--alias', 'emu'], {
+    ...opts,
+    env: { SF_ACCESS_TOKEN: emu.admin.accessToken },
+  });
+  check(login);
+  check(await runSf(generateArgs, opts));
   emu.control.clearRequestLog();
-  return { emu, project };
+  return { emu, dir: project.dir, cleanup: project.cleanup };
 }
 
-async function pluginDeploy(): Promise<Sample> {
-  const { emu, project } = await freshOrg(false);
+async function pluginDeploy(home: string): Promise<Sample> {
+  const { emu, dir, cleanup } = await freshOrg(home);
   try {
-    const s = await measure((o) => runCli(['eca', 'clientcreds', 'deploy', '--name', APP, '--target-org', 'emu', '--json'], o), {
-      cwd: project.dir,
-      home: project.home,
-    });
+    const s = await measure({ args: ['eca', 'clientcreds', 'deploy', '--name', APP, '--target-org', 'emu', '--json'] }, { cwd: dir, home });
     return { ...s, requests: emu.control.requestLog().length };
   } finally {
     await emu.stop();
-    await project.cleanup();
+    await cleanup();
   }
 }
 
 /** What a person does without the plugin: deploy the profile, look up its Id, create the user, deploy the app. */
-async function manualDeploy(): Promise<Sample> {
-  const { emu, project } = await freshOrg(true);
-  const opts = { cwd: project.dir, home: project.home };
+async function manualDeploy(home: string): Promise<Sample> {
+  const { emu, dir: cwd, cleanup } = await freshOrg(home);
   const dir = 'force-app/main/default';
   const steps: Array<(profileId: string) => string[]> = [
     (): string[] => ['project', 'deploy', 'start', '--source-dir', `${dir}/profiles`, '--wait', '10', '--target-org', 'emu', '--json'],
@@ -141,7 +226,7 @@ async function manualDeploy(): Promise<Sample> {
     let profileId = '';
     for (const step of steps) {
       // eslint-disable-next-line no-await-in-loop
-      const s = await measure((o) => runSf(step(profileId), o), opts);
+      const s = await measure({ args: step(profileId) }, { cwd, home });
       ms += s.ms;
       peakMb = Math.max(peakMb, s.peakMb ?? 0);
       const records = (s.result.json?.result as { records?: Array<{ Id: string }> } | undefined)?.records;
@@ -150,19 +235,18 @@ async function manualDeploy(): Promise<Sample> {
     return { ms, peakMb, requests: emu.control.requestLog().length };
   } finally {
     await emu.stop();
-    await project.cleanup();
+    await cleanup();
   }
 }
 
-async function fullSetup(): Promise<string[]> {
-  await ensureSfCli();
+async function fullSetup(home: string): Promise<string[]> {
   const plugin: Sample[] = [];
   const manual: Sample[] = [];
   const runs = Math.max(3, Math.ceil(RUNS / 2));
   for (let i = 0; i < runs; i++) {
     /* eslint-disable no-await-in-loop */
-    plugin.push(await pluginDeploy());
-    manual.push(await manualDeploy());
+    plugin.push(await pluginDeploy(home));
+    manual.push(await manualDeploy(home));
     /* eslint-enable no-await-in-loop */
   }
   const row = (name: string, xs: Sample[]): string =>
@@ -175,16 +259,16 @@ async function fullSetup(): Promise<string[]> {
     '|---|---:|---:|---:|',
     row('`sf eca clientcreds deploy`', plugin),
     row('manual: 2x `sf project deploy start` + `sf data query` + `sf data create record`', manual),
-    `| plugin / manual wall time | ${ratio.toFixed(2)} | | |`,
+    `| plugin / manual wall time | **${ratio.toFixed(2)}** | | |`,
   ];
 }
 
 // ---------- 3. test ----------
-async function tokenTest(): Promise<string[]> {
-  const { emu, project } = await freshOrg(false);
+async function tokenTest(home: string): Promise<string[]> {
+  const { emu, dir, cleanup } = await freshOrg(home);
+  const opts = { cwd: dir, home };
   try {
-    const deploy = await runCli(['eca', 'clientcreds', 'deploy', '--name', APP, '--target-org', 'emu'], { cwd: project.dir, home: project.home });
-    if (deploy.exitCode !== 0) throw new Error(`deploy failed: ${deploy.stderr}`);
+    check(await runSf(['eca', 'clientcreds', 'deploy', '--name', APP, '--target-org', 'emu'], opts));
     const creds = emu.control.getAppCredentials({ app: APP });
     if (!creds) throw new Error('no app credentials after deploy');
     const modes: Array<{ name: string; args: string[]; env?: Record<string, string>; floorTrips: number }> = [
@@ -213,11 +297,7 @@ async function tokenTest(): Promise<string[]> {
       for (let i = 0; i < RUNS; i++) {
         /* eslint-disable no-await-in-loop */
         emu.control.clearRequestLog();
-        const s = await measure((o) => runCli(['eca', 'clientcreds', 'test', ...mode.args], o), {
-          cwd: project.dir,
-          home: project.home,
-          env: mode.env,
-        });
+        const s = await measure({ args: ['eca', 'clientcreds', 'test', ...mode.args], env: mode.env }, opts);
         samples.push({ ...s, requests: emu.control.requestLog().length });
         inCommand.push((s.result.json?.result as { elapsedMs?: number } | undefined)?.elapsedMs ?? Number.NaN);
         /* eslint-enable no-await-in-loop */
@@ -231,17 +311,21 @@ async function tokenTest(): Promise<string[]> {
     return lines;
   } finally {
     await emu.stop();
-    await project.cleanup();
+    await cleanup();
   }
 }
 
 const started = performance.now();
 const base = await mkdtemp(join(tmpdir(), 'eca-bench-'));
 try {
-  const sections = [await startup(), await fullSetup(), await tokenTest()];
+  const sfVersion = await ensureSfCli();
+  const home = join(base, 'home');
+  const install = await installPlugin(TARBALL ?? (await packPlugin(base)), { cwd: base, home });
+  check(install);
+  const sections = [await startup(home, base), await fullSetup(home), await tokenTest(home)];
   process.stdout.write(`\n${sections.map((s) => s.join('\n')).join('\n\n')}\n\n`);
   process.stdout.write(
-    `Node ${process.version}, ${RUNS} runs, latency ${LATENCY} ms; took ${((performance.now() - started) / 1000).toFixed(0)} s.\n`
+    `sf ${sfVersion}, Node ${process.version}, ${RUNS} runs, latency ${LATENCY} ms; took ${((performance.now() - started) / 1000).toFixed(0)} s.\n`
   );
 } finally {
   await rm(base, { recursive: true, force: true });

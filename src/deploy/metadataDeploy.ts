@@ -77,6 +77,13 @@ export class DeployWaitExceeded extends Error {
   }
 }
 
+/**
+ * How often a deploy's status is checked. SDR's default for a small deploy is once a second; the deploys here hold at
+ * most a handful of components and usually finish within a few seconds, so checking twice as often ends each deploy
+ * about half a second sooner on average for a few extra checkDeployStatus calls.
+ */
+export const POLL_INTERVAL_MS = 500;
+
 export function sdrDeployer(connection: Connection, apiVersion: string): MetadataDeployer {
   return (request) => deployWithSdr(connection, apiVersion, request);
 }
@@ -108,7 +115,7 @@ async function deployWithSdr(
     );
     let result;
     try {
-      result = await deploy.pollStatus({ timeout: request.wait });
+      result = await deploy.pollStatus(POLL_INTERVAL_MS, Math.max(1, Math.round(request.wait.seconds)));
     } catch (e) {
       if (e instanceof Error && /timed out/i.test(e.message)) throw new DeployWaitExceeded(id);
       throw e;

@@ -160,20 +160,24 @@ describe('e2e: sf eca clientcreds deploy', function () {
     ctx = undefined;
   });
 
-  it('loading the command does not load source-deploy-retrieve or the progress renderer (lazy imports)', async () => {
+  it('loading the command (as --help does) loads none of its job: no deploy modules, SDR, progress renderer or XML parser', async () => {
     const home = await makeProject();
     try {
+      // A loader hook sees every module, ESM and CommonJS alike (require.cache would miss the ESM ones).
       const script = `
-import { createRequire } from 'node:module';
-const require = createRequire(import.meta.url);
+import { registerHooks } from 'node:module';
+const loaded = [];
+registerHooks({ load(url, context, next) { loaded.push(url); return next(url, context); } });
 await import('./lib/commands/eca/clientcreds/deploy.js');
-const loaded = Object.keys(require.cache);
 process.stdout.write(JSON.stringify({
-  sdr: loaded.some((k) => k.includes('source-deploy-retrieve')),
-  mso: loaded.some((k) => k.includes('multi-stage-output')),
+  job: loaded.filter((u) => !u.includes('/node_modules/') && /\\/lib\\/(deploy|project|org)\\//.test(u)).length,
+  sdr: loaded.some((u) => u.includes('source-deploy-retrieve')),
+  mso: loaded.some((u) => u.includes('multi-stage-output')),
+  xml: loaded.some((u) => u.includes('fast-xml-parser')),
+  command: loaded.some((u) => u.endsWith('/lib/commands/eca/clientcreds/deploy.js')),
 }));`;
       const result = await runNode<never>(['--input-type=module', '-e', script], { cwd: REPO_ROOT, home: home.home });
-      expect(result.json, result.stderr).to.deep.equal({ sdr: false, mso: false });
+      expect(result.json, result.stderr).to.deep.equal({ job: 0, sdr: false, mso: false, xml: false, command: true });
     } finally {
       await home.cleanup();
     }
@@ -213,6 +217,10 @@ process.stdout.write(JSON.stringify({
     for (const key of ['output.stepsTitle', 'output.componentsTitle', 'column.step', 'column.nameInOrg', 'column.result']) {
       expect(result.stdout, key).to.include(messages.getMessage(key));
     }
+    // Without a terminal the tables keep to 100 columns: long paths and reasons wrap instead of stretching them.
+    const tableLines = result.stdout.split('\n').filter((l) => /^[│┌├└]/.test(l));
+    expect(tableLines.length, result.stdout).to.be.greaterThan(10);
+    expect(Math.max(...tableLines.map((l) => l.length)), result.stdout).to.be.at.most(100);
   });
 
   it('--json returns every step and component; a second run changes nothing and duplicates nothing', async () => {

@@ -243,13 +243,17 @@ describe('e2e: sf eca clientcreds generate', function () {
     );
   });
 
-  it('prints a table of files and statuses and the next step', async () => {
+  it('prints one line per file with its status, within 100 columns, and the next step', async () => {
     project = await makeProject();
     const run = await runCli(['eca', 'clientcreds', 'generate', ...REQUIRED], { cwd: project.dir, home: project.home });
     expect(run.exitCode, run.stderr).to.equal(0);
     expect(run.stdout).to.include('externalClientApps/Billing_Sync.eca-meta.xml');
     expect(run.stdout).to.include(messages.getMessage('status.created'));
     expect(run.stdout).to.include(messages.getMessage('info.NextStep', ['Billing_Sync']));
+    const lines = run.stdout.split('\n');
+    expect(lines).to.include('force-app/main/default/');
+    expect(lines.filter((l) => l.trimStart().startsWith(messages.getMessage('status.created')))).to.have.length(8);
+    expect(Math.max(...lines.map((l) => l.length)), run.stdout).to.be.at.most(100);
   });
 
   it('stops on conflicts and lists them, writing nothing; --force overwrites', async () => {

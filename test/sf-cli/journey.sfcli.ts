@@ -8,19 +8,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { startEmulator, type Emulator } from '../../emulator/src/index.js';
-import { REPO_ROOT } from '../e2e/harness.js';
 import type { GenerateResult } from '../../src/commands/eca/clientcreds/generate.js';
 import type { DeployResult } from '../../src/commands/eca/clientcreds/deploy.js';
 import type { TokenCheckResult } from '../../src/commands/eca/clientcreds/test.js';
 import type { LoginResult } from '../../src/commands/eca/clientcreds/login.js';
-import { ensureSfCli, runSf } from './sfCli.js';
+import { ensureSfCli, installPlugin, packPlugin, runSf } from './sfCli.js';
 
 /**
- * The whole journey the way users run it: the real, pinned `sf` CLI with this plugin linked, logged in to the org
- * emulator with `sf org login access-token`, in a project made by `sf project generate`. Everything lives under a
- * temporary HOME, so a developer's real sf logins are never read or written.
+ * The whole journey the way users run it: the real, pinned `sf` CLI with this plugin installed from its packed
+ * tarball (`npm pack`, then `sf plugins install`: production dependencies only, no link to this work tree), logged
+ * in to the org emulator with `sf org login access-token`, in a project made by `sf project generate`. A file the
+ * package misses (template, message file) or a runtime dependency listed as a dev one fails here. Everything lives
+ * under a temporary HOME, so a developer's real sf logins and plugins are never read or written.
  */
-describe('the real sf CLI with the plugin linked', () => {
+describe('the real sf CLI with the packed plugin installed', () => {
   const APP = 'Journey_Integration';
   const RUN_AS = 'journey.integration@example.com';
   const ALIAS = 'emu';
@@ -40,8 +41,17 @@ describe('the real sf CLI with the plugin linked', () => {
     home = join(base, 'home');
     project = join(base, 'journey');
 
-    const link = await runSf(['plugins', 'link', REPO_ROOT, '--no-install'], { cwd: base, home });
-    expect(link.exitCode, link.stderr).to.equal(0);
+    const tarball = await packPlugin(base);
+    const install = await installPlugin(tarball, { cwd: base, home });
+    expect(install.exitCode, install.stdout + install.stderr).to.equal(0);
+    const plugins = await runSf(['plugins', '--json'], { cwd: base, home });
+    expect(plugins.exitCode, plugins.stderr).to.equal(0);
+    const installed = (JSON.parse(plugins.stdout) as Array<{ name: string; type: string; root: string }>).find(
+      (p) => p.name === 'plugin-eca-clientcreds'
+    );
+    // A user plugin under sf's data directory: resolved from there, not from this repository's node_modules.
+    expect(installed?.type, plugins.stdout).to.equal('user');
+    expect(installed?.root).to.equal(join(home, '.local', 'share', 'sf', 'node_modules', 'plugin-eca-clientcreds'));
     const gen = await runSf(['project', 'generate', '--name', 'journey', '--output-dir', base, '--json'], { cwd: base, home });
     expect(gen.exitCode, gen.stderr).to.equal(0);
     const login = await runSf(

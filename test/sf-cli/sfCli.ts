@@ -4,6 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { REPO_ROOT, runNode, type CliResult, type RunOptions } from '../e2e/harness.js';
@@ -58,4 +59,39 @@ export function runSf<T = unknown>(args: string[], options: RunOptions): Promise
     },
     timeoutMs: options.timeoutMs ?? 180_000,
   });
+}
+
+/** npm under this process's Node (>= 22.19): the one `npm run` started, else the first on PATH. */
+function npm(args: string[], cwd: string): Promise<{ stdout: string }> {
+  const npmCli = process.env.npm_execpath;
+  const [cmd, cmdArgs] = npmCli ? [process.execPath, [npmCli, ...args]] : ['npm', args];
+  return promisify(execFile)(cmd, cmdArgs, {
+    cwd,
+    env: { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+}
+
+/**
+ * `npm pack` of this repository into `dir` (its prepack builds lib/ and the manifest): exactly the files a user
+ * gets from the registry. Returns the tarball's path.
+ */
+export async function packPlugin(dir: string): Promise<string> {
+  const { stdout } = await npm(['pack', '--pack-destination', dir, '--json', '--loglevel=error'], REPO_ROOT);
+  const [{ filename }] = JSON.parse(stdout.slice(stdout.indexOf('['))) as Array<{ filename: string }>;
+  return join(dir, filename);
+}
+
+/**
+ * Installs a packed plugin the way README says users install it: `sf plugins install`, which runs
+ * `npm install --omit dev` of the package into sf's data directory (~/.local/share/sf), production dependencies only.
+ * The tarball is allow-listed in unsignedPluginAllowList.json, as a user answers the "isn't signed by Salesforce"
+ * prompt once (the file is what sf documents for unattended installs).
+ */
+export async function installPlugin(tarball: string, options: RunOptions): Promise<CliResult> {
+  const spec = `file:${tarball}`;
+  const configDir = join(options.home, '.config', 'sf');
+  await mkdir(configDir, { recursive: true });
+  await writeFile(join(configDir, 'unsignedPluginAllowList.json'), JSON.stringify([spec]));
+  return runSf(['plugins', 'install', spec], { ...options, timeoutMs: options.timeoutMs ?? 300_000 });
 }

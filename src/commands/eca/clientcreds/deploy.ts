@@ -7,19 +7,13 @@ import { Flags, toHelpSection } from '@salesforce/sf-plugins-core';
 import { type Connection, Messages } from '@salesforce/core';
 import type { Duration } from '@salesforce/kit';
 import { EcaCommand } from '../../../cli/ecaCommand.js';
-import { findProject, type ProjectLocation } from '../../../project/sfdxProject.js';
-import { readAppFiles } from '../../../project/projectFiles.js';
-import { connectionOrgApi } from '../../../org/orgApi.js';
-import { inventoryRequest, readOrgInventory } from '../../../deploy/orgInventory.js';
-import { makePlan } from '../../../deploy/deployPlan.js';
-import { type ComponentReport, executePlan, type PreAuthorizationReport, type StepReport } from '../../../deploy/deployExecutor.js';
-import { sdrDeployer } from '../../../deploy/metadataDeploy.js';
-import { toOrgError } from '../../../deploy/orgErrors.js';
-import { checkAgainstOrg, deployApiVersion, requestedApiVersion } from '../../../deploy/apiVersion.js';
-import { type DeployStages, deployStages } from '../../../deploy/deployStages.js';
-import { type PermissionAddition, PermissionDependencyResolver } from '../../../deploy/permissionDependencies.js';
-import { checkLicenses, type LicenseReport, withLicensePhase } from '../../../deploy/licenses.js';
-import { findSandboxUser, type SandboxUsernameMatch } from '../../../deploy/sandboxUsername.js';
+import { readableTable } from '../../../output/readableTable.js';
+import type { ProjectLocation } from '../../../project/sfdxProject.js';
+import type { ComponentReport, PreAuthorizationReport, StepReport } from '../../../deploy/deployExecutor.js';
+import type { DeployStages } from '../../../deploy/deployStages.js';
+import type { PermissionAddition, PermissionDependencyResolver } from '../../../deploy/permissionDependencies.js';
+import type { LicenseReport } from '../../../deploy/licenses.js';
+import type { SandboxUsernameMatch } from '../../../deploy/sandboxUsername.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.deploy');
@@ -89,13 +83,15 @@ export default class Deploy extends EcaCommand<DeployResult> {
 
   public async run(): Promise<DeployResult> {
     const { flags } = await this.parse(Deploy);
+    // The job's modules load only when it runs (deployJob.ts).
+    const job = await import('../../../deploy/deployJob.js');
     const org = flags['target-org'];
     const targetOrg = org.getUsername() ?? '';
     const dryRun = flags['dry-run'] ?? false;
-    this.stages = await deployStages(this.jsonEnabled(), targetOrg, dryRun);
+    this.stages = await job.deployStages(this.jsonEnabled(), targetOrg, dryRun);
 
     this.stages.goto('read');
-    const project = await locateProject();
+    const project = await locateProject(job.findProject);
     const conn = Deploy.orgConnection(org, flags['api-version']);
     if (flags.name) {
       const { findConnectedAppFiles } = await import('../../../project/connectedAppFiles.js');
@@ -103,45 +99,45 @@ export default class Deploy extends EcaCommand<DeployResult> {
       if (connectedApp) return this.deployConnectedApp(connectedApp, project, { conn, targetOrg, dryRun, wait: flags.wait, runAs: flags['run-as-username'], apiVersionFlag: flags['api-version'] });
     }
     // The files are checked before any org request whenever the version is known locally (flag or project).
-    const requested = requestedApiVersion(flags['api-version'], project.sourceApiVersion);
-    const apiVersion = await deployApiVersion(requested, conn);
-    let files = await readAppFiles({
+    const requested = job.requestedApiVersion(flags['api-version'], project.sourceApiVersion);
+    const apiVersion = await job.deployApiVersion(requested, conn);
+    let files = await job.readAppFiles({
       projectRoot: project.root,
       packageDirs: project.packageDirs,
       appName: flags.name,
       runAsUsername: flags['run-as-username'],
       apiVersion,
     });
-    await checkAgainstOrg(requested, conn);
+    await job.checkAgainstOrg(requested, conn);
     conn.setApiVersion(apiVersion);
     files.warnings.forEach((w) => this.warn(w));
 
     this.stages.goto('inventory', { runAs: files.runAsUsername });
-    const api = connectionOrgApi(conn);
+    const api = job.connectionOrgApi(conn);
     let inventory;
     let sandboxMatch: SandboxUsernameMatch | undefined;
     let licenses;
     let plan;
     try {
-      inventory = await readOrgInventory(api, inventoryRequest(files));
+      inventory = await job.readOrgInventory(api, job.inventoryRequest(files));
       if (!inventory.runAsUser && !flags['run-as-username']) {
-        sandboxMatch = await findSandboxUser(api, files.runAsUsername);
+        sandboxMatch = await job.findSandboxUser(api, files.runAsUsername);
         if (sandboxMatch) {
           files = { ...files, runAsUsername: sandboxMatch.inOrg };
-          inventory = await readOrgInventory(api, inventoryRequest(files));
+          inventory = await job.readOrgInventory(api, job.inventoryRequest(files));
         }
       }
-      plan = makePlan(files, inventory, { dryRun });
-      licenses = await checkLicenses(api, files, inventory, plan);
+      plan = job.makePlan(files, inventory, { dryRun });
+      licenses = await job.checkLicenses(api, files, inventory, plan);
     } catch (e) {
-      throw toOrgError(e, { targetOrg });
+      throw job.toOrgError(e, { targetOrg });
     }
     if (sandboxMatch) {
       this.stages.goto('inventory', { runAs: sandboxMatch.inOrg });
       this.info(messages.getMessage('info.sandboxUsername', [sandboxMatch.fromProject, sandboxMatch.inOrg, sandboxMatch.suffix]));
     }
     plan.blockers.push(...licenses.blockers);
-    plan.phases = withLicensePhase(plan.phases, licenses.phase, dryRun);
+    plan.phases = job.withLicensePhase(plan.phases, licenses.phase, dryRun);
     if (plan.blockers.length) {
       const error = messages.createError('error.OrgNotReady', [targetOrg, plan.blockers.map((b) => `- ${b}`).join('\n')]);
       error.setData({ blockers: plan.blockers, steps: plan.steps });
@@ -149,15 +145,15 @@ export default class Deploy extends EcaCommand<DeployResult> {
     }
     plan.warnings.forEach((w) => this.warn(w));
 
-    const permissions = new PermissionDependencyResolver(api);
+    const permissions = new job.PermissionDependencyResolver(api);
     try {
       await permissions.completeBeforeDeploy(plan.components);
     } catch (e) {
-      throw toOrgError(e, { targetOrg });
+      throw job.toOrgError(e, { targetOrg });
     }
-    const execution = await executePlan(plan, {
+    const execution = await job.executePlan(plan, {
       api,
-      deploy: sdrDeployer(conn, apiVersion),
+      deploy: job.sdrDeployer(conn, apiVersion),
       inventory,
       projectRoot: project.root,
       targetOrg,
@@ -227,7 +223,8 @@ export default class Deploy extends EcaCommand<DeployResult> {
     options: { conn: Connection; targetOrg: string; dryRun: boolean; wait: Duration; runAs?: string; apiVersionFlag?: string }
   ): Promise<DeployResult> {
     const { conn, targetOrg, dryRun } = options;
-    const [{ deployConnectedApp, sdrConnectedAppDeployer }, { readUserDef }] = await Promise.all([
+    const [job, { deployConnectedApp, sdrConnectedAppDeployer }, { readUserDef }] = await Promise.all([
+      import('../../../deploy/deployJob.js'),
       import('../../../deploy/connectedAppDeploy.js'),
       import('../../../project/projectFiles.js'),
     ]);
@@ -236,13 +233,13 @@ export default class Deploy extends EcaCommand<DeployResult> {
     if (problems.length > 0) {
       throw messages.createError('error.InvalidProjectFiles', [file.fullName, String(problems.length), problems.map((p) => `- ${p.file}: ${p.message}`).join('\n')]);
     }
-    const requested = requestedApiVersion(options.apiVersionFlag, project.sourceApiVersion);
-    const apiVersion = await deployApiVersion(requested, conn);
+    const requested = job.requestedApiVersion(options.apiVersionFlag, project.sourceApiVersion);
+    const apiVersion = await job.deployApiVersion(requested, conn);
     conn.setApiVersion(apiVersion);
     this.stages?.goto('inventory', { runAs: options.runAs ?? '' });
     const outcome = await deployConnectedApp(
       { file, projectRoot: project.root, targetOrg, dryRun, runAsUsername: options.runAs, userDefinition: userDef?.definition },
-      connectionOrgApi(conn),
+      job.connectionOrgApi(conn),
       sdrConnectedAppDeployer(conn, apiVersion, options.wait)
     );
     this.stages?.done();
@@ -292,6 +289,7 @@ export default class Deploy extends EcaCommand<DeployResult> {
         { key: 'target', name: messages.getMessage('column.target') },
         { key: 'reason', name: messages.getMessage('column.reason') },
       ],
+      ...readableTable(),
     });
     this.table({
       title: messages.getMessage('output.componentsTitle'),
@@ -307,6 +305,7 @@ export default class Deploy extends EcaCommand<DeployResult> {
         { key: 'file', name: messages.getMessage('column.file') },
         { key: 'state', name: messages.getMessage('column.result') },
       ],
+      ...readableTable(),
     });
     this.log(messages.getMessage('output.runAs', [result.runAsUsername]));
     this.log(messages.getMessage('output.tokenUrl', [result.tokenUrl]));
@@ -314,7 +313,7 @@ export default class Deploy extends EcaCommand<DeployResult> {
   }
 }
 
-async function locateProject(): Promise<ProjectLocation> {
+async function locateProject(findProject: () => Promise<ProjectLocation>): Promise<ProjectLocation> {
   try {
     return await findProject();
   } catch (e) {

@@ -2,7 +2,7 @@
  * Copyright 2026, the plugin-eca-clientcreds contributors.
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
-import { relative } from 'node:path';
+import { dirname, relative } from 'node:path';
 import { Messages, Org } from '@salesforce/core';
 import { Flags } from '@salesforce/sf-plugins-core';
 import { EcaCommand } from '../../../cli/ecaCommand.js';
@@ -182,13 +182,18 @@ export default class Generate extends EcaCommand<GenerateResult> {
     const { result, warnings } = outcome;
     for (const warning of warnings) this.warn(warning);
 
-    this.table({
-      data: result.files.map((f) => ({
-        [messages.getMessage('column.file')]: relative(process.cwd(), f.path),
-        [messages.getMessage('column.type')]: f.type,
-        [messages.getMessage('column.status')]: messages.getMessage(`status.${f.status}`),
-      })),
+    // One line per file under its folder, like `sf project generate`: paths are never cut or wrapped by a table,
+    // stay copyable, and fit 100 columns for app names of ordinary length.
+    const statuses = result.files.map((f) => messages.getMessage(`status.${f.status}`));
+    const width = Math.max(0, ...statuses.map((st) => st.length));
+    const groups = new Map<string, string[]>();
+    result.files.forEach((f, i) => {
+      const inOutput = !relative(result.outputDir, f.path).startsWith('..');
+      const folder = relative(process.cwd(), inOutput ? result.outputDir : dirname(f.path)) || '.';
+      const line = `  ${statuses[i].padEnd(width)}  ${relative(inOutput ? result.outputDir : dirname(f.path), f.path)}`;
+      groups.set(folder, [...(groups.get(folder) ?? []), line]);
     });
+    for (const [folder, lines] of groups) this.log([`${folder}/`, ...lines].join('\n'));
     if (result.files.every((f) => f.status === 'unchanged')) this.log(messages.getMessage('info.NothingChanged'));
     if (outcome.result.fromOrg?.kind === 'ConnectedApp') {
       this.log(fromOrgMessages.getMessage('info.ConnectedAppNextStep', [result.name, outcome.result.fromOrg.targetOrg, result.name, outcome.result.fromOrg.targetOrg]));

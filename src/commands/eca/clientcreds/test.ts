@@ -6,6 +6,7 @@ import { type Connection, Logger, Messages, type Org, SfError } from '@salesforc
 import { Flags } from '@salesforce/sf-plugins-core';
 import { EcaCommand } from '../../../cli/ecaCommand.js';
 import type { TokenCheckResult } from '../../../tokenCheck/tokenCheck.js';
+import { readableTable } from '../../../output/readableTable.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.test');
@@ -230,7 +231,6 @@ export default class Test extends EcaCommand<TokenCheckResult> {
       },
       { key: messages.getMessage('label.elapsed'), value: `${(result.elapsedMs / 1000).toFixed(1)} s` },
     ];
-    if (result.accessToken) rows.push({ key: messages.getMessage('label.accessToken'), value: result.accessToken });
     if (result.expiresAt) rows.push({ key: messages.getMessage('label.expiresAt'), value: result.expiresAt });
     this.table({
       data: rows,
@@ -238,7 +238,10 @@ export default class Test extends EcaCommand<TokenCheckResult> {
         { key: 'key', name: messages.getMessage('label.field') },
         { key: 'value', name: messages.getMessage('label.value') },
       ],
+      ...readableTable(),
     });
+    // On a line of its own, never wrapped by the table: it is there to be copied.
+    if (result.accessToken) this.log(`${messages.getMessage('label.accessToken')}: ${result.accessToken}`);
     if (result.attempts > 1) {
       this.log(messages.getMessage('info.waited', [String(result.attempts), (result.waitedMs / 1000).toFixed(0)]));
     }
