@@ -14,6 +14,16 @@ module.exports = {
   },
   overrides: [
     {
+      files: ['src/commands/**/*.ts'],
+      rules: {
+        // Every command extends EcaCommand (src/cli/ecaCommand.ts), an abstract SfCommand that declares no flags of
+        // its own (SfCommand's baseFlags still apply): nothing to spread, and one place for interrupts, exit codes,
+        // redaction and request timeouts, as plugin-user's src/baseCommands do.
+        'sf-plugin/only-extend-SfCommand': 'off',
+        'sf-plugin/spread-base-flags': 'off',
+      },
+    },
+    {
       files: ['test/**/*.ts', 'emulator/**/*.ts', 'scripts/**/*.ts'],
       rules: {
         // Tests and the emulator are not commands: messages files and command rules do not apply.

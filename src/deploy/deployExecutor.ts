@@ -174,6 +174,7 @@ function trackDeploys(
   inFlight: InFlight
 ): (event: ProgressEvent) => void {
   return (event) => {
+    // eslint-disable-next-line no-param-reassign -- inFlight is the tracker this function exists to update
     if (event.kind === 'deployStarted' && !event.checkOnly) inFlight.deployId = event.id;
     onProgress?.(event);
   };

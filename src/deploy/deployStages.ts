@@ -76,6 +76,7 @@ type PhaseStart = Extract<ProgressEvent, { kind: 'phase' }>;
 export function phaseStage(phase: PhaseStart['phase'], steps: PhaseStart['steps']): StageKey {
   if (phase === 'createUser') return 'user';
   if (phase === 'assignPermissionSets' || phase === 'assignPermissionSetLicense') return 'permissionSets';
-  if (steps.length === 1 && steps[0] === 'profile') return 'profile';
+  // The access files (profile, permission sets) deployed before the user exists; anything with the app is the app stage.
+  if (steps.length > 0 && steps.every((s) => s === 'profile' || s === 'permissionSetFiles')) return 'profile';
   return 'app';
 }

@@ -3,7 +3,9 @@
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
 import { Messages } from '@salesforce/core';
-import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
+import { Flags, toHelpSection } from '@salesforce/sf-plugins-core';
+import { EcaCommand } from '../../../cli/ecaCommand.js';
+import { readableTable } from '../../../output/readableTable.js';
 import type { AuditResult } from '../../../audit/audit.js';
 import { SEVERITIES, type Severity } from '../../../audit/auditRules.js';
 
@@ -16,7 +18,7 @@ export type { AuditResult, AuditedAppReport, AuditFinding } from '../../../audit
 export const FINDINGS_EXIT_CODE = 3;
 const WIDTH = 100;
 
-export default class Audit extends SfCommand<AuditResult> {
+export default class Audit extends EcaCommand<AuditResult> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
@@ -38,7 +40,7 @@ export default class Audit extends SfCommand<AuditResult> {
     const org = flags['target-org'];
     const [{ runAudit }, { connectionOrgApi }] = await Promise.all([import('../../../audit/audit.js'), import('../../../org/orgApi.js')]);
     this.spinner.start(messages.getMessage('spinner.reading', [org.getUsername() ?? '']));
-    const result = await runAudit(connectionOrgApi(org.getConnection(flags['api-version'])), {
+    const result = await runAudit(connectionOrgApi(Audit.orgConnection(org, flags['api-version'])), {
       targetOrg: org.getUsername() ?? '',
       failOn: flags['fail-on'] as Severity | undefined,
     });
@@ -77,6 +79,7 @@ export default class Audit extends SfCommand<AuditResult> {
         { key: 'runAs', name: messages.getMessage('column.runAs') },
         { key: 'worst', name: messages.getMessage('column.worst') },
       ],
+      ...readableTable(),
     });
     for (const app of result.apps.filter((a) => a.findings.length > 0)) {
       this.log();

@@ -2,18 +2,19 @@
  * Copyright 2026, the plugin-eca-clientcreds contributors.
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
-import { Logger, Messages, type SfError } from '@salesforce/core';
-import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
+import { Logger, Messages } from '@salesforce/core';
+import { Flags, toHelpSection } from '@salesforce/sf-plugins-core';
+import { EcaCommand } from '../../../cli/ecaCommand.js';
+import { readableTable } from '../../../output/readableTable.js';
 import { HANDOVER_FORMATS, type HandoverFormat } from '../../../handover/handoverFormats.js';
 import type { HandoverResult } from '../../../handover/handOver.js';
-import { SecretRedactor, redactError } from '../../../security/redact.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.credentials');
 
 export type CredentialsResult = Omit<HandoverResult, 'shown'> & { appName: string };
 
-export default class Credentials extends SfCommand<CredentialsResult> {
+export default class Credentials extends EcaCommand<CredentialsResult> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
@@ -41,8 +42,6 @@ export default class Credentials extends SfCommand<CredentialsResult> {
     'show-secret': Flags.boolean({ summary: messages.getMessage('flags.show-secret.summary') }),
   };
 
-  private readonly redactor = new SecretRedactor();
-
   public async run(): Promise<CredentialsResult> {
     const { flags } = await this.parse(Credentials);
     const [{ createOrgAccess }, { collectHandoverFields }, { checkHandoverTarget, handOver, secretWanted }] = await Promise.all([
@@ -60,7 +59,7 @@ export default class Credentials extends SfCommand<CredentialsResult> {
     // Refuse a bad output file before reading anything.
     await checkHandoverTarget(options);
     const org = flags['target-org'];
-    const orgAccess = createOrgAccess(org.getConnection(flags['api-version']), org.getOrgId());
+    const orgAccess = createOrgAccess(Credentials.orgConnection(org, flags['api-version']), org.getOrgId());
 
     this.spinner.start(messages.getMessage('spinner.reading', [flags.name]));
     const collected = await collectHandoverFields(orgAccess, flags.name, secretWanted(options));
@@ -79,9 +78,9 @@ export default class Credentials extends SfCommand<CredentialsResult> {
     return { appName: flags.name, ...rest };
   }
 
-  protected async catch(error: Error | SfError): Promise<never> {
+  protected async catch(error: Error & { exitCode?: number }): Promise<never> {
     this.spinner.stop();
-    return super.catch(redactError(error, this.redactor));
+    return super.catch(error);
   }
 
   private display(handover: HandoverResult, shown: string | undefined): void {
@@ -100,6 +99,7 @@ export default class Credentials extends SfCommand<CredentialsResult> {
         { key: 'key', name: messages.getMessage('label.field') },
         { key: 'value', name: messages.getMessage('label.value') },
       ],
+      ...readableTable(),
     });
     if (handover.outputFile) {
       if (handover.replacedFile) this.log(messages.getMessage('info.replacedFile', [handover.outputFile]));

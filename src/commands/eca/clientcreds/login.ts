@@ -2,10 +2,11 @@
  * Copyright 2026, the plugin-eca-clientcreds contributors.
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
-import { Logger, Messages, type Org, type SfError } from '@salesforce/core';
-import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
+import { Logger, Messages, type Org } from '@salesforce/core';
+import { Flags, toHelpSection } from '@salesforce/sf-plugins-core';
+import { EcaCommand } from '../../../cli/ecaCommand.js';
+import { readableTable } from '../../../output/readableTable.js';
 import type { LoginResult } from '../../../login/clientCredentialsLogin.js';
-import { SecretRedactor, redactError } from '../../../security/redact.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.login');
@@ -17,7 +18,7 @@ const DEFAULT_SECRET_ENV = 'SF_CLIENT_SECRET';
 /** API version for the token's REST calls without --target-org: the first with every client credentials field. */
 const DEFAULT_API_VERSION = '60.0';
 
-export default class Login extends SfCommand<LoginResult> {
+export default class Login extends EcaCommand<LoginResult> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
@@ -52,8 +53,6 @@ export default class Login extends SfCommand<LoginResult> {
     'no-prompt': Flags.boolean({ char: 'p', summary: messages.getMessage('flags.no-prompt.summary') }),
   };
 
-  private readonly redactor = new SecretRedactor();
-
   public async run(): Promise<LoginResult> {
     const { flags } = await this.parse(Login);
     const [{ resolveTokenEndpoint }, { createOrgAccess }, { runTokenCheck }, { loginWithClientCredentials }, { storeAccessToken }] =
@@ -69,7 +68,7 @@ export default class Login extends SfCommand<LoginResult> {
       logger.debug(this.redactor.redact(message));
     };
     const org = this.usableOrg(flags['target-org'], flags['client-id']);
-    const conn = org?.getConnection(flags['api-version']);
+    const conn = org ? Login.orgConnection(org, flags['api-version']) : undefined;
     if (flags['client-id'] && !flags['instance-url'] && !flags['my-domain'] && !conn) {
       throw messages.createError('error.NoEndpoint');
     }
@@ -116,9 +115,9 @@ export default class Login extends SfCommand<LoginResult> {
     return result;
   }
 
-  protected async catch(error: Error | SfError): Promise<never> {
+  protected async catch(error: Error & { exitCode?: number }): Promise<never> {
     this.spinner.stop();
-    return super.catch(redactError(error, this.redactor));
+    return super.catch(error);
   }
 
   /** With --client-id, a default target-org (not on the command line) is not the org to compare with. */
@@ -185,6 +184,7 @@ export default class Login extends SfCommand<LoginResult> {
         { key: 'key', name: messages.getMessage('label.field') },
         { key: 'value', name: messages.getMessage('label.value') },
       ],
+      ...readableTable(),
     });
     this.logSuccess(
       messages.getMessage('success', [result.username, result.orgId ?? '', result.appName ?? result.tokenEndpoint, result.alias ?? result.username])

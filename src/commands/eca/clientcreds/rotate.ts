@@ -2,19 +2,20 @@
  * Copyright 2026, the plugin-eca-clientcreds contributors.
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
-import { Logger, Messages, type SfError } from '@salesforce/core';
-import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
+import { Logger, Messages } from '@salesforce/core';
+import { Flags, toHelpSection } from '@salesforce/sf-plugins-core';
+import { EcaCommand } from '../../../cli/ecaCommand.js';
+import { readableTable } from '../../../output/readableTable.js';
 import { HANDOVER_FORMATS, type HandoverFormat } from '../../../handover/handoverFormats.js';
 import type { HandoverResult } from '../../../handover/handOver.js';
 import type { RotationResult } from '../../../rotation/rotateCredentials.js';
-import { SecretRedactor, redactError } from '../../../security/redact.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.rotate');
 
 export type RotateResult = RotationResult & { handover?: Omit<HandoverResult, 'shown'> };
 
-export default class Rotate extends SfCommand<RotateResult> {
+export default class Rotate extends EcaCommand<RotateResult> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
@@ -49,8 +50,6 @@ export default class Rotate extends SfCommand<RotateResult> {
     }),
   };
 
-  private readonly redactor = new SecretRedactor();
-
   public async run(): Promise<RotateResult> {
     const { flags } = await this.parse(Rotate);
     const [{ createOrgAccess }, handoverModule, formats, rotation, tokenCheck, tokenClient, { resolveTokenEndpoint }] = await Promise.all([
@@ -75,7 +74,7 @@ export default class Rotate extends SfCommand<RotateResult> {
     // Refuse a bad output file before anything changes in the org: the new pair must have somewhere to go.
     await handoverModule.checkHandoverTarget(options);
     const org = flags['target-org'];
-    const conn = org.getConnection(flags['api-version']);
+    const conn = Rotate.orgConnection(org, flags['api-version']);
     const orgAccess = createOrgAccess(conn, org.getOrgId());
     const endpoint = resolveTokenEndpoint({ targetOrgInstanceUrl: conn.instanceUrl });
     const apiVersion = conn.getApiVersion();
@@ -145,9 +144,9 @@ export default class Rotate extends SfCommand<RotateResult> {
     return output;
   }
 
-  protected async catch(error: Error | SfError): Promise<never> {
+  protected async catch(error: Error & { exitCode?: number }): Promise<never> {
     this.spinner.stop();
-    return super.catch(redactError(error, this.redactor));
+    return super.catch(error);
   }
 
   private display(result: RotateResult, shown: string | undefined): void {
@@ -158,6 +157,7 @@ export default class Rotate extends SfCommand<RotateResult> {
         { key: 'status', name: messages.getMessage('label.status') },
         { key: 'detail', name: messages.getMessage('label.detail') },
       ],
+      ...readableTable(),
     });
     if (result.dryRun) {
       this.log(messages.getMessage('info.dryRun'));
