@@ -292,6 +292,7 @@ export class EmulatorControl {
     kind: HttpFaultKind;
     path?: string;
     soapMethod?: string;
+    method?: string;
     times?: number;
     skip?: number;
     errorId?: string;
@@ -304,6 +305,7 @@ export class EmulatorControl {
       kind: args.kind,
       path: args.path,
       soapMethod: args.soapMethod,
+      ...(args.method ? { method: args.method } : {}),
       remaining: args.times ?? 1,
       ...(args.errorId ? { errorId: args.errorId } : {}),
       ...(args.skip ? { skip: args.skip } : {}),

@@ -41,10 +41,11 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-function matchFault(faults: HttpFault[], path: string, soapMethod: string | undefined): HttpFault | undefined {
+function matchFault(faults: HttpFault[], path: string, soapMethod: string | undefined, method: string): HttpFault | undefined {
   const fault = faults.find(
     (f) =>
       f.remaining > 0 &&
+      (f.method === undefined || f.method.toUpperCase() === method.toUpperCase()) &&
       ((f.path !== undefined && (f.path.startsWith('=') ? path === f.path.slice(1) : path.includes(f.path))) ||
         (f.soapMethod !== undefined && f.soapMethod === soapMethod))
   );
@@ -194,7 +195,7 @@ export async function startServers(
       if (latency > 0) await sleep(latency, undefined, { signal: stopping.signal });
 
       let response: EmuResponse;
-      const fault = matchFault(state.faults.http, path, soapMethod);
+      const fault = matchFault(state.faults.http, path, soapMethod, emuReq.method);
       if (fault?.kind === 'drop' || fault?.kind === 'hang') {
         log(0);
         // hang: never answers; the request stays open until the client gives up or the emulator stops.

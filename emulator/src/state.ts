@@ -219,6 +219,8 @@ export type HttpFault = {
   path?: string;
   /** Matches a SOAP request whose body element is this method (deploy, checkDeployStatus, ...). */
   soapMethod?: string;
+  /** Only requests with this HTTP method (POST /sobjects/User, not GET /sobjects/User/describe); default any. */
+  method?: string;
   /** Remaining number of matching requests to hit. */
   remaining: number;
 };

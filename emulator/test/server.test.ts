@@ -61,6 +61,20 @@ describe('emulator server and control API', () => {
     expect(emu.control.requestLog().map((e) => e.status)).to.deep.equal([500, 500, 200]);
   });
 
+  it('matches a fault by HTTP method: a POST fault lets a GET of the same path through', async () => {
+    emu.control.failNext({ kind: 'http500', path: '/sobjects/User', method: 'POST' });
+    const describe = await call(emu.instanceUrl, '/services/data/v66.0/sobjects/User/describe', { token: emu.admin.accessToken });
+    expect(describe.status).to.equal(200);
+    const insert = await call(emu.instanceUrl, '/services/data/v66.0/sobjects/User', {
+      method: 'POST',
+      token: emu.admin.accessToken,
+      body: '{}',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(insert.status).to.equal(500);
+    expect(emu.state.faults.http).to.deep.equal([]);
+  });
+
   it('answers a SOAP fault for a faulted SOAP method', async () => {
     emu.control.failNext({ kind: 'http500', soapMethod: 'checkDeployStatus' });
     const response = await call(emu.instanceUrl, '/services/Soap/m/66.0', {

@@ -4,7 +4,7 @@
  */
 import { Messages } from '@salesforce/core';
 import { MIN_API_VERSION } from '../metadata/ecaTypes.js';
-import { isEmailShaped } from '../metadata/username.js';
+import { isEmailShaped, isUsernameShaped, USERNAME_MAX } from '../metadata/username.js';
 
 /**
  * The validation rules of a generate definition, one per function. Each returns the normalised value or throws an SfError
@@ -18,7 +18,7 @@ const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcred
 /** `<App>_oauth_defaultPolicy` (the name a deploy may give the policy) must fit the 80-character API name limit. */
 export const APP_NAME_MAX = 60;
 export const API_NAME_MAX = 80;
-export const USERNAME_MAX = 80;
+export { USERNAME_MAX };
 export const EMAIL_MAX = 128;
 export const ALIAS_MAX = 8;
 export const PROFILE_NAME_MAX = 80;
@@ -153,18 +153,6 @@ export function validateText(flag: string, text: string, max: number): string {
 export function validateEmail(flag: string, value: string): string {
   if (!isEmailShaped(value) || value.length > EMAIL_MAX) throw messages.createError('error.InvalidEmail', [flag, value]);
   return value;
-}
-
-/**
- * Usernames are email-shaped but need not be mailboxes: real ones have `_` inside domain labels
- * (`x@acme.com2025_04_21_12-23-0.demo`) and sandbox suffixes with digits (`x@acme.com.uat2`)
- * (oauth-client-credentials.md section 6).
- */
-const USERNAME = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?)+$/;
-
-export function isUsernameShaped(value: string): boolean {
-  const local = value.split('@')[0];
-  return USERNAME.test(value) && !local.startsWith('.') && !local.endsWith('.') && !local.includes('..');
 }
 
 /** A Salesforce username: email format, <= 80 characters, unique across all orgs (not checked here). */

@@ -16,7 +16,15 @@ export function isEmailShaped(value: string): boolean {
   return EMAIL.test(value) && !local.startsWith('.') && !local.endsWith('.') && !local.includes('..');
 }
 
-/** A Salesforce username: email format, at most 80 characters (uniqueness is the org's to check). */
+/**
+ * Usernames are email-shaped but need not be mailboxes: real ones have `_` inside domain labels
+ * (`x@acme.com2025_04_21_12-23-0.demo`) and sandbox suffixes with digits (`x@acme.com.uat2`)
+ * (oauth-client-credentials.md section 6).
+ */
+const USERNAME = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?)+$/;
+
+/** A Salesforce username: email format (with `_` allowed in domain labels), at most 80 characters (uniqueness is the org's to check). */
 export function isUsernameShaped(value: string): boolean {
-  return isEmailShaped(value) && value.length <= USERNAME_MAX;
+  const local = value.split('@')[0];
+  return USERNAME.test(value) && !local.startsWith('.') && !local.endsWith('.') && !local.includes('..') && value.length <= USERNAME_MAX;
 }

@@ -77,7 +77,7 @@ export function parseMetadataXml(xml: string): ParsedMetadata {
   if (valid !== true) {
     throw new MetadataXmlError(plainXmlProblem(valid.err.msg), valid.err.line);
   }
-  const doc = parser.parse(xml) as Record<string, unknown>;
+  const doc = parseReservedNamesSafely(() => parser.parse(xml) as Record<string, unknown>, xml);
   const roots = Object.keys(doc);
   if (roots.length !== 1) {
     throw new MetadataXmlError(`expected one root element, found ${roots.length}`);
@@ -85,10 +85,27 @@ export function parseMetadataXml(xml: string): ParsedMetadata {
   const root = roots[0];
   const body = doc[root];
   const fields: XmlNode = typeof body === 'object' && body !== null ? (body as XmlNode) : {};
-  const ordered = orderParser.parse(xml) as Array<Record<string, Array<Record<string, unknown>>>>;
+  type Ordered = Array<Record<string, Array<Record<string, unknown>>>>;
+  const ordered = parseReservedNamesSafely(() => orderParser.parse(xml) as Ordered, xml);
   const rootEntry = ordered.find((entry) => root in entry);
   const order = (rootEntry?.[root] ?? []).flatMap((child) => Object.keys(child).filter((k) => k !== '#text' && k !== ':@'));
   return { root, fields, order };
+}
+
+/**
+ * fast-xml-parser refuses an element named `constructor`, `__proto__` or `prototype` with "[SECURITY] Invalid name";
+ * no metadata element has such a name: say so in plain words, with the element's line.
+ */
+function parseReservedNamesSafely<T>(parse: () => T, xml: string): T {
+  try {
+    return parse();
+  } catch (e) {
+    const name = e instanceof Error ? /Invalid name: "([^"]+)"/.exec(e.message)?.[1] : undefined;
+    if (!name) throw e;
+    const at = xml.search(new RegExp(`<${name.replace(/[^\w]/g, '\\$&')}[\\s/>]`));
+    const line = at >= 0 ? xml.slice(0, at).split('\n').length : undefined;
+    throw new MetadataXmlError(`the element <${name}> is not a metadata element (the name is reserved)`, line);
+  }
 }
 
 /** The text value of a single scalar child, or undefined when absent or not a scalar. */

@@ -55,12 +55,25 @@ function syntaxWhere(text: string, e: unknown): string {
   const message = e instanceof Error ? e.message : '';
   const lineColumn = /line (\d+) column (\d+)/.exec(message);
   if (lineColumn) return messages.getMessage('where.lineColumn', [lineColumn[1], lineColumn[2]]);
-  const position = /position (\d+)/.exec(message);
+  const position = /position (\d+)/.exec(message) ?? tokenPosition(text, message);
   if (position) {
     const before = text.slice(0, Number(position[1])).split('\n');
     return messages.getMessage('where.lineColumn', [String(before.length), String(before[before.length - 1].length + 1)]);
   }
   return messages.getMessage('where.end', [String(text.split('\n').length)]);
+}
+
+/**
+ * Where V8's `Unexpected token 'f', ..."path": force-app"... is not valid JSON` points: the excerpt found in the
+ * text, then the token in it (the message has no position of its own).
+ */
+function tokenPosition(text: string, message: string): [string, string] | undefined {
+  const found = /Unexpected token '([\s\S]+?)', (?:\.\.\.)?"([\s\S]*?)"(?:\.\.\.)? is not valid JSON/.exec(message);
+  if (!found) return undefined;
+  const [, token, excerpt] = found;
+  const at = text.indexOf(excerpt);
+  const inExcerpt = excerpt.indexOf(token);
+  return at >= 0 && inExcerpt >= 0 ? ['', String(at + inExcerpt)] : undefined;
 }
 
 function invalid(file: string, problem: string): SfError {

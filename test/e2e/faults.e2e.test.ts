@@ -3,7 +3,7 @@
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { expect } from 'chai';
@@ -35,7 +35,7 @@ const ERROR_ID = '1439237453-53165 (-1594178683)';
 const TIMEOUT_ENV = { SF_ECA_REQUEST_TIMEOUT: '3' };
 
 /** retried: a REST GET, which jsforce retries after an HTTP 500 (the run may then succeed). */
-type Match = { path?: string; soapMethod?: string; retried?: boolean };
+type Match = { path?: string; soapMethod?: string; method?: string; retried?: boolean };
 type Fault = { kind: HttpFaultKind; signal?: NodeJS.Signals };
 
 /** The faults run at each point; the interrupt alternates between SIGINT and SIGTERM from one point to the next. */
@@ -106,6 +106,7 @@ function arm(emu: Emulator, match: Match, fault: Fault): () => boolean {
     kind: fault.kind,
     path: match.path,
     soapMethod: match.soapMethod,
+    method: match.method,
     ...(fault.kind === 'http500' ? { errorId: ERROR_ID } : {}),
   });
   return () => emu.state.faults.http.length === 0 && emu.control.requestLog().length > before;
@@ -177,7 +178,11 @@ describe('fault injection (e2e, emulator)', function () {
   };
 
   describe('deploy: every phase, every fault, then a rerun', () => {
-    type Phase = { name: string; match: Match; prepare?: (ctx: DeployCtx) => Promise<void> };
+    /**
+     * changes: the file each fault's run must find changed, so that the phase runs again (a rerun deploys only what
+     * differs from the org: without a change, a fault after the first would meet nothing).
+     */
+    type Phase = { name: string; match: Match; prepare?: (ctx: DeployCtx) => Promise<void>; changes?: 'profile' | 'app' };
     type DeployCtx = { emu: Emulator; project: TempProject; adminUsername: string; tmp: string };
 
     /** Run the whole deploy once, so the next deploy is an update of the app (the app deploy phase). */
@@ -191,13 +196,24 @@ describe('fault injection (e2e, emulator)', function () {
     const PHASES: Phase[] = [
       { name: 'inventory query', match: { path: '/query', retried: true } },
       { name: 'inventory listMetadata', match: { soapMethod: 'listMetadata' } },
-      { name: 'profile deploy request', match: { soapMethod: 'deploy' } },
-      { name: 'profile deploy status', match: { soapMethod: 'checkDeployStatus' } },
-      { name: 'user insert', match: { path: '/sobjects/User' } },
-      { name: 'permission set assignment', match: { path: '/sobjects/PermissionSetAssignment' } },
-      { name: 'app deploy request (rerun of a deployed app)', match: { soapMethod: 'deploy' }, prepare: deployedOnce },
-      { name: 'app deploy status (rerun of a deployed app)', match: { soapMethod: 'checkDeployStatus' }, prepare: deployedOnce },
+      { name: 'profile deploy request', match: { soapMethod: 'deploy' }, changes: 'profile' },
+      { name: 'profile deploy status', match: { soapMethod: 'checkDeployStatus' }, changes: 'profile' },
+      { name: 'user insert', match: { path: '/sobjects/User', method: 'POST' } },
+      { name: 'permission set assignment', match: { path: '/sobjects/PermissionSetAssignment', method: 'POST' } },
+      { name: 'app deploy request (rerun of a deployed app)', match: { soapMethod: 'deploy' }, prepare: deployedOnce, changes: 'app' },
+      { name: 'app deploy status (rerun of a deployed app)', match: { soapMethod: 'checkDeployStatus' }, prepare: deployedOnce, changes: 'app' },
     ];
+
+    /** Changes the description of the profile or the app header, so that the next run deploys it again. */
+    async function change(ctx: DeployCtx, what: 'profile' | 'app', run: number): Promise<void> {
+      const file =
+        what === 'profile'
+          ? join(ctx.project.dir, 'force-app/main/default/profiles', `${PROFILE}.profile-meta.xml`)
+          : join(ctx.project.dir, 'force-app/main/default/externalClientApps', `${APP}.eca-meta.xml`);
+      const xml = (await readFile(file, 'utf8')).replace(/\n\s*<description>[^<]*<\/description>/, '');
+      const root = what === 'profile' ? 'Profile' : 'ExternalClientApplication';
+      await writeFile(file, xml.replace(`</${root}>`, `    <description>fault run ${run}</description>\n</${root}>`));
+    }
 
     function deploy(ctx: DeployCtx, fault?: Fault, hit?: () => boolean): Promise<CliResult> {
       return runChild(['eca', 'clientcreds', 'deploy', '--target-org', 'emu', '--json'], {
@@ -235,12 +251,16 @@ describe('fault injection (e2e, emulator)', function () {
           const ctx: DeployCtx = { emu, project, adminUsername, tmp };
           await phase.prepare?.(ctx);
           const stagingBefore = await stagingFolders(tmp);
-          for (const fault of FAULTS) {
+          for (const [run, fault] of FAULTS.entries()) {
+            // eslint-disable-next-line no-await-in-loop
+            if (phase.changes) await change(ctx, phase.changes, run);
             const hit = arm(emu, phase.match, fault);
             // eslint-disable-next-line no-await-in-loop
             const result = await deploy(ctx, fault, hit);
+            // Whether the fault was met, read before clearFaults (which would make any run look as if it had).
+            const reached = hit();
             emu.control.clearFaults();
-            if (!hit()) {
+            if (!reached) {
               // The phase was already done by an earlier run of this loop (e.g. the org finished a deploy whose
               // status poll failed): the run must then simply succeed.
               expect(result.exitCode, `${phase.name} ${describeFault(fault)} (not reached)\n${result.stdout}${result.stderr}`).to.equal(0);
@@ -320,8 +340,9 @@ describe('fault injection (e2e, emulator)', function () {
           const hit = arm(emu, request.match, fault);
           // eslint-disable-next-line no-await-in-loop
           const result = await testRun(fault, hit);
+          const reached = hit();
           emu.control.clearFaults();
-          expect(hit(), `${request.name} ${describeFault(fault)} was reached`).to.equal(true);
+          expect(reached, `${request.name} ${describeFault(fault)} was reached`).to.equal(true);
           expectFailure(result, fault, request.name, request.match);
           const secret = emu.control.getAppCredentials({ app: app.name })?.consumerSecret ?? '';
           expect(result.stdout + result.stderr).to.not.include(secret);

@@ -95,7 +95,10 @@ describe('eca clientcreds generate --from-org (e2e, emulator)', function () {
     expect(result.fromOrg).to.deep.include({ kind: 'ExternalClientApplication', runAsUserExists: true });
     expect(result.profileGenerated).to.equal(false);
     expect(result.profileName).to.equal(INTEGRATION_PROFILE);
-    expect(result.files.map((f) => f.type)).to.not.include('UserDefinition');
+    // The existing user gets the app's access permission set, as a generated app's Run As user does: the user
+    // definition carries it for deploy to assign (no user is created: the username exists).
+    expect(result.files.map((f) => f.type)).to.include.members(['UserDefinition', 'PermissionSet']);
+    expect(result.accessPermissionSet).to.equal('Setup_Made_App_Access');
     const policyFile = result.files.find((f) => f.type === 'ExtlClntAppOauthConfigurablePolicies');
     expect(policyFile?.fullName).to.equal('Setup_Made_App_oauth_defaultPolicy');
     const policyXml = await readFile(policyFile!.path, 'utf8');
@@ -110,6 +113,9 @@ describe('eca clientcreds generate --from-org (e2e, emulator)', function () {
 
     const deployed = await cli<DeployResult>('deploy', ['--name', 'Setup_Made_App', '--target-org', ALIAS, '--json']);
     expect(deployed.exitCode, deployed.stdout + deployed.stderr).to.equal(0);
+
+    const user = emu.state.findUserByUsername(runAs)!;
+    expect(emu.state.permissionSetsOf(user.Id).map((p) => p.Name)).to.include('Setup_Made_App_Access');
 
     const policies = policiesOf('Setup_Made_App');
     expect(policies.map((p) => p.fullName)).to.deep.equal(['Setup_Made_App_oauth_defaultPolicy']);

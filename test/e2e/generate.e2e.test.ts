@@ -252,7 +252,9 @@ describe('e2e: sf eca clientcreds generate', function () {
     expect(run.stdout).to.include(messages.getMessage('info.NextStep', ['Billing_Sync']));
     const lines = run.stdout.split('\n');
     expect(lines).to.include('force-app/main/default/');
-    expect(lines.filter((l) => l.trimStart().startsWith(messages.getMessage('status.created')))).to.have.length(8);
+    // Nine files: the app and its four satellites, the profile, the access permission set, the user definition, the manifest.
+    expect(lines.filter((l) => l.trimStart().startsWith(messages.getMessage('status.created')))).to.have.length(9);
+    expect(run.stdout).to.include('permissionsets/Billing_Sync_Access.permissionset-meta.xml');
     expect(Math.max(...lines.map((l) => l.length)), run.stdout).to.be.at.most(100);
   });
 

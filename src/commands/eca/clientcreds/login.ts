@@ -5,6 +5,7 @@
 import { Logger, Messages, type Org } from '@salesforce/core';
 import { Flags, toHelpSection } from '@salesforce/sf-plugins-core';
 import { EcaCommand } from '../../../cli/ecaCommand.js';
+import { checkSecretEnvName, shellWord, targetOrgArgument } from '../../../cli/commandLine.js';
 import { readableTable } from '../../../output/readableTable.js';
 import type { LoginResult } from '../../../login/clientCredentialsLogin.js';
 
@@ -123,8 +124,7 @@ export default class Login extends EcaCommand<LoginResult> {
   /** With --client-id, a default target-org (not on the command line) is not the org to compare with. */
   private usableOrg(org: Org | undefined, clientId: string | undefined): Org | undefined {
     if (!org || !clientId) return org;
-    const onCommandLine = this.argv.some((arg) => /^(-o|--target-org)(=|$)/.test(arg) || /^-o\S/.test(arg));
-    return onCommandLine ? org : undefined;
+    return targetOrgArgument(this.argv) === undefined ? undefined : org;
   }
 
   private async credentials(
@@ -132,6 +132,7 @@ export default class Login extends EcaCommand<LoginResult> {
     orgAccess: import('../../../orgCredentials/orgAccess.js').OrgAccess | undefined
   ): Promise<{ clientId: string; clientSecret: string; credentialsFromOrg: boolean }> {
     const envName = flags['client-secret-env'];
+    checkSecretEnvName(envName);
     const clientId = flags['client-id'];
     if (clientId) {
       let secret = process.env[envName]?.length ? process.env[envName] : undefined;
@@ -159,13 +160,13 @@ export default class Login extends EcaCommand<LoginResult> {
     flags: { name?: string; 'client-id'?: string; 'client-secret-env': string; alias?: string },
     baseUrl: string
   ): string {
-    const alias = flags.alias ? ` --alias ${flags.alias}` : '';
+    const alias = flags.alias ? ` --alias ${shellWord(flags.alias)}` : '';
     if (flags['client-id']) {
       const env = flags['client-secret-env'] === DEFAULT_SECRET_ENV ? '' : ` --client-secret-env ${flags['client-secret-env']}`;
-      return `${this.config.bin} eca clientcreds login --client-id ${flags['client-id']} --instance-url ${baseUrl}${env}${alias}`;
+      return `${this.config.bin} eca clientcreds login --client-id ${shellWord(flags['client-id'])} --instance-url ${shellWord(baseUrl)}${env}${alias}`;
     }
-    const target = this.argv.find((_, i, all) => i > 0 && /^(-o|--target-org)$/.test(all[i - 1]));
-    return `${this.config.bin} eca clientcreds login --name ${flags.name ?? ''}${target ? ` --target-org ${target}` : ''}${alias}`;
+    const target = targetOrgArgument(this.argv);
+    return `${this.config.bin} eca clientcreds login --name ${shellWord(flags.name ?? '')}${target ? ` --target-org ${shellWord(target)}` : ''}${alias}`;
   }
 
   private display(result: LoginResult): void {

@@ -5,6 +5,7 @@
 import { type Connection, Logger, Messages, type Org, SfError } from '@salesforce/core';
 import { Flags } from '@salesforce/sf-plugins-core';
 import { EcaCommand } from '../../../cli/ecaCommand.js';
+import { checkSecretEnvName, targetOrgArgument } from '../../../cli/commandLine.js';
 import type { TokenCheckResult } from '../../../tokenCheck/tokenCheck.js';
 import { readableTable } from '../../../output/readableTable.js';
 
@@ -153,8 +154,7 @@ export default class Test extends EcaCommand<TokenCheckResult> {
    */
   private usableOrg(org: Org | undefined, explicitHost: string | undefined): Org | undefined {
     if (!org || !explicitHost) return org;
-    const onCommandLine = this.argv.some((arg) => /^(-o|--target-org)(=|$)/.test(arg) || /^-o\S/.test(arg));
-    return onCommandLine ? org : undefined;
+    return targetOrgArgument(this.argv) === undefined ? undefined : org;
   }
 
   private async credentials(
@@ -170,11 +170,7 @@ export default class Test extends EcaCommand<TokenCheckResult> {
     targetOrg?: string
   ): Promise<{ clientId: string; clientSecret: string; credentialsFromOrg: boolean }> {
     const envName = flags['client-secret-env'];
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(envName)) {
-      const error = messages.createError('error.InvalidSecretEnv', [envName]);
-      error.exitCode = 2; // a flag error
-      throw error;
-    }
+    checkSecretEnvName(envName);
     if (flags['client-id']) {
       let secret = flags['client-secret'];
       if (secret) this.warn(messages.getMessage('warning.ClientSecretFlag', [envName]));
