@@ -2,7 +2,7 @@
  * Copyright 2026, the plugin-eca-clientcreds contributors.
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { Messages } from '@salesforce/core';
@@ -255,10 +255,23 @@ describe('e2e: a real org\'s users and permissions (issue 9)', function () {
     it('explains FIELD_INTEGRITY_EXCEPTION for a username that is not email-shaped', async () => {
       ctx = await setup();
       ok(await generate(ctx), 'generate');
-      const run = await deploy(ctx, ['--run-as-username', 'not-an-email']);
-      expect(run.exitCode).to.equal(1);
+      // The flag is refused before any org request...
+      const flagged = await deploy(ctx, ['--run-as-username', 'not-an-email']);
+      expect(flagged.exitCode).to.equal(1);
+      expect(flagged.json?.name).to.equal('InvalidRunAsUsernameError');
+      expect(log(ctx).filter((e) => e.method === 'POST')).to.deep.equal([]);
+      // ...a hand-edited policy and user definition reach the org, whose refusal is explained.
+      for (const file of [
+        join(ctx.project.dir, 'force-app/main/default/extlClntAppOauthPolicies', `${APP}_oauthPlcy.ecaOauthPlcy-meta.xml`),
+        join(ctx.project.dir, 'config', `${APP}.user-def.json`),
+      ]) {
+        // eslint-disable-next-line no-await-in-loop
+        await writeFile(file, (await readFile(file, 'utf8')).split(RUN_AS).join('not-an-email'));
+      }
+      const run = await deploy(ctx);
+      expect(run.exitCode, run.stdout + run.stderr).to.equal(1);
       expect(run.json?.name).to.equal('UsernameNotEmailError');
-      expect(run.json?.message).to.include('"not-an-email"'.slice(1, -1));
+      expect(run.json?.message).to.include('not-an-email');
       expect((run.json?.actions ?? []).join('\n')).to.include('--run-as-username');
       expect(deployMessages.getMessage('error.UsernameNotEmail', ['x'])).to.include('FIELD_INTEGRITY_EXCEPTION');
     });
