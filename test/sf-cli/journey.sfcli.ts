@@ -12,6 +12,9 @@ import type { GenerateResult } from '../../src/commands/eca/clientcreds/generate
 import type { DeployResult } from '../../src/commands/eca/clientcreds/deploy.js';
 import type { TokenCheckResult } from '../../src/commands/eca/clientcreds/test.js';
 import type { LoginResult } from '../../src/commands/eca/clientcreds/login.js';
+import type { CredentialsResult } from '../../src/commands/eca/clientcreds/credentials.js';
+import type { AuditResult } from '../../src/commands/eca/clientcreds/audit.js';
+import { REPO_ROOT } from '../e2e/harness.js';
 import { ensureSfCli, installPlugin, packPlugin, runSf } from './sfCli.js';
 
 /**
@@ -70,22 +73,22 @@ describe('the real sf CLI with the packed plugin installed', () => {
   it('lists the commands in help and in sf commands', async () => {
     const help = await runSf(['eca', 'clientcreds', '--help'], { cwd: project, home });
     expect(help.exitCode, help.stderr).to.equal(0);
-    for (const cmd of ['generate', 'deploy', 'test', 'credentials', 'rotate', 'login']) {
+    for (const cmd of ['generate', 'deploy', 'test', 'credentials', 'rotate', 'login', 'audit']) {
       expect(help.stdout).to.match(new RegExp(`eca clientcreds ${cmd}\\b`));
     }
+    // Exit codes in --help, as sf's help renders them for the official commands.
+    const testHelp = await runSf(['eca', 'clientcreds', 'test', '--help'], { cwd: project, home });
+    expect(testHelp.stdout).to.include('ERROR CODES');
+    expect(testHelp.stdout).to.match(/\b130\b/);
     const commands = await runSf(['commands', '--json'], { cwd: project, home });
     expect(commands.exitCode, commands.stderr).to.equal(0);
     const ids = (JSON.parse(commands.stdout) as Array<{ id: string; pluginName?: string }>).filter((c) =>
       c.id.startsWith('eca:clientcreds:')
     );
-    expect(ids.map((c) => c.id).sort()).to.deep.equal([
-      'eca:clientcreds:credentials',
-      'eca:clientcreds:deploy',
-      'eca:clientcreds:generate',
-      'eca:clientcreds:login',
-      'eca:clientcreds:rotate',
-      'eca:clientcreds:test',
-    ]);
+    // Every command of the checked-in command snapshot (the stable interface), and no other.
+    const snapshot = JSON.parse(await readFile(join(REPO_ROOT, 'command-snapshot.json'), 'utf8')) as Array<{ command: string }>;
+    expect(ids.map((c) => c.id).sort()).to.deep.equal(snapshot.map((c) => c.command).sort());
+    expect(ids).to.have.length(7);
     expect(ids.every((c) => c.pluginName === 'plugin-eca-clientcreds')).to.equal(true);
   });
 
@@ -166,6 +169,23 @@ describe('the real sf CLI with the packed plugin installed', () => {
     expect(display.json?.result?.username).to.equal(RUN_AS);
     const creds = emu.control.getAppCredentials({ app: APP });
     expect((login.stdout + login.stderr + query.stdout + display.stdout).includes(creds!.consumerSecret)).to.equal(false);
+  });
+
+  it('hands the credentials over without the secret, and audits the org with the app in it', async () => {
+    const handover = await runSf<CredentialsResult>(['eca', 'clientcreds', 'credentials', '--name', APP, '--target-org', ALIAS, '--json'], {
+      cwd: project,
+      home,
+    });
+    expect(handover.exitCode, handover.stdout + handover.stderr).to.equal(0);
+    const creds = emu.control.getAppCredentials({ app: APP });
+    expect(handover.json?.result?.credentials.clientId).to.equal(creds?.consumerKey);
+    expect(handover.json?.result?.credentials.runAsUsername).to.equal(RUN_AS);
+    expect(handover.stdout + handover.stderr).to.not.include(creds!.consumerSecret);
+
+    const audit = await runSf<AuditResult>(['eca', 'clientcreds', 'audit', '--target-org', ALIAS, '--json'], { cwd: project, home });
+    expect(audit.exitCode, audit.stdout + audit.stderr).to.equal(0);
+    const app = audit.json?.result?.apps.find((a) => a.name === APP);
+    expect(app, audit.stdout).to.include({ kind: 'ExternalClientApplication', runAsUsername: RUN_AS });
   });
 
   it('reruns deploy as a no-op on the same org', async () => {

@@ -3,8 +3,9 @@
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
 import { Messages } from '@salesforce/core';
-import { Flags, toHelpSection } from '@salesforce/sf-plugins-core';
+import { Flags } from '@salesforce/sf-plugins-core';
 import { EcaCommand } from '../../../cli/ecaCommand.js';
+import { exitCodesHelp } from '../../../cli/exitCodes.js';
 import { readableTable } from '../../../output/readableTable.js';
 import type { AuditResult } from '../../../audit/audit.js';
 import { SEVERITIES, type Severity } from '../../../audit/auditRules.js';
@@ -22,10 +23,7 @@ export default class Audit extends EcaCommand<AuditResult> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
-  public static readonly errorCodes = toHelpSection('ERROR CODES', {
-    [messages.getMessage('errorCodes.success')]: '0',
-    [messages.getMessage('errorCodes.failure')]: '1',
-    [messages.getMessage('errorCodes.flags')]: '2',
+  public static readonly errorCodes = exitCodesHelp(messages, {
     [messages.getMessage('errorCodes.findings')]: String(FINDINGS_EXIT_CODE),
   });
 

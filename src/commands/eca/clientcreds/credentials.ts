@@ -3,8 +3,9 @@
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
 import { Logger, Messages } from '@salesforce/core';
-import { Flags, toHelpSection } from '@salesforce/sf-plugins-core';
+import { Flags } from '@salesforce/sf-plugins-core';
 import { EcaCommand } from '../../../cli/ecaCommand.js';
+import { exitCodesHelp } from '../../../cli/exitCodes.js';
 import { readableTable } from '../../../output/readableTable.js';
 import { HANDOVER_FORMATS, type HandoverFormat } from '../../../handover/handoverFormats.js';
 import type { HandoverResult } from '../../../handover/handOver.js';
@@ -18,11 +19,7 @@ export default class Credentials extends EcaCommand<CredentialsResult> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
-  public static readonly errorCodes = toHelpSection('ERROR CODES', {
-    [messages.getMessage('errorCodes.success')]: '0',
-    [messages.getMessage('errorCodes.failure')]: '1',
-    [messages.getMessage('errorCodes.flags')]: '2',
-  });
+  public static readonly errorCodes = exitCodesHelp(messages);
 
   public static readonly flags = {
     name: Flags.string({ char: 'n', required: true, summary: messages.getMessage('flags.name.summary') }),

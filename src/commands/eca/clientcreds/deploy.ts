@@ -3,10 +3,11 @@
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
 import { join, relative } from 'node:path';
-import { Flags, toHelpSection } from '@salesforce/sf-plugins-core';
+import { Flags } from '@salesforce/sf-plugins-core';
 import { type Connection, Messages } from '@salesforce/core';
 import type { Duration } from '@salesforce/kit';
 import { EcaCommand } from '../../../cli/ecaCommand.js';
+import { exitCodesHelp } from '../../../cli/exitCodes.js';
 import { readableTable } from '../../../output/readableTable.js';
 import type { ProjectLocation } from '../../../project/sfdxProject.js';
 import type { ComponentReport, PreAuthorizationReport, StepReport } from '../../../deploy/deployExecutor.js';
@@ -50,11 +51,7 @@ export default class Deploy extends EcaCommand<DeployResult> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
-  public static readonly errorCodes = toHelpSection('ERROR CODES', {
-    [messages.getMessage('errorCodes.success')]: '0',
-    [messages.getMessage('errorCodes.failure')]: '1',
-    [messages.getMessage('errorCodes.flags')]: '2',
-  });
+  public static readonly errorCodes = exitCodesHelp(messages);
 
   public static readonly flags = {
     'target-org': Flags.requiredOrg(),

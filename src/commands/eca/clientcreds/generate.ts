@@ -6,6 +6,7 @@ import { dirname, relative } from 'node:path';
 import { Messages, Org } from '@salesforce/core';
 import { Flags } from '@salesforce/sf-plugins-core';
 import { EcaCommand } from '../../../cli/ecaCommand.js';
+import { exitCodesHelp } from '../../../cli/exitCodes.js';
 import { generateApp, GenerateResult } from '../../../generate/generateApp.js';
 import type { ImportResult } from '../../../importApp/importApp.js';
 import { IP_RELAXATION_VALUES, PERMITTED_USERS_VALUES, REFRESH_TOKEN_POLICY_VALUES } from '../../../generate/appDefinitionRules.js';
@@ -20,6 +21,7 @@ export default class Generate extends EcaCommand<GenerateResult> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
+  public static readonly errorCodes = exitCodesHelp(messages);
 
   public static readonly flags = {
     name: Flags.string({

@@ -3,8 +3,9 @@
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
 import { Logger, Messages, type Org } from '@salesforce/core';
-import { Flags, toHelpSection } from '@salesforce/sf-plugins-core';
+import { Flags } from '@salesforce/sf-plugins-core';
 import { EcaCommand } from '../../../cli/ecaCommand.js';
+import { exitCodesHelp } from '../../../cli/exitCodes.js';
 import { checkSecretEnvName, shellWord, targetOrgArgument } from '../../../cli/commandLine.js';
 import { readableTable } from '../../../output/readableTable.js';
 import type { LoginResult } from '../../../login/clientCredentialsLogin.js';
@@ -23,11 +24,7 @@ export default class Login extends EcaCommand<LoginResult> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
-  public static readonly errorCodes = toHelpSection('ERROR CODES', {
-    [messages.getMessage('errorCodes.success')]: '0',
-    [messages.getMessage('errorCodes.failure')]: '1',
-    [messages.getMessage('errorCodes.flags')]: '2',
-  });
+  public static readonly errorCodes = exitCodesHelp(messages);
 
   public static readonly flags = {
     name: Flags.string({ char: 'n', summary: messages.getMessage('flags.name.summary') }),

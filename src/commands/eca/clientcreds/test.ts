@@ -5,6 +5,7 @@
 import { type Connection, Logger, Messages, type Org, SfError } from '@salesforce/core';
 import { Flags } from '@salesforce/sf-plugins-core';
 import { EcaCommand } from '../../../cli/ecaCommand.js';
+import { exitCodesHelp } from '../../../cli/exitCodes.js';
 import { checkSecretEnvName, targetOrgArgument } from '../../../cli/commandLine.js';
 import type { TokenCheckResult } from '../../../tokenCheck/tokenCheck.js';
 import { readableTable } from '../../../output/readableTable.js';
@@ -24,6 +25,7 @@ export default class Test extends EcaCommand<TokenCheckResult> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
+  public static readonly errorCodes = exitCodesHelp(messages);
 
   public static readonly flags = {
     name: Flags.string({
