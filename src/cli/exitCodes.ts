@@ -12,19 +12,20 @@ const messages = Messages.loadMessages('plugin-eca-clientcreds', 'cli');
 export const INTERRUPTED_EXIT_CODE = 130;
 
 /**
- * The ERROR CODES section of a command's --help: its own meaning of 0 and 1 (`errorCodes.success` and
- * `errorCodes.failure` of its message bundle), the codes every command shares (2 flags, 130 interrupted,
- * commandError.ts and interrupt.ts), and any code of its own (audit's 3).
+ * The ERROR CODES section of a command's --help, laid out as the official plugins do ("Succeeded (0)": what it
+ * means): the command's own meaning of 0 and 1 (`errorCodes.success` and `errorCodes.failure` of its message bundle),
+ * the codes every command shares (2 flags, 130 interrupted: commandError.ts and interrupt.ts), and any code of its
+ * own (audit's `{ 'Findings (3)': ... }`).
  */
 export function exitCodesHelp(
   bundle: { getMessage(key: string): string },
   extra: Record<string, string> = {}
 ): ReturnType<typeof toHelpSection> {
   return toHelpSection('ERROR CODES', {
-    [bundle.getMessage('errorCodes.success')]: '0',
-    [bundle.getMessage('errorCodes.failure')]: '1',
-    [messages.getMessage('exitCode.flags')]: '2',
+    [messages.getMessage('exitCode.label.success')]: bundle.getMessage('errorCodes.success'),
+    [messages.getMessage('exitCode.label.failure')]: bundle.getMessage('errorCodes.failure'),
+    [messages.getMessage('exitCode.label.flags')]: messages.getMessage('exitCode.flags'),
     ...extra,
-    [messages.getMessage('exitCode.interrupted')]: String(INTERRUPTED_EXIT_CODE),
+    [messages.getMessage('exitCode.label.interrupted', [String(INTERRUPTED_EXIT_CODE)])]: messages.getMessage('exitCode.interrupted'),
   });
 }

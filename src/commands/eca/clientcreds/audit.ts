@@ -24,7 +24,7 @@ export default class Audit extends EcaCommand<AuditResult> {
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
   public static readonly errorCodes = exitCodesHelp(messages, {
-    [messages.getMessage('errorCodes.findings')]: String(FINDINGS_EXIT_CODE),
+    [messages.getMessage('errorCodes.findings.label', [String(FINDINGS_EXIT_CODE)])]: messages.getMessage('errorCodes.findings'),
   });
 
   public static readonly flags = {

@@ -10,7 +10,7 @@ import { SEVERITIES } from '../../../../src/audit/auditRules.js';
 describe('eca clientcreds audit (command)', () => {
   it('offers every severity to --fail-on, and documents the findings exit code in --help', () => {
     expect(Audit.flags['fail-on'].options).to.deep.equal([...SEVERITIES]);
-    expect(Object.values(Audit.errorCodes?.body ?? []).map((row) => (row as { description: string }).description)).to.include(String(FINDINGS_EXIT_CODE));
+    expect(Object.values(Audit.errorCodes?.body ?? []).map((row) => (row as { name: string }).name)).to.include(`Findings (${FINDINGS_EXIT_CODE})`);
   });
 
   it('wraps text at the width with a first-line prefix and an indent', () => {
