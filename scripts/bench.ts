@@ -2,11 +2,12 @@
  * Copyright 2026, the plugin-eca-clientcreds contributors.
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startEmulator, type Emulator } from '../emulator/src/index.js';
+import { DEFAULT_PERMISSION_DEPENDENCIES } from '../emulator/src/userPermissions.js';
 import { makeProject, REPO_ROOT, type CliResult, type RunOptions } from '../test/e2e/harness.js';
 import { ensureSfCli, installPlugin, packPlugin, runSf } from '../test/sf-cli/sfCli.js';
 
@@ -204,18 +205,27 @@ async function pluginDeploy(home: string): Promise<Sample> {
   }
 }
 
-/** What a person does without the plugin: deploy the profile, look up its Id, create the user, deploy the app. */
+/**
+ * What a person does without the plugin, for the same files: the permissions the org says View All Data depends on
+ * added to the profile by hand (not timed; the plugin adds them itself), then deploy the profile and the access
+ * permission set, look up the profile's Id, create the user, assign the permission set, deploy the app.
+ */
 async function manualDeploy(home: string): Promise<Sample> {
   const { emu, dir: cwd, cleanup } = await freshOrg(home);
   const dir = 'force-app/main/default';
+  const profileFile = join(cwd, dir, 'profiles', `${APP} Integration.profile-meta.xml`);
+  const needed = DEFAULT_PERMISSION_DEPENDENCIES.filter(([permission]) => permission === 'ViewAllData').map(([, required]) => required);
+  const extra = needed.map((name) => `    <userPermissions>\n        <enabled>true</enabled>\n        <name>${name}</name>\n    </userPermissions>\n`).join('');
+  await writeFile(profileFile, (await readFile(profileFile, 'utf8')).replace('</Profile>', `${extra}</Profile>`));
   const steps: Array<(profileId: string) => string[]> = [
-    (): string[] => ['project', 'deploy', 'start', '--source-dir', `${dir}/profiles`, '--wait', '10', '--target-org', 'emu', '--json'],
+    (): string[] => ['project', 'deploy', 'start', '--source-dir', `${dir}/profiles`, '--source-dir', `${dir}/permissionsets`, '--wait', '10', '--target-org', 'emu', '--json'],
     (): string[] => ['data', 'query', '-q', `SELECT Id FROM Profile WHERE Name='${APP} Integration'`, '--target-org', 'emu', '--json'],
     (profileId): string[] => [
       'data', 'create', 'record', '--sobject', 'User', '--target-org', 'emu', '--json', '--values',
       `Username=${RUN_AS} LastName=Integration Email=admin@example.com Alias=benchint ProfileId=${profileId} ` +
         'TimeZoneSidKey=America/Los_Angeles LocaleSidKey=en_US EmailEncodingKey=UTF-8 LanguageLocaleKey=en_US',
     ],
+    (): string[] => ['org', 'assign', 'permset', '--name', `${APP}_Access`, '--on-behalf-of', RUN_AS, '--target-org', 'emu', '--json'],
     (): string[] => ['project', 'deploy', 'start', '--wait', '10', '--target-org', 'emu', '--json',
       ...['externalClientApps', 'extlClntAppGlobalOauthSets', 'extlClntAppOauthSettings', 'extlClntAppPolicies', 'extlClntAppOauthPolicies']
         .flatMap((f) => ['--source-dir', `${dir}/${f}`])],
@@ -258,7 +268,7 @@ async function fullSetup(home: string): Promise<string[]> {
     `| Full setup at ${LATENCY} ms/request (${runs} runs) | median s | requests | peak MB |`,
     '|---|---:|---:|---:|',
     row('`sf eca clientcreds deploy`', plugin),
-    row('manual: 2x `sf project deploy start` + `sf data query` + `sf data create record`', manual),
+    row('manual: 2x `sf project deploy start` + `sf data query` + `sf data create record` + `sf org assign permset`', manual),
     `| plugin / manual wall time | **${ratio.toFixed(2)}** | | |`,
   ];
 }
