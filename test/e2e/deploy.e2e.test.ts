@@ -215,9 +215,15 @@ process.stdout.write(JSON.stringify({
     expect(result.stdout).to.include(messages.getMessage('output.tokenUrl', [`${ctx.emu.instanceUrl}/services/oauth2/token`]));
     expect(result.stdout).to.include(`sf eca clientcreds test --name ${APP} --target-org`);
     expect(result.stdout).to.include(messages.getMessage('output.runAs', [RUN_AS]));
-    for (const key of ['output.stepsTitle', 'output.componentsTitle', 'column.step', 'column.nameInOrg', 'column.result']) {
+    for (const key of ['output.stepsTitle', 'output.componentsTitle', 'column.step']) {
       expect(result.stdout, key).to.include(messages.getMessage(key));
     }
+    // One line per component under its package folder, with the path whole.
+    expect(result.stdout.split('\n')).to.include('force-app/main/default/');
+    expect(result.stdout).to.match(/^ {2}Created +externalClientApps\/My_Integration\.eca-meta\.xml$/m);
+    // eslint-disable-next-line no-control-regex
+    const visible = result.stdout.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '').split('\n');
+    expect(Math.max(...visible.map((l) => l.length)), result.stdout).to.be.at.most(100);
     // Without a terminal the tables keep to 100 columns: long paths and reasons wrap instead of stretching them.
     const tableLines = result.stdout.split('\n').filter((l) => /^[│┌├└]/.test(l));
     expect(tableLines.length, result.stdout).to.be.greaterThan(10);

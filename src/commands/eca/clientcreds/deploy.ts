@@ -2,7 +2,7 @@
  * Copyright 2026, the plugin-eca-clientcreds contributors.
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
-import { join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { Flags } from '@salesforce/sf-plugins-core';
 import { type Connection, Messages } from '@salesforce/core';
 import type { Duration } from '@salesforce/kit';
@@ -288,26 +288,30 @@ export default class Deploy extends EcaCommand<DeployResult> {
       ],
       ...readableTable(),
     });
-    this.table({
-      title: messages.getMessage('output.componentsTitle'),
-      data: result.components.map((c) => ({
-        type: c.type,
-        fullName: c.adopted ? messages.getMessage('output.adoptedName', [c.fullName]) : c.fullName,
-        file: c.filePath,
-        state: c.state,
-      })),
-      columns: [
-        { key: 'type', name: messages.getMessage('column.type') },
-        { key: 'fullName', name: messages.getMessage('column.nameInOrg') },
-        { key: 'file', name: messages.getMessage('column.file') },
-        { key: 'state', name: messages.getMessage('column.result') },
-      ],
-      ...readableTable(),
-    });
+    this.log(componentLines(result.components));
     this.log(messages.getMessage('output.runAs', [result.runAsUsername]));
     this.log(messages.getMessage('output.tokenUrl', [result.tokenUrl]));
     this.log(messages.getMessage(result.dryRun ? 'output.nextStepDryRun' : 'output.nextStep', [result.nextStep]));
   }
+}
+
+/**
+ * The components one line each under their package folder, as generate lists files: a path is never cut by a table
+ * column and stays copyable, within 100 columns for app names of ordinary length. The org's name is added when the
+ * component was adopted under another name.
+ */
+export function componentLines(components: readonly ComponentReport[]): string {
+  const width = Math.max(0, ...components.map((c) => c.state.length));
+  const groups = new Map<string, string[]>();
+  for (const c of components) {
+    const typeFolder = dirname(c.filePath);
+    const packageFolder = dirname(typeFolder);
+    const inOrg = c.adopted ? ` ${messages.getMessage('output.inOrgAs', [c.fullName])}` : '';
+    const line = `  ${c.state.padEnd(width)}  ${join(basename(typeFolder), basename(c.filePath))}${inOrg}`;
+    groups.set(packageFolder, [...(groups.get(packageFolder) ?? []), line]);
+  }
+  const blocks = [...groups].map(([folder, lines]) => [`${folder}/`, ...lines].join('\n'));
+  return [messages.getMessage('output.componentsTitle'), ...blocks].join('\n');
 }
 
 async function locateProject(findProject: () => Promise<ProjectLocation>): Promise<ProjectLocation> {

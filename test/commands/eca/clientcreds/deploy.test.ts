@@ -7,7 +7,8 @@ import { MockTestOrgData, TestContext } from '@salesforce/core/testSetup';
 import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
 import { MetadataApi } from '@jsforce/jsforce-node/lib/api/metadata.js';
 import { expect } from 'chai';
-import Deploy from '../../../../src/commands/eca/clientcreds/deploy.js';
+import Deploy, { componentLines } from '../../../../src/commands/eca/clientcreds/deploy.js';
+import type { ComponentReport } from '../../../../src/deploy/deployExecutor.js';
 import { type AppProject, policyXml, writeAppProject } from '../../../deploy/fixtures.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -134,5 +135,34 @@ describe('eca clientcreds deploy (command)', () => {
     $$.inProject(false);
     const error = await runError(['--target-org', testOrg.username, '--json']);
     expect(error.name).to.equal('NotInProjectError');
+  });
+});
+
+describe('eca clientcreds deploy componentLines', () => {
+  const component = (filePath: string, state: ComponentReport['state'], adopted = false, fullName = 'X'): ComponentReport => ({
+    type: 'T',
+    fullName,
+    localFullName: 'X',
+    filePath,
+    adopted,
+    state,
+  });
+
+  it('lists each component under its package folder with its state, whole paths, the org name of an adopted one', () => {
+    const text = componentLines([
+      component('force-app/main/default/externalClientApps/App.eca-meta.xml', 'Created'),
+      component('force-app/main/default/extlClntAppOauthPolicies/App_oauthPlcy.ecaOauthPlcy-meta.xml', 'Changed', true, 'App_oauth_defaultPolicy'),
+      component('other/pkg/profiles/P.profile-meta.xml', 'Unchanged'),
+    ]);
+    const lines = text.split('\n');
+    expect(lines[0]).to.equal(messages.getMessage('output.componentsTitle'));
+    expect(lines).to.include('force-app/main/default/');
+    expect(lines).to.include('other/pkg/');
+    expect(lines).to.include('  Created    externalClientApps/App.eca-meta.xml');
+    expect(lines).to.include(
+      `  Changed    extlClntAppOauthPolicies/App_oauthPlcy.ecaOauthPlcy-meta.xml ${messages.getMessage('output.inOrgAs', ['App_oauth_defaultPolicy'])}`
+    );
+    expect(lines.indexOf('other/pkg/')).to.be.greaterThan(lines.indexOf('  Created    externalClientApps/App.eca-meta.xml'));
+    expect(lines).to.include('  Unchanged  profiles/P.profile-meta.xml');
   });
 });
