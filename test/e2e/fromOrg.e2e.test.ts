@@ -7,7 +7,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { expect } from 'chai';
 import { startEmulator, type Emulator } from '../../emulator/src/index.js';
 import type { MetadataFields } from '../../emulator/src/state.js';
-import type { ImportResult } from '../../src/importApp/importApp.js';
+import type { ImportResult } from '../../src/generate/fromOrg/importApp.js';
 import type { DeployResult } from '../../src/commands/eca/clientcreds/deploy.js';
 import type { TokenCheckResult } from '../../src/commands/eca/clientcreds/test.js';
 import { type CliResult, makeProject, runCli, type TempProject } from './harness.js';

@@ -8,7 +8,7 @@ import { Flags } from '@salesforce/sf-plugins-core';
 import { EcaCommand } from '../../../cli/ecaCommand.js';
 import { exitCodesHelp } from '../../../cli/exitCodes.js';
 import { generateApp, GenerateResult } from '../../../generate/generateApp.js';
-import type { ImportResult } from '../../../importApp/importApp.js';
+import type { ImportResult } from '../../../generate/fromOrg/importApp.js';
 import { IP_RELAXATION_VALUES, PERMITTED_USERS_VALUES, REFRESH_TOKEN_POLICY_VALUES } from '../../../generate/appDefinitionRules.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -173,7 +173,7 @@ export default class Generate extends EcaCommand<GenerateResult> {
       });
       // Only --from-org pays for the org reads.
       const [{ generateFromOrg }, { connectionOrgApi }] = await Promise.all([
-        import('../../../importApp/importApp.js'),
+        import('../../../generate/fromOrg/importApp.js'),
         import('../../../org/orgApi.js'),
       ]);
       const targetOrg = org.getUsername() ?? '';

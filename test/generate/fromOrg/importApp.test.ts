@@ -6,8 +6,8 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { generateFromOrg } from '../../src/importApp/importApp.js';
-import { metadataOrgApi, type MetadataOrg } from '../org/metadataOrgFake.js';
+import { generateFromOrg } from '../../../src/generate/fromOrg/importApp.js';
+import { metadataOrgApi, type MetadataOrg } from '../../org/metadataOrgFake.js';
 
 const RUN_AS = 'int@example.com';
 
@@ -25,7 +25,7 @@ function org(): MetadataOrg {
   };
 }
 
-describe('importApp/importApp', () => {
+describe('generate/fromOrg/importApp', () => {
   let dir: string;
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'from-org-'));

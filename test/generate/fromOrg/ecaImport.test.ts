@@ -3,10 +3,10 @@
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
 import { expect } from 'chai';
-import { buildAppDefinition, type AppDefinitionInput } from '../../src/generate/appDefinition.js';
-import { ecaRefusal, importedEcaComponents, orgDefaults, type OverridableInput } from '../../src/importApp/ecaImport.js';
-import { parseMetadataXml } from '../../src/metadata/xml.js';
-import type { OrgEcaApp } from '../../src/org/orgApps.js';
+import { buildAppDefinition, type AppDefinitionInput } from '../../../src/generate/appDefinition.js';
+import { ecaRefusal, importedEcaComponents, orgDefaults, type OverridableInput } from '../../../src/generate/fromOrg/ecaImport.js';
+import { parseMetadataXml } from '../../../src/metadata/xml.js';
+import type { OrgEcaApp } from '../../../src/org/orgApps.js';
 
 function setupMadeApp(overrides: Partial<OrgEcaApp> = {}): OrgEcaApp {
   return {
@@ -70,7 +70,7 @@ function fieldsOf(components: ReturnType<typeof importedEcaComponents>['componen
   return parseMetadataXml(component.content).fields;
 }
 
-describe('importApp/ecaImport', () => {
+describe('generate/fromOrg/ecaImport', () => {
   it('keeps the org names and settings, switches the flow on in both places and sets the Run As user', () => {
     const { components } = importedEcaComponents(setupMadeApp(), definition(), new Set());
     expect(components.map((c) => c.fullName)).to.deep.equal(['Billing', 'Billing_glbloauth', 'Billing_oauth', 'Billing_oauth_defaultPolicy']);

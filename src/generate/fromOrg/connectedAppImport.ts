@@ -2,9 +2,9 @@
  * Copyright 2026, the plugin-eca-clientcreds contributors.
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
-import { apiMajor } from '../metadata/ecaSchema.js';
-import { buildMetadataXml, type XmlNode } from '../metadata/xml.js';
-import type { OrgConnectedApp } from '../org/orgApps.js';
+import { apiMajor } from '../../metadata/ecaSchema.js';
+import { buildMetadataXml, type XmlNode } from '../../metadata/xml.js';
+import type { OrgConnectedApp } from '../../org/orgApps.js';
 import { sortedFields } from './ecaImport.js';
 
 /**

@@ -8,9 +8,9 @@ import {
   connectedAppRefusal,
   consumerKeyOf,
   importedConnectedApp,
-} from '../../src/importApp/connectedAppImport.js';
-import { parseMetadataXml } from '../../src/metadata/xml.js';
-import type { OrgConnectedApp } from '../../src/org/orgApps.js';
+} from '../../../src/generate/fromOrg/connectedAppImport.js';
+import { parseMetadataXml } from '../../../src/metadata/xml.js';
+import type { OrgConnectedApp } from '../../../src/org/orgApps.js';
 
 function legacyApp(overrides: Partial<OrgConnectedApp> = {}): OrgConnectedApp {
   return {
@@ -38,7 +38,7 @@ function legacyApp(overrides: Partial<OrgConnectedApp> = {}): OrgConnectedApp {
   };
 }
 
-describe('importApp/connectedAppImport', () => {
+describe('generate/fromOrg/connectedAppImport', () => {
   it('switches the flow on for the Run As user and keeps every other setting', () => {
     const { root, fields } = parseMetadataXml(importedConnectedApp(legacyApp(), 'int@example.com'));
     expect(root).to.equal('ConnectedApp');

@@ -3,11 +3,11 @@
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
 import { Messages } from '@salesforce/core';
-import type { AppDefinition } from '../generate/appDefinition.js';
-import { apiMajor, unknownOrTooNewElements } from '../metadata/ecaSchema.js';
-import { type EcaTypeName } from '../metadata/ecaTypes.js';
-import { buildMetadataXml, type XmlNode, type XmlValue } from '../metadata/xml.js';
-import type { OrgEcaApp } from '../org/orgApps.js';
+import type { AppDefinition } from '../appDefinition.js';
+import { apiMajor, unknownOrTooNewElements } from '../../metadata/ecaSchema.js';
+import { type EcaTypeName } from '../../metadata/ecaTypes.js';
+import { buildMetadataXml, type XmlNode, type XmlValue } from '../../metadata/xml.js';
+import type { OrgEcaApp } from '../../org/orgApps.js';
 
 /**
  * An External Client App read from an org -> the files of the project, pure: every setting the org has is kept,

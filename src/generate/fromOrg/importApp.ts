@@ -4,16 +4,16 @@
  */
 import { relative, resolve } from 'node:path';
 import { Messages, SfError } from '@salesforce/core';
-import { type AppDefinitionInput, buildAppDefinition } from '../generate/appDefinition.js';
-import { loadTemplates, renderFiles } from '../generate/renderFiles.js';
-import { resolveApiVersion } from '../generate/appDefinitionRules.js';
-import { equivalentContent } from '../generate/equivalentContent.js';
-import { type GeneratedFile, type GenerateOptions, type GenerateResult, generateApp } from '../generate/generateApp.js';
-import { FileWriteError, writeFiles } from '../generate/writeFiles.js';
-import { buildMetadataXml } from '../metadata/xml.js';
-import { type OrgApi, soqlString } from '../org/orgApi.js';
-import { findOrgApp, type OrgConnectedApp, type OrgEcaApp } from '../org/orgApps.js';
-import { defaultMetadataDir, findProject, type ProjectLocation } from '../project/sfdxProject.js';
+import { type AppDefinitionInput, buildAppDefinition } from '../appDefinition.js';
+import { loadTemplates, renderFiles } from '../renderFiles.js';
+import { resolveApiVersion } from '../appDefinitionRules.js';
+import { equivalentContent } from '../equivalentContent.js';
+import { type GeneratedFile, type GenerateOptions, type GenerateResult, generateApp } from '../generateApp.js';
+import { FileWriteError, writeFiles } from '../writeFiles.js';
+import { buildMetadataXml } from '../../metadata/xml.js';
+import { type OrgApi, soqlString } from '../../org/orgApi.js';
+import { findOrgApp, type OrgConnectedApp, type OrgEcaApp } from '../../org/orgApps.js';
+import { defaultMetadataDir, findProject, type ProjectLocation } from '../../project/sfdxProject.js';
 import { connectedAppFilePath, connectedAppRefusal, consumerKeyOf, importedConnectedApp, preAuthorizedNames } from './connectedAppImport.js';
 import { ecaRefusal, importedEcaComponents, orgDefaults, type OverridableInput } from './ecaImport.js';
 
