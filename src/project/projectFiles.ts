@@ -245,7 +245,7 @@ export async function readAppFiles(options: ReadOptions): Promise<AppFiles> {
 }
 
 /** A Run As username given on the command line is checked before anything else (and before any org request). */
-function checkRunAsFlag(runAsUsername: string | undefined): void {
+export function checkRunAsFlag(runAsUsername: string | undefined): void {
   if (runAsUsername !== undefined && !isUsernameShaped(runAsUsername)) {
     throw messages.createError('error.InvalidRunAsUsername', [runAsUsername, USERNAME_MAX]);
   }

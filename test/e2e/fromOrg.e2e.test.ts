@@ -205,6 +205,13 @@ describe('eca clientcreds generate --from-org (e2e, emulator)', function () {
     expect(xml).to.include(`<oauthClientCredentialUser>${runAs}</oauthClientCredentialUser>`);
     expect(xml).to.not.include('consumerKey');
 
+    // A Run As username that is no username is refused before any org request, as for an ECA.
+    const before = emu.control.requestLog().length;
+    const badRunAs = await cli('deploy', ['--name', 'Legacy_Connected_App', '--target-org', ALIAS, '--run-as-username', 'not a user', '--json']);
+    expect(badRunAs.exitCode).to.equal(1);
+    expect(badRunAs.json?.name).to.equal('InvalidRunAsUsernameError');
+    expect(emu.control.requestLog().slice(before).filter((e) => e.method !== 'GET' && !e.soapMethod?.startsWith('list'))).to.deep.equal([]);
+
     const deployed = await cli<DeployResult>('deploy', ['--name', 'Legacy_Connected_App', '--target-org', ALIAS, '--json']);
     expect(deployed.exitCode, deployed.stdout + deployed.stderr).to.equal(0);
     expect(deployed.json?.result?.components[0]).to.deep.include({ type: 'ConnectedApp', state: 'Changed' });

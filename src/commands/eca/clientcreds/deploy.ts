@@ -220,11 +220,13 @@ export default class Deploy extends EcaCommand<DeployResult> {
     options: { conn: Connection; targetOrg: string; dryRun: boolean; wait: Duration; runAs?: string; apiVersionFlag?: string }
   ): Promise<DeployResult> {
     const { conn, targetOrg, dryRun } = options;
-    const [job, { deployConnectedApp, sdrConnectedAppDeployer }, { readUserDef }] = await Promise.all([
+    const [job, { deployConnectedApp, sdrConnectedAppDeployer }, { checkRunAsFlag, readUserDef }] = await Promise.all([
       import('../../../deploy/deployJob.js'),
       import('../../../deploy/connectedAppDeploy.js'),
       import('../../../project/projectFiles.js'),
     ]);
+    // As for an ECA: a Run As username on the command line is checked before any org request.
+    checkRunAsFlag(options.runAs);
     const problems: Array<{ file: string; message: string }> = [];
     const userDef = await readUserDef(join(project.root, 'config', `${file.fullName}.user-def.json`), project.root, problems);
     if (problems.length > 0) {
