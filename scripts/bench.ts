@@ -119,14 +119,14 @@ async function startup(home: string, base: string): Promise<string[]> {
     {
       name: '`sf eca clientcreds test`, unreachable host',
       plugin: {
-        args: ['eca', 'clientcreds', 'test', '--client-id', '3MVGbench', '--instance-url', DEAD_HOST, '--run-as-username', RUN_AS, '--no-prompt'],
+        args: ['eca', 'clientcreds', 'test', '--client-id', 'FAKE-KEY-bench', '--instance-url', DEAD_HOST, '--run-as-username', RUN_AS, '--no-prompt'],
         env: { SF_CLIENT_SECRET: 'bench-secret' },
         exit: 1,
       },
       officialName: '`sf org login access-token`, unreachable host',
       official: {
         args: ['org', 'login', 'access-token', '--instance-url', DEAD_HOST, '--no-prompt'],
-        env: { SF_ACCESS_TOKEN: '00D000000000001AAA!bench' },
+        env: { SF_ACCESS_TOKEN: '00D000000000001AAA!FAKE.bench' },
         exit: 1,
       },
     },

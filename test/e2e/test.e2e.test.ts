@@ -287,7 +287,7 @@ describe('eca clientcreds test (e2e, emulator)', function () {
     it('unknown consumer key', async () => {
       const app = await newApp();
       const { secret } = credentials(app.name);
-      await expectFailure(['--client-id', '3MVG9NotAKeyOfThisOrg', '--instance-url', emu.instanceUrl], 'UnknownClientIdError', {
+      await expectFailure(['--client-id', 'FAKE-KEY-not-of-this-org', '--instance-url', emu.instanceUrl], 'UnknownClientIdError', {
         SF_CLIENT_SECRET: secret,
       });
     });
@@ -296,7 +296,7 @@ describe('eca clientcreds test (e2e, emulator)', function () {
       const app = await newApp();
       const { secret } = credentials(app.name);
       const json = await expectFailure(
-        ['--client-id', '3MVG9NotAKeyOfThisOrg', '--target-org', ALIAS, '--name', app.name, '--wait', '10'],
+        ['--client-id', 'FAKE-KEY-not-of-this-org', '--target-org', ALIAS, '--name', app.name, '--wait', '10'],
         'ClientIdMismatchError',
         { SF_CLIENT_SECRET: secret }
       );

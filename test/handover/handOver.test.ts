@@ -14,7 +14,7 @@ const FIELDS: HandoverFields = {
   appName: 'My_App',
   appId: '0xI000000000001AAA',
   consumerId: '888000000000001AAA',
-  clientId: '3MVG9key',
+  clientId: 'FAKE-KEY-1',
   clientSecret: 'S3CRETVALUE',
   orgId: '00D000000000001AAA',
   apiVersion: '66.0',

@@ -17,7 +17,7 @@ const FIELDS: HandoverFields = {
   appName: 'My_App',
   appId: '0xI000000000001AAA',
   consumerId: '888000000000001AAA',
-  clientId: '3MVG9key',
+  clientId: 'FAKE-KEY-1',
   clientSecret: 'S3CRET+/=',
   runAsUsername: 'integration@acme.com',
   orgId: '00D000000000001AAA',
@@ -50,7 +50,7 @@ describe('handover/handoverFormats', () => {
 
   it('env quotes values that are not plain and names variables SALESFORCE_*', () => {
     const text = renderHandover('env', { ...FIELDS, runAsUsername: 'a b"c' });
-    expect(text).to.include('SALESFORCE_CLIENT_ID=3MVG9key\n');
+    expect(text).to.include('SALESFORCE_CLIENT_ID=FAKE-KEY-1\n');
     expect(text).to.include('SALESFORCE_CLIENT_SECRET=S3CRET+/=\n');
     expect(text).to.include('SALESFORCE_RUN_AS_USERNAME="a b\\"c"\n');
     expect(text).to.include('SALESFORCE_TOKEN_URL=https://acme.my.salesforce.com/services/oauth2/token\n');
@@ -59,7 +59,7 @@ describe('handover/handoverFormats', () => {
 
   it('aws-secretsmanager has exactly the SalesforceClientSecret keys', () => {
     expect(awsSecretsManagerValue(FIELDS)).to.deep.equal({
-      consumerKey: '3MVG9key',
+      consumerKey: 'FAKE-KEY-1',
       consumerSecret: 'S3CRET+/=',
       baseUri: 'https://acme.my.salesforce.com',
       appId: '0xI000000000001AAA',
@@ -74,7 +74,7 @@ describe('handover/handoverFormats', () => {
     expect(environment.values.map((v) => [v.key, v.value, v.type])).to.deep.equal([
       ['url', 'https://acme.my.salesforce.com', 'default'],
       ['version', '66.0', 'default'],
-      ['clientId', '3MVG9key', 'default'],
+      ['clientId', 'FAKE-KEY-1', 'default'],
       ['clientSecret', 'S3CRET+/=', 'secret'],
       ['site', '', 'default'],
     ]);

@@ -12,7 +12,7 @@ import type { TokenCheckInput, TokenCheckResult } from '../../src/tokenCheck/tok
 const TOKEN = '00D000000000001!AQ.token-value';
 const INPUT: LoginInput = {
   endpoint: resolveTokenEndpoint({ instanceUrl: 'https://acme.my.salesforce.com' }),
-  clientId: '3MVG9key',
+  clientId: 'FAKE-KEY-1',
   clientSecret: 'S3CRETVALUE',
   credentialsFromOrg: false,
   apiVersion: '66.0',
@@ -51,7 +51,7 @@ function deps(result: TokenCheckResult, stored: string[] = [], checks: TokenChec
       stored.push(`${input.accessToken} ${input.instanceUrl} ${input.alias ?? ''} ${String(input.setDefault)}`);
       return Promise.resolve({ username: 'Integration@acme.com', orgId: '00D000000000001AAA', instanceUrl: input.instanceUrl });
     },
-    renewCommand: 'sf eca clientcreds login --client-id 3MVG9key --instance-url https://acme.my.salesforce.com --alias ci',
+    renewCommand: 'sf eca clientcreds login --client-id FAKE-KEY-1 --instance-url https://acme.my.salesforce.com --alias ci',
   };
 }
 
@@ -60,7 +60,7 @@ describe('login/clientCredentialsLogin', () => {
     const stored: string[] = [];
     const checks: TokenCheckInput[] = [];
     const result = await loginWithClientCredentials(INPUT, deps(checked(), stored, checks));
-    expect(checks[0]).to.include({ showToken: true, basicAuth: false, clientId: '3MVG9key' });
+    expect(checks[0]).to.include({ showToken: true, basicAuth: false, clientId: 'FAKE-KEY-1' });
     expect(stored).to.deep.equal([`${TOKEN} https://acme.my.salesforce.com ci true`]);
     expect(result).to.include({ username: 'Integration@acme.com', alias: 'ci', isDefault: true, expiresAt: '2026-12-03T06:00:00.000Z' });
     expect(JSON.stringify(result)).to.not.include(TOKEN).and.to.not.include('S3CRETVALUE');

@@ -16,7 +16,7 @@ import { storeAccessToken } from '../../src/login/sfAuthorization.js';
 /** What $$.fakeConnectionRequest resolves to (core types it as AnyJson). */
 type FakeAnswer = ReturnType<TestContext['fakeConnectionRequest']>;
 
-const TOKEN = '00D000000000001!AQ8AQFakeSessionToken.ForTheStoreTest_0123456789';
+const TOKEN = 'FAKE-ACCESS-TOKEN.for-the-store-test_0123456789';
 const ORG_ID = '00D000000000001AAA';
 const USER_ID = '005000000000001AAA';
 
@@ -138,7 +138,7 @@ describe('login/sfAuthorization', () => {
   });
 
   it('stores nothing, and sets no alias or default, when the org refuses the token', async () => {
-    const wrong = '00D000000000001!AQ8WrongToken_abcdefghijklmnopqrstuvwxyz';
+    const wrong = 'FAKE-ACCESS-TOKEN.wrong_abcdefghijklmnopqrstuvwxyz';
     const error = await storeAccessToken({ accessToken: wrong, instanceUrl, alias, setDefault: true }).then(
       () => expect.fail('a refused token was stored'),
       (e: Error) => e

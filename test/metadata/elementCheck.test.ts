@@ -165,7 +165,7 @@ describe('metadata/elementCheck', () => {
     });
 
     it('only warn for org-generated elements (they fail only in another org)', () => {
-      const key = '3MVG9consumerKeyOfARetrievedFile';
+      const key = 'FAKE-KEY-of-a-retrieved-file';
       const global = check(GLOBAL, { consumerKey: key, externalClientApplication: 'My_App' }, '66.0');
       expect(global).to.deep.equal([
         {

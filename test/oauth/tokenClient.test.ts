@@ -13,12 +13,12 @@ const SECRET = 'se+cr/et=&x y';
 describe('oauth/tokenClient', () => {
   describe('buildTokenRequest', () => {
     it('puts URL-encoded credentials in the form body by default', () => {
-      const { headers, body } = buildTokenRequest({ tokenUrl: TOKEN_URL, clientId: '3MVG9.key+1', clientSecret: SECRET });
+      const { headers, body } = buildTokenRequest({ tokenUrl: TOKEN_URL, clientId: 'FAKE.key+1', clientSecret: SECRET });
       expect(headers['content-type']).to.equal('application/x-www-form-urlencoded');
       expect(headers.authorization).to.equal(undefined);
       const form = new URLSearchParams(body);
       expect(form.get('grant_type')).to.equal('client_credentials');
-      expect(form.get('client_id')).to.equal('3MVG9.key+1');
+      expect(form.get('client_id')).to.equal('FAKE.key+1');
       expect(form.get('client_secret')).to.equal(SECRET);
       expect(body).to.not.include('+cr/'); // '+' and '/' must be encoded, or the server reads a different secret
     });

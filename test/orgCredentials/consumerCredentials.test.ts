@@ -45,8 +45,8 @@ const restError = (errorCode: string, message: string): Error => Object.assign(n
 
 const HAPPY = {
   '/apps/oauth/usage': { apps: [{ developerName: 'Other', identifier: '0xI000000000009AAA' }, { developerName: 'My_App', identifier: APP_ID }] },
-  [`/apps/oauth/credentials/${APP_ID}/${CONSUMER_ID}`]: { id: CONSUMER_ID, key: '3MVG9key', secret: 'S3CRET' },
-  [`/apps/oauth/credentials/${APP_ID}`]: { consumers: [{ id: CONSUMER_ID, key: '3MVG9key', name: 'My_App' }] },
+  [`/apps/oauth/credentials/${APP_ID}/${CONSUMER_ID}`]: { id: CONSUMER_ID, key: 'FAKE-KEY-1', secret: 'S3CRET' },
+  [`/apps/oauth/credentials/${APP_ID}`]: { consumers: [{ id: CONSUMER_ID, key: 'FAKE-KEY-1', name: 'My_App' }] },
 };
 
 async function failure(routes: Record<string, unknown>): Promise<SfError> {
@@ -78,7 +78,7 @@ describe('orgCredentials/consumerCredentials', () => {
   it('walks usage -> credentials -> keyandsecret (3 requests)', async () => {
     const urls: string[] = [];
     const creds = await readConsumerCredentials(requester(HAPPY, urls), '66.0', 'my_app');
-    expect(creds).to.deep.equal({ appId: APP_ID, consumerId: CONSUMER_ID, consumerKey: '3MVG9key', consumerSecret: 'S3CRET', consumerCount: 1 });
+    expect(creds).to.deep.equal({ appId: APP_ID, consumerId: CONSUMER_ID, consumerKey: 'FAKE-KEY-1', consumerSecret: 'S3CRET', consumerCount: 1 });
     expect(urls).to.deep.equal([
       '/services/data/v66.0/apps/oauth/usage?page=0&pageSize=100',
       `/services/data/v66.0/apps/oauth/credentials/${APP_ID}`,
@@ -89,7 +89,7 @@ describe('orgCredentials/consumerCredentials', () => {
   it('reads only the keys (no secret call) for the key check', async () => {
     const urls: string[] = [];
     const keys = await readConsumerKeys(requester(HAPPY, urls), '66.0', 'My_App');
-    expect(keys).to.deep.equal(['3MVG9key']);
+    expect(keys).to.deep.equal(['FAKE-KEY-1']);
     expect(urls.some((u) => u.includes('part='))).to.equal(false);
   });
 
@@ -188,7 +188,7 @@ describe('orgCredentials/consumerCredentials', () => {
   });
 
   describe('staged rotation', () => {
-    const REF: ConsumerRef = { appName: 'My_App', appId: APP_ID, consumerId: CONSUMER_ID, consumerKey: '3MVG9key', consumerCount: 1 };
+    const REF: ConsumerRef = { appName: 'My_App', appId: APP_ID, consumerId: CONSUMER_ID, consumerKey: 'FAKE-KEY-1', consumerCount: 1 };
     const STAGED_URL = `/services/data/v66.0/apps/oauth/credentials/${APP_ID}/${CONSUMER_ID}/staged`;
     const ITEM = { id: '0xS1', key: 'NEWKEY', secret: 'NEWSECRET', state: 'Active', expirationDate: '2027-01-01T00:00:00.000Z' };
 

@@ -42,7 +42,7 @@ describe('security/redact', () => {
   });
 
   it('redacts the HTTP Basic form base64(key:secret) of client credentials (issue 13: an echoed Authorization header)', () => {
-    const key = '3MVG9fakeConsumerKey';
+    const key = 'FAKE-KEY-consumer';
     const basic = Buffer.from(`${key}:${SECRET}`).toString('base64');
     const redactor = new SecretRedactor().registerClientCredentials(key, SECRET);
     expect(redactor.redact(`echo: Authorization: Basic ${basic}`)).to.not.include(basic);

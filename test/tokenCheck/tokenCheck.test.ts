@@ -25,7 +25,7 @@ const REVOKE_PATH = '/services/oauth2/revoke';
 function input(overrides: Partial<TokenCheckInput> = {}): TokenCheckInput {
   return {
     endpoint: resolveTokenEndpoint({ instanceUrl: BASE }),
-    clientId: '3MVG9key',
+    clientId: 'FAKE-KEY-1',
     clientSecret: SECRET,
     credentialsFromOrg: false,
     basicAuth: false,
@@ -39,7 +39,7 @@ function input(overrides: Partial<TokenCheckInput> = {}): TokenCheckInput {
 
 const orgSettings = appSettings;
 
-function fakeOrg(settings: AppOauthSettings, calls: string[] = [], orgId = ORG_ID, keys: string[] = ['3MVG9key']): TokenCheckOrg {
+function fakeOrg(settings: AppOauthSettings, calls: string[] = [], orgId = ORG_ID, keys: string[] = ['FAKE-KEY-1']): TokenCheckOrg {
   return {
     orgId,
     readConsumerKeys: (name): Promise<string[]> => {
@@ -234,7 +234,7 @@ describe('tokenCheck/tokenCheck', () => {
     const calls: string[] = [];
     const fake = new FakeFetch().on('POST', TOKEN_PATH, { status: 400, json: { error: 'invalid_client_id', error_description: 'client identifier invalid' } });
     const d = deps(fake);
-    const org = fakeOrg(orgSettings({ appLastModified: '2020-01-01T00:00:00.000Z' }), calls, ORG_ID, ['3MVG9otherKey']);
+    const org = fakeOrg(orgSettings({ appLastModified: '2020-01-01T00:00:00.000Z' }), calls, ORG_ID, ['FAKE-KEY-other']);
     const error = await failure(runTokenCheck(input({ org, waitMs: 10 * 60_000 }), d));
     expect(error.name).to.equal('ClientIdMismatchError');
     expect(d.sleeps).to.deep.equal([]);

@@ -28,7 +28,7 @@ export const APP_ID = '0xI000000000001AAA';
 export const CONSUMER_ID = '888000000000001AAA';
 export const API_VERSION = '66.0';
 /** The app's primary pair before any rotation. */
-export const KEY = '3MVG9currentKeyValue';
+export const KEY = 'FAKE-KEY-current';
 export const SECRET = 'CurrentSecret0123456789ABCDEF';
 /** A token that no built-in pattern recognises: only the command's registration of it can keep it out of output. */
 export const TOKEN = 'AccessTokenOfTheFakeOrg0123456789';
@@ -65,7 +65,7 @@ export class FakeCredentialsApi {
 
   /** The new pair the next POST .../staged creates (n = 1, 2...). */
   public static stagedPair(n: number): Pair {
-    return { key: `3MVG9stagedKey${n}`, secret: `StagedSecret${n}0123456789XYZ` };
+    return { key: `FAKE-KEY-staged-${n}`, secret: `StagedSecret${n}0123456789XYZ` };
   }
 
   public answer(request: RestRequest): Promise<unknown> {
@@ -93,7 +93,7 @@ export class FakeCredentialsApi {
     const consumer = `/credentials/${APP_ID}/${CONSUMER_ID}`;
     if (rest.startsWith('/usage')) return { apps: [{ developerName: APP, identifier: APP_ID }] };
     if (rest === `/credentials/${APP_ID}`) {
-      const others = Array.from({ length: this.consumerCount - 1 }, (_, i) => ({ id: `88800000000000${i + 2}AAA`, key: `3MVG9other${i}` }));
+      const others = Array.from({ length: this.consumerCount - 1 }, (_, i) => ({ id: `88800000000000${i + 2}AAA`, key: `FAKE-KEY-other-${i}` }));
       return { consumers: [{ id: CONSUMER_ID, key: this.primary.key }, ...others] };
     }
     if (rest === `${consumer}?part=keyandsecret`) return { id: CONSUMER_ID, key: this.primary.key, secret: this.primary.secret };

@@ -78,7 +78,7 @@ describe('eca clientcreds test (command)', () => {
       '--target-org',
       testOrg.username,
       '--client-id',
-      '3MVG9key',
+      'FAKE-KEY-flag',
       '--run-as-username',
       'integration@acme.com',
     ]);
@@ -245,14 +245,14 @@ describe('eca clientcreds test (command)', () => {
       const url = typeof request === 'string' ? request : (request as { url: string }).url;
       urls.push(url);
       if (url.includes('/apps/oauth/usage')) return Promise.resolve({ apps: [{ developerName: 'My_App', identifier: APP_ID }] });
-      if (url.includes(`${APP_ID}/${CONSUMER_ID}`)) return Promise.resolve({ id: CONSUMER_ID, key: '3MVG9fromOrg', secret: SECRET });
+      if (url.includes(`${APP_ID}/${CONSUMER_ID}`)) return Promise.resolve({ id: CONSUMER_ID, key: 'FAKE-KEY-from-org', secret: SECRET });
       if (url.includes(`/credentials/${APP_ID}`)) return Promise.resolve({ consumers: [{ id: CONSUMER_ID }] });
       return Promise.reject(new SfError(`unexpected ${url}`));
     };
     const result = await Test.run(['--target-org', testOrg.username, '--name', 'My_App', '--run-as-username', 'integration@acme.com']);
     expect(result).to.include({ success: true, credentialsSource: 'org', appName: 'My_App' });
     const form = new URLSearchParams(fake.requests[0].body);
-    expect(form.get('client_id')).to.equal('3MVG9fromOrg');
+    expect(form.get('client_id')).to.equal('FAKE-KEY-from-org');
     expect(form.get('client_secret')).to.equal(SECRET);
     expect(urls.some((u) => u.includes('part=keyandsecret'))).to.equal(true);
     expect(output()).to.not.include(SECRET);
