@@ -2,10 +2,10 @@
  * Copyright 2026, the plugin-eca-clientcreds contributors.
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { componentName, type EcaTypeName, TYPES } from '../metadata/ecaTypes.js';
 import { parseMetadataXml, textOf, type XmlNode } from '../metadata/xml.js';
+import { packageFiles } from '../project/packageWalk.js';
 
 /**
  * The client credentials settings of one app, read from the project's source files or from the org
@@ -163,16 +163,10 @@ function toSettings(
 }
 
 async function listFiles(dir: string): Promise<string[]> {
-  try {
-    const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-    return entries
-      .filter((e) => e.isFile() && e.name.endsWith('-meta.xml'))
-      .map((e) => join(e.parentPath, e.name))
-      .filter((p) => !p.includes('/node_modules/'))
-      .sort();
-  } catch {
-    return [];
-  }
+  return (await packageFiles([dir]))
+    .filter((f) => f.name.endsWith('-meta.xml'))
+    .map((f) => f.path)
+    .sort();
 }
 
 async function parseFile(path: string): Promise<XmlNode | undefined> {

@@ -5,7 +5,7 @@
 import { Messages } from '@salesforce/core';
 import type { OrgApi } from '../org/orgApi.js';
 import { readAuditInventory } from './auditReader.js';
-import { type AppKind, atOrAbove, evaluate, type RunAsUser, type Severity, SEVERITIES } from './auditRules.js';
+import { type AuditedApp, atOrAbove, evaluate, type RunAsUser, type Severity, SEVERITIES } from './auditRules.js';
 
 /**
  * `audit`: read the org (auditReader), score each app (auditRules), word the findings (messages). Only reads.
@@ -16,22 +16,25 @@ const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcred
 
 export type AuditFinding = { rule: string; severity: Severity; message: string; fix: string };
 
-export type AuditedAppReport = {
-  name: string;
-  kind: AppKind;
+/** An app as the report shows it: its settings as read (auditRules.ts AuditedApp), the Run As user, its findings. */
+export type AuditedAppReport = Pick<
+  AuditedApp,
+  | 'name'
+  | 'kind'
+  | 'managed'
+  | 'runAsUsername'
+  | 'permittedUsers'
+  | 'preAuthorizedProfiles'
+  | 'preAuthorizedPermissionSets'
+  | 'ipRelaxation'
+  | 'scopes'
+  | 'sessionTimeoutMinutes'
+  | 'refreshTokenPolicy'
+  | 'secretReadableByRest'
+> & {
   /** on: both switches on; half: on in one place only, or no Run As user. */
   flow: 'on' | 'half';
-  managed: boolean;
-  runAsUsername?: string;
   runAsUser?: RunAsUser & { exists: true };
-  permittedUsers?: string;
-  preAuthorizedProfiles: string[];
-  preAuthorizedPermissionSets: string[];
-  ipRelaxation?: string;
-  scopes: string[];
-  sessionTimeoutMinutes?: number;
-  refreshTokenPolicy?: string;
-  secretReadableByRest: boolean;
   /** Worst severity of its findings, if any. */
   worst?: Severity;
   findings: AuditFinding[];

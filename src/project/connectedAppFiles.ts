@@ -2,9 +2,9 @@
  * Copyright 2026, the plugin-eca-clientcreds contributors.
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { parseMetadataXml, type XmlNode } from '../metadata/xml.js';
+import { packageFiles } from './packageWalk.js';
 
 /**
  * Legacy Connected App files of the SFDX project (`connectedApps/<Name>.connectedApp-meta.xml`, written by
@@ -12,33 +12,12 @@ import { parseMetadataXml, type XmlNode } from '../metadata/xml.js';
  */
 
 const SUFFIX = '.connectedApp-meta.xml';
-const SKIPPED_DIRS = new Set(['node_modules', '.sfdx', '.sf', '.git']);
 
 export type ConnectedAppFile = { fullName: string; filePath: string };
 
 /** The connected app files named `name` in the package directories (recursively). */
 export async function findConnectedAppFiles(packageDirs: readonly string[], name: string): Promise<ConnectedAppFile[]> {
-  const found: ConnectedAppFile[] = [];
-  const walk = async (dir: string): Promise<void> => {
-    let entries;
-    try {
-      entries = await readdir(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    await Promise.all(
-      entries.map(async (entry) => {
-        const path = join(dir, entry.name);
-        if (entry.isDirectory()) {
-          if (!SKIPPED_DIRS.has(entry.name) && !entry.name.startsWith('.')) await walk(path);
-        } else if (entry.name === `${name}${SUFFIX}`) {
-          found.push({ fullName: name, filePath: path });
-        }
-      })
-    );
-  };
-  await Promise.all(packageDirs.map(walk));
-  return found;
+  return (await packageFiles(packageDirs)).filter((f) => f.name === `${name}${SUFFIX}`).map((f) => ({ fullName: name, filePath: f.path }));
 }
 
 /** The `<oauthConfig>` of a connected app file, or undefined (no such element, or a file that doesn't parse). */

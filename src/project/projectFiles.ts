@@ -2,7 +2,7 @@
  * Copyright 2026, the plugin-eca-clientcreds contributors.
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { Messages, SfError } from '@salesforce/core';
 import {
@@ -17,6 +17,7 @@ import { MetadataXmlError, parseMetadataXml, textOf, type XmlNode } from '../met
 import { USER_DEFINITION_DEFAULTS } from '../metadata/userDefinition.js';
 import { checkElements } from '../metadata/elementCheck.js';
 import { isUsernameShaped, USERNAME_MAX } from '../metadata/username.js';
+import { packageFiles } from './packageWalk.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.deploy');
@@ -103,33 +104,15 @@ export type ReadOptions = {
 /** A blocking problem in a file, worded with its fix. */
 export type FileProblem = { file: string; line?: number; message: string };
 
-const SKIPPED_DIRS = new Set(['node_modules', '.sfdx', '.sf', '.git']);
-
 type FoundFile = { type: GeneratedTypeName; path: string; fullName: string };
 
 /** Every file of the generated types in the package directories (recursively, like SDR's source resolution). */
 export async function listMetadataFiles(packageDirs: string[]): Promise<FoundFile[]> {
   const found: FoundFile[] = [];
-  const walk = async (dir: string): Promise<void> => {
-    let entries;
-    try {
-      entries = await readdir(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    await Promise.all(
-      entries.map(async (entry) => {
-        const path = join(dir, entry.name);
-        if (entry.isDirectory()) {
-          if (!SKIPPED_DIRS.has(entry.name) && !entry.name.startsWith('.')) await walk(path);
-          return;
-        }
-        const type = typeFromFileName(entry.name);
-        if (type) found.push({ type, path, fullName: fullNameOf(entry.name, type) });
-      })
-    );
-  };
-  await Promise.all(packageDirs.map(walk));
+  for (const { name, path } of await packageFiles(packageDirs)) {
+    const type = typeFromFileName(name);
+    if (type) found.push({ type, path, fullName: fullNameOf(name, type) });
+  }
   return found.sort((a, b) => a.path.localeCompare(b.path));
 }
 
