@@ -14,6 +14,9 @@ import { DEFAULT_ORG_REQUEST_TIMEOUT_MS, REQUEST_TIMEOUT_ENV } from '../../src/o
 
 const SECRET = 'Cmd5ecretValue0123456789ABCDEF';
 const ESC = '\u001b';
+/** Colour and bold (SGR) sequences, which the CLI adds itself when colour is on. */
+// eslint-disable-next-line no-control-regex
+const SGR = /\u001b\[[0-9;]*m/g;
 
 type ProbeResult = { done: boolean };
 
@@ -116,7 +119,11 @@ describe('cli/ecaCommand', () => {
       expect(error.message).to.equal('bad thing: <redacted>');
       expect(error.actions).to.deep.equal(['rotate <redacted> now']);
       expect(error.data).to.deep.equal({ clientSecret: '<redacted>', kept: 'visible' });
-      expect(shown()).to.not.include(SECRET).and.not.include(ESC);
+      // The CLI styles its own "Error (...)" header when colour is on (CI=true turns it on); none of the org's
+      // control sequences (here ESC[2J, clear screen) may come through.
+      const withoutOwnStyling = shown().replace(SGR, '');
+      expect(shown()).to.not.include(SECRET).and.not.include(`${ESC}[2J`);
+      expect(withoutOwnStyling).to.not.include(ESC);
     });
 
     it('with --json, the error object printed has no secret either', async () => {
