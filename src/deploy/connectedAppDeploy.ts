@@ -14,7 +14,8 @@ import { readConnectedApps } from '../org/orgApps.js';
 import type { ConnectedAppFile } from '../project/connectedAppFiles.js';
 import type { UserDefinition } from '../project/projectFiles.js';
 import { assignPermissionSets, createUser, profileIdByName } from './userProvisioning.js';
-import type { ComponentState } from './metadataDeploy.js';
+import { loadSdr, type ComponentState } from './metadataDeploy.js';
+import { finishedStatus } from './deployPolling.js';
 
 /**
  * Deploying a legacy Connected App whose client credentials flow `generate --from-org` switched on (eca-metadata.md
@@ -146,7 +147,7 @@ export function sdrConnectedAppDeployer(connection: Connection, apiVersion: stri
       const staged = join(dir, 'connectedApps', filePath.split(/[\\/]/).pop() ?? 'app.connectedApp-meta.xml');
       await mkdir(join(dir, 'connectedApps'), { recursive: true });
       await copyFile(filePath, staged);
-      const { ComponentSet } = await import('@salesforce/source-deploy-retrieve');
+      const { ComponentSet } = await loadSdr();
       const set = ComponentSet.fromSource([staged]);
       set.apiVersion = apiVersion;
       set.sourceApiVersion = apiVersion;
@@ -154,7 +155,7 @@ export function sdrConnectedAppDeployer(connection: Connection, apiVersion: stri
         usernameOrConnection: connection,
         apiOptions: { checkOnly, rollbackOnError: true, singlePackage: true },
       });
-      const { response } = await deploy.pollStatus({ timeout: wait });
+      const response = await finishedStatus(deploy, { waitSeconds: wait.seconds });
       const failures = asList<DeployMessage>(response.details?.componentFailures as DeployMessage | DeployMessage[] | undefined);
       const successes = asList<DeployMessage>(response.details?.componentSuccesses as DeployMessage | DeployMessage[] | undefined);
       const mine = successes.find((m) => m.componentType === 'ConnectedApp');

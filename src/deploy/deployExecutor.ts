@@ -13,7 +13,7 @@ import type { ComponentOutcome, ComponentState, DeployStatusUpdate, MetadataDepl
 import { findAppComponent, readComponent, type OrgInventory } from './orgInventory.js';
 import { componentAdvice, toOrgError } from './orgErrors.js';
 import { fullLists, needsReadBack, stillMissing, type PreAuthorizationList } from './preAuthorization.js';
-import { assignPermissionSetLicense, assignPermissionSets, createUser, profileIdByName } from './userProvisioning.js';
+import { assignPermissionSetLicense, assignPermissionSets, createUser, orgUserFields, profileIdByName } from './userProvisioning.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.deploy');
@@ -117,6 +117,10 @@ export async function executePlan(plan: Plan, ctx: ExecutionContext): Promise<Ex
     }
   };
 
+  // Ids of the permission sets to assign, read while the user is created (lookups.permissionSetIds).
+  const toAssign = plan.phases.find((p): p is Extract<Phase, { kind: 'assignPermissionSets' }> => p.kind === 'assignPermissionSets');
+  const lookups: Lookups = { permissionSetNames: toAssign?.names ?? [] };
+
   // What the org may be doing right now: a change request sent and not answered (for a failure or an interrupt).
   const inFlight: InFlight = {};
   const stopReporting = onInterrupt({ report: () => progressLines(result, inFlight, plan.dryRun) });
@@ -130,7 +134,7 @@ export async function executePlan(plan: Plan, ctx: ExecutionContext): Promise<Ex
         const userId = await runPhase(
           phase,
           { ...ctx, onProgress: trackDeploys(ctx.onProgress, inFlight) },
-          { userId: result.runAsUserId, deployIds: result.deployIds, profileIds },
+          { userId: result.runAsUserId, deployIds: result.deployIds, profileIds, lookups },
           record
         );
         if (userId) result.runAsUserId = userId;
@@ -219,7 +223,10 @@ function stepsOf(phase: Phase): StepName[] {
   // assignPermissionSets and assignPermissionSetLicense both belong to the permission sets step.
 }
 
-type RunState = { userId?: string; deployIds: string[]; profileIds: Map<string, string> };
+/** Reads a later phase needs, started by an earlier one so that they don't add a round trip of their own. */
+type Lookups = { permissionSetNames: string[]; permissionSetIds?: Promise<string[]> };
+
+type RunState = { userId?: string; deployIds: string[]; profileIds: Map<string, string>; lookups: Lookups };
 
 /** Runs one phase; returns the Run As user's Id when the phase created the user. */
 async function runPhase(
@@ -270,15 +277,25 @@ async function runPhase(
 /** The user phases: create the user, assign the permission set license, assign permission sets. */
 async function runUserPhase(phase: Exclude<Phase, { kind: 'deploy' }>, ctx: ExecutionContext, state: RunState): Promise<string | undefined> {
   const { api, inventory } = ctx;
+  const { lookups } = state;
   if (phase.kind === 'createUser') {
-    const profileId = state.profileIds.get(phase.profileName) ?? (await profileIdByName(api, phase.profileName));
-    return createUser(api, phase.user, profileId, ctx.userFields);
+    // The profile's Id, the org's user fields and the Ids of the permission sets to assign next, all at once.
+    if (lookups.permissionSetNames.length > 0) {
+      lookups.permissionSetIds ??= permissionSetIds(api, inventory, lookups.permissionSetNames);
+      lookups.permissionSetIds.catch(() => undefined);
+    }
+    const [profileId, userFields] = await Promise.all([
+      state.profileIds.get(phase.profileName) ?? profileIdByName(api, phase.profileName),
+      ctx.userFields ?? orgUserFields(api),
+    ]);
+    return createUser(api, phase.user, profileId, userFields);
   }
   if (!state.userId) throw new SfError(`internal: no Run As user id for ${phase.kind}`);
   if (phase.kind === 'assignPermissionSetLicense') {
     await assignPermissionSetLicense(api, state.userId, phase.permissionSetLicenseId);
   } else {
-    await assignPermissionSets(api, state.userId, await permissionSetIds(api, inventory, phase.names));
+    const ids = phase.names === lookups.permissionSetNames && lookups.permissionSetIds ? lookups.permissionSetIds : permissionSetIds(api, inventory, phase.names);
+    await assignPermissionSets(api, state.userId, await ids);
   }
   return undefined;
 }

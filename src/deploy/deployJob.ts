@@ -10,13 +10,10 @@
 export { findProject } from '../project/sfdxProject.js';
 export { readAppFiles } from '../project/projectFiles.js';
 export { connectionOrgApi } from '../org/orgApi.js';
-export { inventoryRequest, readOrgInventory } from './orgInventory.js';
-export { makePlan } from './deployPlan.js';
+export { readOrgForDeploy } from './orgReading.js';
 export { executePlan } from './deployExecutor.js';
-export { sdrDeployer } from './metadataDeploy.js';
+export { preloadSdr, sdrDeployer } from './metadataDeploy.js';
 export { toOrgError } from './orgErrors.js';
 export { checkAgainstOrg, deployApiVersion, requestedApiVersion } from './apiVersion.js';
 export { deployStages } from './deployStages.js';
 export { PermissionDependencyResolver } from './permissionDependencies.js';
-export { checkLicenses, withLicensePhase } from './licenses.js';
-export { findSandboxUser } from './sandboxUsername.js';

@@ -171,16 +171,28 @@ export function withUserPermissions(xml: string, names: readonly string[]): stri
 
 /**
  * Reads the org's permissions and dependencies once, completes the planned profile/permission-set components before
- * the deploy, and after a failed deploy adds what the org's "depends on" error names (once per component).
+ * the deploy, and after a failed deploy adds what the org's "depends on" error names (once per component). The two
+ * reads may start early (prefetch), while the deploy reads the rest of the org; what they could not read is noted only
+ * when the answer is used.
  */
 export class PermissionDependencyResolver {
   public readonly additions: PermissionAddition[] = [];
   /** What could not be read or mapped (the command words them). */
   public readonly notes: PermissionNote[] = [];
-  private catalog?: PermissionCatalog;
+  private catalogRead?: Promise<PermissionCatalog | 'unavailable'>;
+  private rowsRead?: Promise<DependencyRow[] | 'unavailable'>;
   private readonly retried = new Set<string>();
 
   public constructor(private readonly api: OrgApi) {}
+
+  /**
+   * Starts both reads without waiting for them. A failure surfaces when the answer is used, not here (and not at all
+   * when nothing needs it).
+   */
+  public prefetch(): void {
+    this.describeOnce().catch(() => undefined);
+    this.rowsOnce().catch(() => undefined);
+  }
 
   /** Before the deploy: adds required permissions to the planned components' deployed copies. */
   public async completeBeforeDeploy(components: readonly PlannedComponent[]): Promise<PermissionAddition[]> {
@@ -189,6 +201,7 @@ export class PermissionDependencyResolver {
     if (targets.length === 0) return [];
     const files = await Promise.all(targets.map(async (c) => ({ c, perms: filePermissions(await readFile(c.filePath, 'utf8')) })));
     if (files.every((f) => f.perms.enabled.length === 0)) return [];
+    this.prefetch();
     const catalog = await this.readCatalog();
     if (!catalog) return [];
     const dependencies = await this.readDependencies(catalog);
@@ -254,30 +267,46 @@ export class PermissionDependencyResolver {
     return addition;
   }
 
+  /** The describe of Profile, read once. */
+  private describeOnce(): Promise<PermissionCatalog | 'unavailable'> {
+    this.catalogRead ??= this.api.describe('Profile').then(
+      (described) => catalogFromDescribe(described.fields),
+      (e: unknown) => {
+        if (!isUnavailable(e)) throw e;
+        return 'unavailable' as const;
+      }
+    );
+    return this.catalogRead;
+  }
+
+  /** The Tooling PermissionDependency rows, read once. */
+  private rowsOnce(): Promise<DependencyRow[] | 'unavailable'> {
+    this.rowsRead ??= this.api
+      .toolingQuery<DependencyRow>('SELECT Permission, PermissionType, RequiredPermission, RequiredPermissionType FROM PermissionDependency')
+      .catch((e: unknown) => {
+        // Tooling API before 46.0, or a user without View Setup and Configuration (eca section 8.1).
+        if (!isUnavailable(e)) throw e;
+        return 'unavailable' as const;
+      });
+    return this.rowsRead;
+  }
+
   private async readCatalog(): Promise<PermissionCatalog | undefined> {
-    if (this.catalog) return this.catalog;
-    try {
-      this.catalog = catalogFromDescribe((await this.api.describe('Profile')).fields);
-    } catch (e) {
-      if (!isUnavailable(e)) throw e;
-      this.notes.push({ kind: 'describeUnavailable' });
-      return undefined;
-    }
-    return this.catalog;
+    const read = await this.describeOnce();
+    if (read !== 'unavailable') return read;
+    this.note({ kind: 'describeUnavailable' });
+    return undefined;
   }
 
   private async readDependencies(catalog: PermissionCatalog): Promise<Dependency[]> {
-    try {
-      const rows = await this.api.toolingQuery<DependencyRow>(
-        'SELECT Permission, PermissionType, RequiredPermission, RequiredPermissionType FROM PermissionDependency'
-      );
-      return dependenciesFromRows(rows, catalog);
-    } catch (e) {
-      // Tooling API before 46.0, or a user without View Setup and Configuration (eca section 8.1).
-      if (!isUnavailable(e)) throw e;
-      this.notes.push({ kind: 'dependenciesUnavailable' });
-      return [];
-    }
+    const rows = await this.rowsOnce();
+    if (rows !== 'unavailable') return dependenciesFromRows(rows, catalog);
+    this.note({ kind: 'dependenciesUnavailable' });
+    return [];
+  }
+
+  private note(note: PermissionNote): void {
+    if (!this.notes.some((n) => n.kind === note.kind)) this.notes.push(note);
   }
 }
 

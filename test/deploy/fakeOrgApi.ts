@@ -36,6 +36,10 @@ export type FakeOrg = {
   createErrors?: Record<string, { errorCode: string; message: string }>;
   /** describe() answers by sobject (default: no fields). */
   describes?: Record<string, DescribedField[]>;
+  /** Organization.IsSandbox (default false). */
+  isSandbox?: boolean;
+  /** UserLicense rows (seats). */
+  userLicenses?: Array<{ Name: string; TotalLicenses: number; UsedLicenses: number }>;
   /** Rows of Tooling queries by FROM object, or an error code to answer with. */
   tooling?: Record<string, Array<Record<string, unknown>> | { errorCode: string }>;
 };
@@ -77,8 +81,12 @@ export function fakeApi(org: FakeOrg): OrgApi & { calls: Call[] } {
       const from = /FROM\s+(\w+)/i.exec(soql)?.[1];
       let rows: Array<Record<string, unknown>> = [];
       if (from === 'User') {
+        // Username = 'x' or Username LIKE 'x.%' (sandbox copies).
+        const like = /LIKE\s+'((?:[^'\\]|\\.)*)'/i.exec(soql)?.[1];
+        const matches = (username: string): boolean =>
+          like ? username.toLowerCase().startsWith(like.replace(/%$/, '').toLowerCase()) : values.includes(username);
         rows = org.users
-          .filter((u) => values.includes(u.Username))
+          .filter((u) => matches(u.Username))
           .map((u) => {
             const profile = org.profiles.find((p) => p.Id === u.ProfileId);
             return { ...u, Profile: profile ? { Name: profile.Name, PermissionsApiEnabled: profile.PermissionsApiEnabled } : null };
@@ -94,6 +102,10 @@ export function fakeApi(org: FakeOrg): OrgApi & { calls: Call[] } {
             ...a,
             PermissionSet: { PermissionsApiEnabled: org.permissionSets.find((p) => p.Id === a.PermissionSetId)?.PermissionsApiEnabled },
           }));
+      } else if (from === 'Organization') {
+        rows = [{ IsSandbox: org.isSandbox ?? false }];
+      } else if (from === 'UserLicense') {
+        rows = (org.userLicenses ?? []).filter((l) => values.includes(l.Name));
       } else if (from === 'UserPermissionAccess') {
         if (org.permissions === 'unsupported') return Promise.reject(orgError('INVALID_TYPE', "sObject type 'UserPermissionAccess' is not supported."));
         rows = org.permissions ? [org.permissions] : [];

@@ -164,6 +164,47 @@ describe('deploy permissionDependencies', () => {
       expect(await resolver.addFromFailures([component], [{ ...failure, problem: 'something else' }])).to.equal(false);
     });
 
+    it('prefetch starts both reads at once; completing the components later reads nothing again', async () => {
+      const api = fakeApi(
+        fakeOrg({
+          describes: { Profile: DESCRIBE },
+          tooling: { PermissionDependency: [{ Permission: 'View All Data', RequiredPermission: 'View Event Log Files' }] },
+        })
+      );
+      const resolver = new PermissionDependencyResolver(api);
+      resolver.prefetch();
+      expect(api.calls.map((c) => c.method), 'both sent before either answers').to.deep.equal(['describe', 'toolingQuery']);
+      const added = await resolver.completeBeforeDeploy([component]);
+      expect(added.map((a) => a.permission)).to.deep.equal(['ViewEventLogFiles']);
+      expect(api.calls).to.have.length(2);
+    });
+
+    it('a prefetched read that fails is said only when it is used: no note, no unhandled rejection when unused', async () => {
+      const api = fakeApi(fakeOrg({ tooling: { PermissionDependency: { errorCode: 'INVALID_TYPE' } } }));
+      api.describe = (): Promise<never> => Promise.reject(new Error('socket hang up'));
+      const unhandled: unknown[] = [];
+      const onUnhandled = (reason: unknown): void => {
+        unhandled.push(reason);
+      };
+      process.on('unhandledRejection', onUnhandled);
+      try {
+        const resolver = new PermissionDependencyResolver(api);
+        resolver.prefetch();
+        await new Promise((resolve) => setImmediate(resolve));
+        expect(await resolver.completeBeforeDeploy([{ ...component, upToDate: true }])).to.deep.equal([]);
+        expect(resolver.notes, 'the unavailable dependencies were not needed').to.deep.equal([]);
+        const error = await resolver.completeBeforeDeploy([component]).then(
+          () => undefined,
+          (e: Error) => e
+        );
+        expect(error?.message).to.equal('socket hang up');
+        await new Promise((resolve) => setImmediate(resolve));
+        expect(unhandled).to.deep.equal([]);
+      } finally {
+        process.off('unhandledRejection', onUnhandled);
+      }
+    });
+
     it('asks nothing of the org when no profile or permission set that is deployed enables a permission', async () => {
       const api = fakeApi(fakeOrg());
       const resolver = new PermissionDependencyResolver(api);

@@ -111,30 +111,22 @@ export default class Deploy extends EcaCommand<DeployResult> {
 
     this.stages.goto('inventory', { runAs: files.runAsUsername });
     const api = job.connectionOrgApi(conn);
-    let inventory;
-    let sandboxMatch: SandboxUsernameMatch | undefined;
-    let licenses;
-    let plan;
+    const permissions = new job.PermissionDependencyResolver(api);
+    const reading = job.readOrgForDeploy(api, files, { dryRun, runAsFromFlag: Boolean(flags['run-as-username']), permissions });
+    // SDR loads while the org answers.
+    job.preloadSdr();
+    let read;
     try {
-      inventory = await job.readOrgInventory(api, job.inventoryRequest(files));
-      if (!inventory.runAsUser && !flags['run-as-username']) {
-        sandboxMatch = await job.findSandboxUser(api, files.runAsUsername);
-        if (sandboxMatch) {
-          files = { ...files, runAsUsername: sandboxMatch.inOrg };
-          inventory = await job.readOrgInventory(api, job.inventoryRequest(files));
-        }
-      }
-      plan = job.makePlan(files, inventory, { dryRun });
-      licenses = await job.checkLicenses(api, files, inventory, plan);
+      read = await reading;
     } catch (e) {
       throw job.toOrgError(e, { targetOrg });
     }
+    const { inventory, plan, licenses, sandboxMatch } = read;
+    files = read.files;
     if (sandboxMatch) {
       this.stages.goto('inventory', { runAs: sandboxMatch.inOrg });
       this.info(messages.getMessage('info.sandboxUsername', [sandboxMatch.fromProject, sandboxMatch.inOrg, sandboxMatch.suffix]));
     }
-    plan.blockers.push(...licenses.blockers);
-    plan.phases = job.withLicensePhase(plan.phases, licenses.phase, dryRun);
     if (plan.blockers.length) {
       const error = messages.createError('error.OrgNotReady', [targetOrg, plan.blockers.map((b) => `- ${b}`).join('\n')]);
       error.setData({ blockers: plan.blockers, steps: plan.steps });
@@ -142,12 +134,6 @@ export default class Deploy extends EcaCommand<DeployResult> {
     }
     plan.warnings.forEach((w) => this.warn(w));
 
-    const permissions = new job.PermissionDependencyResolver(api);
-    try {
-      await permissions.completeBeforeDeploy(plan.components);
-    } catch (e) {
-      throw job.toOrgError(e, { targetOrg });
-    }
     const execution = await job.executePlan(plan, {
       api,
       deploy: job.sdrDeployer(conn, apiVersion),
