@@ -8,6 +8,7 @@ import { withRequestTimeout } from '../org/requestTimeout.js';
 import { SecretRedactor } from '../security/redact.js';
 import { terminalSafe } from '../security/terminalText.js';
 import { installInterruptHandler } from './interrupt.js';
+import { shareCliLogger } from './sharedLogger.js';
 import { normalizeError } from './commandError.js';
 
 /**
@@ -29,6 +30,14 @@ export abstract class EcaCommand<T> extends SfCommand<T> {
   public warn(input: SfCommand.Warning): SfCommand.Warning {
     const safe = (text: string): string => terminalSafe(this.redactor.redact(text));
     return super.warn(typeof input === 'string' ? safe(input) : { ...input, message: safe(input.message) });
+  }
+
+  /** Installed beside the CLI: log through the CLI's root logger, one log worker instead of two (sharedLogger.ts). */
+  // eslint-disable-next-line no-underscore-dangle -- oclif's Command._run, which SfCommand overrides
+  public async _run<R>(): Promise<R> {
+    shareCliLogger(this.config.root);
+    // eslint-disable-next-line no-underscore-dangle
+    return super._run<R>();
   }
 
   protected async init(): Promise<void> {

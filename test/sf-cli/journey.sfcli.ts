@@ -3,7 +3,7 @@
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
 import { readFile } from 'node:fs/promises';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -135,9 +135,11 @@ describe('the real sf CLI with the packed plugin installed', () => {
   });
 
   it('gets a client credentials token that runs as the Run As user, without printing secrets', async () => {
+    const workersFile = join(base, 'workers.txt');
     const out = await runSf<TokenCheckResult>(['eca', 'clientcreds', 'test', '--name', APP, '--target-org', ALIAS, '--json'], {
       cwd: project,
       home,
+      env: { SF_LOG_LEVEL: 'debug', NODE_OPTIONS: `--require ${join(REPO_ROOT, 'test', 'sf-cli', 'countWorkers.cjs')}`, COUNT_WORKERS_FILE: workersFile },
     });
     expect(out.exitCode, out.stdout + out.stderr).to.equal(0);
     const result = out.json?.result as TokenCheckResult;
@@ -148,6 +150,16 @@ describe('the real sf CLI with the packed plugin installed', () => {
     const creds = emu.control.getAppCredentials({ app: APP });
     expect(creds).to.not.equal(null);
     expect(out.stdout + out.stderr).to.not.contain(creds!.consumerSecret);
+    // The plugin's copy of @salesforce/core logs through the CLI's root logger (src/cli/sharedLogger.ts): its lines
+    // are in sf's log file, and the run started one log worker thread, the CLI's, not a second one of its own.
+    const workers = (await readFile(workersFile, 'utf8')).split('\n').filter((w) => w.includes('thread-stream'));
+    expect(workers, workers.join('\n')).to.have.length(1);
+    expect(workers[0]).to.not.include(join('.local', 'share', 'sf'));
+    const logs = (await readdir(join(home, '.sf'))).filter((f) => /^sf-.*\.log$/.test(f));
+    const logText = (await Promise.all(logs.map((f) => readFile(join(home, '.sf', f), 'utf8')))).join('');
+    expect(logText).to.include('eca:clientcreds:test');
+    expect(logText).to.not.contain(creds!.consumerSecret);
+    expect(logText).to.not.contain(creds!.consumerKey);
   });
 
   it('logs the CLI in as the Run As user; the real sf data query then runs as that user on the alias', async () => {
