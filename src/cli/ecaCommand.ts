@@ -11,6 +11,10 @@ import { installInterruptHandler } from './interrupt.js';
 import { shareCliLogger } from './sharedLogger.js';
 import { normalizeError } from './commandError.js';
 
+// Installed beside the CLI, this plugin logs through the CLI's root logger: one log worker thread instead of two
+// (sharedLogger.ts). Done when the commands' base loads, before anything of this plugin's copy of core makes a root.
+shareCliLogger();
+
 /**
  * The base of every `sf eca clientcreds` command: what each command must get right, in one place.
  * - Ctrl-C / SIGTERM: exit 130 with one line (a JSON error object with --json), cleanups run (interrupt.ts).
@@ -30,14 +34,6 @@ export abstract class EcaCommand<T> extends SfCommand<T> {
   public warn(input: SfCommand.Warning): SfCommand.Warning {
     const safe = (text: string): string => terminalSafe(this.redactor.redact(text));
     return super.warn(typeof input === 'string' ? safe(input) : { ...input, message: safe(input.message) });
-  }
-
-  /** Installed beside the CLI: log through the CLI's root logger, one log worker instead of two (sharedLogger.ts). */
-  // eslint-disable-next-line no-underscore-dangle -- oclif's Command._run, which SfCommand overrides
-  public async _run<R>(): Promise<R> {
-    shareCliLogger(this.config.root);
-    // eslint-disable-next-line no-underscore-dangle
-    return super._run<R>();
   }
 
   protected async init(): Promise<void> {

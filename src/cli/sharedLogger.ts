@@ -39,22 +39,28 @@ function coreVersion(entry: string): string | undefined {
   return undefined;
 }
 
+const LOGGER_FILE = /[\\/]@salesforce[\\/]core[\\/]lib[\\/]logger[\\/]logger\.js$/;
+
 /**
- * Makes this plugin's `@salesforce/core` log through the root logger of the CLI at `cliRoot` (oclif's config.root).
- * Call it before the command's first use of core (SfCommand creates its ConfigAggregator first thing in _run). True
- * when it did; false when the copies are one, differ in version, the CLI hasn't loaded its logger, or ours has a root.
+ * Makes this plugin's `@salesforce/core` log through the root logger of another copy of the same version that the
+ * process has loaded already (the CLI's; one that has made its root first). Call it before this plugin's copy makes
+ * its root: when the command's module loads (sf-plugins-core makes it on the first ConfigAggregator, in `_run` or in
+ * the help's default for --target-org). True when it did; false when there is no such copy or ours has a root.
  */
-export function shareCliLogger(cliRoot: string, ours: LoggerModule = { Logger }): boolean {
+export function shareCliLogger(ours: LoggerModule = { Logger }, loaded: readonly string[] = Object.keys(createRequire(import.meta.url).cache)): boolean {
   try {
-    const cliRequire = createRequire(join(cliRoot, 'package.json'));
-    const theirsPath = cliRequire.resolve('@salesforce/core/logger');
-    const oursPath = createRequire(import.meta.url).resolve('@salesforce/core/logger');
-    // Only a logger the CLI has loaded already: loading one here would cost what this saves.
-    if (theirsPath === oursPath || !(theirsPath in cliRequire.cache)) return false;
-    const version = coreVersion(oursPath);
-    if (!version || coreVersion(theirsPath) !== version) return false;
     if (Reflect.get(ours.Logger, 'rootLogger') !== undefined) return false;
-    const theirs = cliRequire(theirsPath) as LoggerModule;
+    const load = createRequire(import.meta.url);
+    const oursPath = load.resolve('@salesforce/core/logger');
+    const version = coreVersion(oursPath);
+    if (!version) return false;
+    // Only copies already loaded: loading one here would cost what this saves.
+    const copies = loaded
+      .filter((path) => LOGGER_FILE.test(path) && path !== oursPath && coreVersion(path) === version)
+      .map((path) => load(path) as LoggerModule)
+      .filter((copy) => typeof copy.Logger?.getRoot === 'function');
+    const theirs = copies.find((copy) => Reflect.get(copy.Logger, 'rootLogger') !== undefined) ?? copies[0];
+    if (!theirs) return false;
     return Reflect.set(ours.Logger, 'rootLogger', theirs.Logger.getRoot());
   } catch {
     return false;

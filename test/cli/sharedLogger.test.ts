@@ -44,44 +44,46 @@ describe('cli/sharedLogger', () => {
     await Promise.all(cleanups.splice(0).map((c) => c()));
   });
 
-  it("makes our copy log through the CLI's root logger when the CLI has loaded the same version", async () => {
-    const cli = await fakeCli(await ourCoreVersion());
+  /** A fake CLI copy of core at `version`, its logger module loaded. */
+  const loadedCli = async (version: string): Promise<{ loggerPath: string; cliRoot: unknown }> => {
+    const cli = await fakeCli(version);
     cleanups.push(cli.cleanup);
-    createRequire(join(cli.root, 'package.json'))(cli.loggerPath);
+    const module = createRequire(join(cli.root, 'package.json'))(cli.loggerPath) as { Logger: { getRoot: () => unknown } };
+    return { loggerPath: cli.loggerPath, cliRoot: module.Logger.getRoot() };
+  };
+
+  it("makes our copy log through the CLI's root logger when the CLI has loaded the same version", async () => {
+    const cli = await loadedCli(await ourCoreVersion());
     const mine = ours();
-    expect(shareCliLogger(cli.root, mine)).to.equal(true);
-    expect(Reflect.get(mine.Logger, 'rootLogger')).to.deep.equal({ cliRoot: true });
+    expect(shareCliLogger(mine, [cli.loggerPath])).to.equal(true);
+    expect(Reflect.get(mine.Logger, 'rootLogger')).to.equal(cli.cliRoot);
+  });
+
+  it('finds the copy among the modules the process has loaded', async () => {
+    const cli = await loadedCli(await ourCoreVersion());
+    const mine = ours();
+    expect(shareCliLogger(mine)).to.equal(true);
+    expect(Reflect.get(mine.Logger, 'rootLogger')).to.equal(cli.cliRoot);
   });
 
   it('leaves our copy alone when the versions differ', async () => {
-    const cli = await fakeCli('1.0.0-other');
-    cleanups.push(cli.cleanup);
-    createRequire(join(cli.root, 'package.json'))(cli.loggerPath);
+    const cli = await loadedCli('1.0.0-other');
     const mine = ours();
-    expect(shareCliLogger(cli.root, mine)).to.equal(false);
+    expect(shareCliLogger(mine, [cli.loggerPath])).to.equal(false);
     expect(Reflect.get(mine.Logger, 'rootLogger')).to.equal(undefined);
   });
 
-  it("does not load the CLI's logger itself", async () => {
-    const cli = await fakeCli(await ourCoreVersion());
-    cleanups.push(cli.cleanup);
-    const mine = ours();
-    expect(shareCliLogger(cli.root, mine)).to.equal(false);
-    expect(cli.loggerPath in createRequire(import.meta.url).cache).to.equal(false);
-  });
-
   it('keeps a root our copy already has', async () => {
-    const cli = await fakeCli(await ourCoreVersion());
-    cleanups.push(cli.cleanup);
-    createRequire(join(cli.root, 'package.json'))(cli.loggerPath);
+    const cli = await loadedCli(await ourCoreVersion());
     const mine = ours();
     Reflect.set(mine.Logger, 'rootLogger', { ours: true });
-    expect(shareCliLogger(cli.root, mine)).to.equal(false);
+    expect(shareCliLogger(mine, [cli.loggerPath])).to.equal(false);
     expect(Reflect.get(mine.Logger, 'rootLogger')).to.deep.equal({ ours: true });
   });
 
-  it('does nothing when the plugin runs from its own folder (one copy), or the CLI root is not a folder', () => {
-    expect(shareCliLogger(REPO_ROOT, ours())).to.equal(false);
-    expect(shareCliLogger(join(tmpdir(), 'no-such-cli-root'), ours())).to.equal(false);
+  it('does nothing when the only copy loaded is our own (the plugin run from its folder)', () => {
+    const ownLogger = createRequire(import.meta.url).resolve('@salesforce/core/logger');
+    expect(shareCliLogger(ours(), [ownLogger])).to.equal(false);
+    expect(shareCliLogger(ours(), [])).to.equal(false);
   });
 });
