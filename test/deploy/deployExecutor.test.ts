@@ -145,6 +145,22 @@ describe('deploy deployExecutor', () => {
     ]);
   });
 
+  it("reads the new profile's Id, the org's user fields and the permission set Ids together, before creating the user, once each", async () => {
+    // A permission set this run deploys: the inventory did not have it, the org has it after the first deploy.
+    const org = fakeOrg({ permissionSets: [{ Id: '0PS000000000002AAA', Name: 'A' }] });
+    const ctx = context(org, fakeDeployer(org), { ...freshInventory(), permissionSets: {} });
+    const api = ctx.api as ReturnType<typeof fakeApi>;
+    await executePlan(makePlan(files, freshInventory(), { dryRun: false }), ctx);
+    const calls = api.calls.map((c) => `${c.method} ${c.method === 'query' ? (/FROM (\w+)/.exec(c.arg)?.[1] ?? '') : c.arg}`);
+    const userCreated = calls.indexOf('create User');
+    expect(userCreated, calls.join('\n')).to.be.greaterThan(0);
+    const beforeUser = calls.slice(0, userCreated);
+    expect(beforeUser).to.include.members(['query Profile', 'describe User', 'query PermissionSet']);
+    expect(calls.filter((c) => c === 'query PermissionSet'), 'the assignment uses the Ids read with the user').to.have.length(1);
+    expect(calls.indexOf('create PermissionSetAssignment')).to.be.greaterThan(userCreated);
+    expect(org.assignments.map((a) => a.PermissionSetId)).to.deep.equal(['0PS000000000002AAA']);
+  });
+
   it('deploys once more when the org\'s "depends on permission(s)" failure is fixed by the hook, and only once', async () => {
     const org = fakeOrg();
     const dependsOn = 'Permission View All Data depends on permission(s): View Event Log Files';
