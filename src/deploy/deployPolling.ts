@@ -39,6 +39,8 @@ export type PollOptions<S> = {
   earlyDelaysMs?: readonly number[];
   /** Interval of SDR's polling (tests). */
   intervalMs?: number;
+  /** How to wait (tests). */
+  sleep?: (ms: number) => Promise<unknown>;
 };
 
 export const isDone = (status: DeployStatusLike | undefined): boolean => status?.done === true || status?.done === 'true';
@@ -47,16 +49,17 @@ export const isDone = (status: DeployStatusLike | undefined): boolean => status?
 export async function finishedStatus<S extends DeployStatusLike>(deploy: PollableDeploy<S>, options: PollOptions<S>): Promise<S> {
   const started = Date.now();
   const waitMs = options.waitSeconds * 1000;
+  const wait = options.sleep ?? ((ms: number): Promise<unknown> => sleep(ms));
   for (const delay of options.earlyDelaysMs ?? EARLY_CHECK_DELAYS_MS) {
     // eslint-disable-next-line no-await-in-loop
-    if (delay > 0) await sleep(delay);
+    if (delay > 0) await wait(delay);
     // eslint-disable-next-line no-await-in-loop
     const status = await deploy.checkStatus();
     if (isDone(status)) return status;
     options.onStatus?.(status);
   }
   const interval = options.intervalMs ?? POLL_INTERVAL_MS;
-  await sleep(interval);
+  await wait(interval);
   const remainingSeconds = Math.max(1, Math.round((waitMs - (Date.now() - started)) / 1000));
   return (await deploy.pollStatus(interval, remainingSeconds)).response;
 }

@@ -33,10 +33,16 @@ const inProgress: Status = { done: false, status: 'InProgress' };
 const fast = { earlyDelaysMs: [0, 1, 1], intervalMs: 1 };
 
 describe('deploy/deployPolling', () => {
-  it('checks right away, then twice more within the first 500 ms, before polling every 500 ms', () => {
-    expect(EARLY_CHECK_DELAYS_MS[0]).to.equal(0);
-    expect(EARLY_CHECK_DELAYS_MS.reduce((a, b) => a + b, 0)).to.be.below(POLL_INTERVAL_MS);
-    expect(POLL_INTERVAL_MS).to.equal(500);
+  it('checks right away, after 150 ms and after 400 ms, then hands over to SDR polling every 500 ms', async () => {
+    const { deploy, calls, pollArgs } = scriptedDeploy([inProgress, inProgress, inProgress]);
+    const sleep = (ms: number): Promise<void> => {
+      calls.push(`wait ${ms}`);
+      return Promise.resolve();
+    };
+    await finishedStatus(deploy, { waitSeconds: 600, sleep });
+    expect(calls).to.deep.equal(['check', 'wait 150', 'check', 'wait 250', 'check', 'wait 500', 'poll']);
+    expect(pollArgs[0][0]).to.equal(POLL_INTERVAL_MS);
+    expect(EARLY_CHECK_DELAYS_MS).to.deep.equal([0, 150, 250]);
   });
 
   it('returns the status of the first check that says done, without SDR polling', async () => {
