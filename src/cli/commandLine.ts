@@ -7,6 +7,15 @@ import { Messages, type SfError } from '@salesforce/core';
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca-clientcreds', 'cli');
 
+/** Default `--client-secret-env` of test and login: the name the sf CLI proposal uses (plugin-auth#1539). */
+export const DEFAULT_SECRET_ENV = 'SF_CLIENT_SECRET';
+
+/**
+ * API version of a token's REST calls when no --target-org or --api-version says one (test and login): the first
+ * with every client credentials field.
+ */
+export const TOKEN_API_VERSION = '60.0';
+
 /** Flag errors exit 2, as oclif's own. */
 const FLAG_EXIT = 2;
 

@@ -253,20 +253,9 @@ class RotationRun {
     const current = await this.deps.org.readPrimaryPair(this.consumer);
     this.deps.redactor.register(current.consumerSecret);
     this.result.clientId = current.consumerKey;
-    try {
-      const proof = await this.deps.prove({ clientId: current.consumerKey, clientSecret: current.consumerSecret }, this.input.waitMs);
-      this.result.runAsUsername = proof.runAsUsername;
-      this.result.provedWith = 'current-primary';
-      this.step('prove-primary', 'done', proof.runAsUsername);
-    } catch (error) {
-      this.step('prove-primary', 'failed');
-      throw this.fail(
-        error,
-        'rotated',
-        messages.getMessage('state.primaryFailsKeepPrevious', [rotated.consumerKey, rotated.expirationDate ?? '?']),
-        [messages.getMessage('next.proveLater', [appName])]
-      );
-    }
+    await this.provePrimary(current, 'current-primary', messages.getMessage('state.primaryFailsKeepPrevious', [rotated.consumerKey, rotated.expirationDate ?? '?']), [
+      messages.getMessage('next.proveLater', [appName]),
+    ]);
     await this.revoke(rotated);
     this.result.credentialState = 'previous-revoked';
     return this.result;
@@ -353,18 +342,23 @@ class RotationRun {
 
   private async proveNewPrimary(current: ConsumerCredentials, previous: ConsumerCredentials): Promise<void> {
     const { appName } = this.input;
+    // Never revoke the previous pair now: it is what keeps the integration working.
+    await this.provePrimary(current, 'new-primary', messages.getMessage('state.newPrimaryFailed', [previous.consumerKey, this.validUntil()]), [
+      messages.getMessage('next.proveLater', [appName]),
+      messages.getMessage('next.handOverAfterProof', [appName]),
+    ]);
+  }
+
+  /** Proves the primary pair gets a token; on failure, the run ends in state rotated with `state` and `next`. */
+  private async provePrimary(current: ConsumerCredentials, provedWith: 'current-primary' | 'new-primary', state: string, next: string[]): Promise<void> {
     try {
       const proof = await this.deps.prove({ clientId: current.consumerKey, clientSecret: current.consumerSecret }, this.input.waitMs);
       this.result.runAsUsername = proof.runAsUsername;
-      this.result.provedWith = 'new-primary';
+      this.result.provedWith = provedWith;
       this.step('prove-primary', 'done', proof.runAsUsername);
     } catch (error) {
       this.step('prove-primary', 'failed');
-      // Never revoke the previous pair now: it is what keeps the integration working.
-      throw this.fail(error, 'rotated', messages.getMessage('state.newPrimaryFailed', [previous.consumerKey, this.validUntil()]), [
-        messages.getMessage('next.proveLater', [appName]),
-        messages.getMessage('next.handOverAfterProof', [appName]),
-      ]);
+      throw this.fail(error, 'rotated', state, next);
     }
   }
 

@@ -6,7 +6,7 @@ import { Logger, Messages, type Org } from '@salesforce/core';
 import { Flags } from '@salesforce/sf-plugins-core';
 import { EcaCommand } from '../../../cli/ecaCommand.js';
 import { exitCodesHelp } from '../../../cli/exitCodes.js';
-import { checkSecretEnvName, shellWord, targetOrgArgument } from '../../../cli/commandLine.js';
+import { checkSecretEnvName, DEFAULT_SECRET_ENV, shellWord, targetOrgArgument, TOKEN_API_VERSION } from '../../../cli/commandLine.js';
 import { readableTable } from '../../../output/readableTable.js';
 import type { LoginResult } from '../../../login/clientCredentialsLogin.js';
 
@@ -14,11 +14,6 @@ Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.login');
 
 export type { LoginResult } from '../../../login/clientCredentialsLogin.js';
-
-/** Default environment variable for the consumer secret (as `test`; the sf CLI proposal, plugin-auth#1539). */
-const DEFAULT_SECRET_ENV = 'SF_CLIENT_SECRET';
-/** API version for the token's REST calls without --target-org: the first with every client credentials field. */
-const DEFAULT_API_VERSION = '60.0';
 
 export default class Login extends EcaCommand<LoginResult> {
   public static readonly summary = messages.getMessage('summary');
@@ -87,7 +82,7 @@ export default class Login extends EcaCommand<LoginResult> {
         appName: flags.name,
         runAsUsernameFlag: flags['run-as-username'],
         org: orgAccess,
-        apiVersion: flags['api-version'] ?? conn?.getApiVersion() ?? DEFAULT_API_VERSION,
+        apiVersion: flags['api-version'] ?? conn?.getApiVersion() ?? TOKEN_API_VERSION,
         waitMs: flags.wait.minutes * 60_000,
         alias: flags.alias,
         setDefault: Boolean(flags['set-default']),

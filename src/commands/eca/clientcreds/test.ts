@@ -6,7 +6,7 @@ import { type Connection, Logger, Messages, type Org, SfError } from '@salesforc
 import { Flags } from '@salesforce/sf-plugins-core';
 import { EcaCommand } from '../../../cli/ecaCommand.js';
 import { exitCodesHelp } from '../../../cli/exitCodes.js';
-import { checkSecretEnvName, targetOrgArgument } from '../../../cli/commandLine.js';
+import { checkSecretEnvName, DEFAULT_SECRET_ENV, targetOrgArgument, TOKEN_API_VERSION } from '../../../cli/commandLine.js';
 import type { TokenCheckResult } from '../../../tokenCheck/tokenCheck.js';
 import { readableTable } from '../../../output/readableTable.js';
 
@@ -15,11 +15,6 @@ const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcred
 const caMessages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.test.connectedApp');
 
 export type { TokenCheckResult } from '../../../tokenCheck/tokenCheck.js';
-
-/** Default environment variable for the consumer secret (same name as the sf CLI proposal, plugin-auth#1539). */
-const DEFAULT_SECRET_ENV = 'SF_CLIENT_SECRET';
-/** API version for the token's REST calls without --target-org: the first with every client credentials field. */
-const DEFAULT_API_VERSION = '60.0';
 
 export default class Test extends EcaCommand<TokenCheckResult> {
   public static readonly summary = messages.getMessage('summary');
@@ -116,7 +111,7 @@ export default class Test extends EcaCommand<TokenCheckResult> {
         runAsUsernameFlag: flags['run-as-username'],
         projectSettings,
         org: orgAccess,
-        apiVersion: flags['api-version'] ?? conn?.getApiVersion() ?? DEFAULT_API_VERSION,
+        apiVersion: flags['api-version'] ?? conn?.getApiVersion() ?? TOKEN_API_VERSION,
         waitMs: waitMinutes * 60_000,
         showToken: flags['show-token'],
       },
