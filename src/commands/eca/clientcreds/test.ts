@@ -7,6 +7,7 @@ import { Flags } from '@salesforce/sf-plugins-core';
 import { EcaCommand } from '../../../cli/ecaCommand.js';
 import { exitCodesHelp } from '../../../cli/exitCodes.js';
 import { checkSecretEnvName, DEFAULT_SECRET_ENV, targetOrgArgument, TOKEN_API_VERSION } from '../../../cli/commandLine.js';
+import type { AppOauthSettings } from '../../../appSettings/appSettings.js';
 import type { TokenCheckResult } from '../../../tokenCheck/tokenCheck.js';
 import { readableTable } from '../../../output/readableTable.js';
 
@@ -62,17 +63,35 @@ export default class Test extends EcaCommand<TokenCheckResult> {
     'no-prompt': Flags.boolean({ char: 'p', summary: messages.getMessage('flags.no-prompt.summary') }),
   };
 
+  /** The app's settings in the project's files (an ECA's, else a connected app's), if there is a project that has them. */
+  private static async projectSettings(appName: string): Promise<AppOauthSettings | undefined> {
+    try {
+      const [{ findProject }, { readProjectAppSettings }] = await Promise.all([
+        import('../../../project/sfdxProject.js'),
+        import('../../../appSettings/appSettings.js'),
+      ]);
+      const project = await findProject();
+      const eca = await readProjectAppSettings(project.packageDirs, appName);
+      if (eca) return eca;
+      // A connected app brought in by generate --from-org: its execution user is the expected Run As user.
+      const { readProjectConnectedAppSettings } = await import('../../../appSettings/connectedAppSettings.js');
+      return await readProjectConnectedAppSettings(project.packageDirs, appName);
+    } catch {
+      return undefined;
+    }
+  }
+
   public async run(): Promise<TokenCheckResult> {
     const { flags } = await this.parse(Test);
-    const [{ resolveTokenEndpoint }, { findProject }, { readProjectAppSettings }, { createOrgAccess }, run] = await Promise.all([
+    const org = this.usableOrg(flags['target-org'], flags['instance-url'] ?? flags['my-domain']);
+    const appName = flags.name;
+    // Only what this run uses: the org's credentials reader only with an org (the project's files: projectSettings).
+    const [{ resolveTokenEndpoint }, run, orgAccessModule] = await Promise.all([
       import('../../../oauth/tokenEndpoint.js'),
-      import('../../../project/sfdxProject.js'),
-      import('../../../appSettings/appSettings.js'),
-      import('../../../orgCredentials/orgAccess.js'),
       import('../../../tokenCheck/tokenCheck.js'),
+      org ? import('../../../orgCredentials/orgAccess.js') : undefined,
     ]);
     const logger = Logger.childFromRoot('eca:clientcreds:test');
-    const org = this.usableOrg(flags['target-org'], flags['instance-url'] ?? flags['my-domain']);
     const conn = org ? Test.orgConnection(org, flags['api-version']) : undefined;
 
     // Refuse a wrong host before anything asks for or reads a secret.
@@ -83,21 +102,10 @@ export default class Test extends EcaCommand<TokenCheckResult> {
     });
     if (endpoint.kind === 'other') this.warn(messages.getMessage('warning.UnrecognisedHost', [endpoint.host]));
 
-    const orgAccess = org && conn ? createOrgAccess(conn, org.getOrgId()) : undefined;
+    const orgAccess = org && conn && orgAccessModule ? orgAccessModule.createOrgAccess(conn, org.getOrgId()) : undefined;
     const credentials = await this.credentials(flags, orgAccess, conn, org?.getUsername());
 
-    const appName = flags.name;
-    const projectSettings = appName
-      ? await findProject()
-          .then(async (project) => {
-            const eca = await readProjectAppSettings(project.packageDirs, appName);
-            if (eca) return eca;
-            // A connected app brought in by generate --from-org: its execution user is the expected Run As user.
-            const { readProjectConnectedAppSettings } = await import('../../../appSettings/connectedAppSettings.js');
-            return readProjectConnectedAppSettings(project.packageDirs, appName);
-          })
-          .catch(() => undefined)
-      : undefined;
+    const projectSettings = appName ? await Test.projectSettings(appName) : undefined;
 
     if (flags['show-token']) this.warn(messages.getMessage('warning.ShowToken'));
     this.spinner.start(messages.getMessage('spinner.token', [endpoint.tokenUrl]));
