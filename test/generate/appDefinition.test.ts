@@ -4,7 +4,8 @@
  */
 import { Messages, SfError } from '@salesforce/core';
 import { expect } from 'chai';
-import { buildAppDefinition, AppDefinitionInput } from '../../src/generate/appDefinition.js';
+import { buildAppDefinition, AppDefinitionInput, DEFAULT_TIME_ZONE } from '../../src/generate/appDefinition.js';
+import { validateTimeZone } from '../../src/generate/appDefinitionRules.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.generate');
@@ -81,6 +82,12 @@ describe('buildAppDefinition', () => {
       language: 'en_US',
       emailEncoding: 'UTF-8',
     });
+  });
+
+  it('checks a time zone given, and leaves the default unchecked because the default passes the same check', () => {
+    expect(validateTimeZone(DEFAULT_TIME_ZONE)).to.equal(DEFAULT_TIME_ZONE);
+    expect(buildAppDefinition(base).definition.user.timeZone).to.equal(DEFAULT_TIME_ZONE);
+    expect(buildAppDefinition({ ...base, userTimeZone: 'Europe/Paris' }).definition.user.timeZone).to.equal('Europe/Paris');
   });
 
   it('uses the project sourceApiVersion when no version is given, and warns when the flag is above it', () => {
