@@ -24,6 +24,19 @@ import { ensureSfCli, installPlugin, packPlugin, runSf } from './sfCli.js';
  * package misses (template, message file) or a runtime dependency listed as a dev one fails here. Everything lives
  * under a temporary HOME, so a developer's real sf logins and plugins are never read or written.
  */
+/** Lists every module a run loads (the bench's loader hook, scripts/bench/moduleCount.mjs). */
+const MODULE_LIST = join(REPO_ROOT, 'scripts', 'bench', 'moduleCount.mjs');
+
+/** Of the module URLs in `list`, those under sf's data directory (the plugin's install), counted by package. */
+function installedModules(list: string): Map<string, number> {
+  const byPackage = new Map<string, number>();
+  for (const url of new Set(list.split('\n').filter(Boolean))) {
+    const name = /\/\.local\/share\/sf\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1];
+    if (name) byPackage.set(name, (byPackage.get(name) ?? 0) + 1);
+  }
+  return byPackage;
+}
+
 describe('the real sf CLI with the packed plugin installed', () => {
   const APP = 'Journey_Integration';
   const RUN_AS = 'journey.integration@example.com';
@@ -92,12 +105,19 @@ describe('the real sf CLI with the packed plugin installed', () => {
     expect(ids.every((c) => c.pluginName === 'plugin-eca-clientcreds')).to.equal(true);
   });
 
-  it('generates the app into the sf project', async () => {
+  it('generates the app into the sf project, on the libraries the CLI has loaded (src/cli/sharedModules.ts)', async () => {
+    const modulesFile = join(base, 'generate-modules.txt');
     const out = await runSf<GenerateResult>(
       ['eca', 'clientcreds', 'generate', '--name', APP, '--contact-email', 'admin@example.com', '--run-as-username', RUN_AS, '--json'],
-      { cwd: project, home }
+      { cwd: project, home, env: { NODE_OPTIONS: `--import=${MODULE_LIST}`, BENCH_MODULES_FILE: modulesFile } }
     );
     expect(out.exitCode, out.stderr).to.equal(0);
+    const loaded = installedModules(await readFile(modulesFile, 'utf8'));
+    // The plugin's own files come from its install; @salesforce/core, @oclif/core and sf-plugins-core from the CLI's.
+    expect(loaded.get('plugin-eca-clientcreds') ?? 0).to.be.greaterThan(10);
+    for (const shared of ['@salesforce/core', '@oclif/core', '@salesforce/sf-plugins-core', 'fast-xml-parser']) {
+      expect(loaded.get(shared), `${shared} loaded from the plugin's install`).to.equal(undefined);
+    }
     const result = out.json?.result as GenerateResult;
     expect(result.name).to.equal(APP);
     expect(result.runAsUsername).to.equal(RUN_AS);
@@ -112,6 +132,34 @@ describe('the real sf CLI with the packed plugin installed', () => {
       'utf8'
     );
     expect(policy).to.contain(`<clientCredentialsFlowUser>${RUN_AS}</clientCredentialsFlowUser>`);
+  });
+
+  it('runs on its own copies when sharing is turned off, still with the one log worker of the CLI', async () => {
+    const modulesFile = join(base, 'unshared-modules.txt');
+    const workersFile = join(base, 'unshared-workers.txt');
+    const out = await runSf(
+      ['eca', 'clientcreds', 'test', '--client-id', 'FAKE-KEY-journey', '--instance-url', 'https://127.0.0.1:9', '--run-as-username', RUN_AS, '--no-prompt'],
+      {
+        cwd: project,
+        home,
+        env: {
+          SF_ECA_SHARE_CLI_MODULES: 'false',
+          SF_CLIENT_SECRET: 'journey-secret',
+          NODE_OPTIONS: `--import=${MODULE_LIST} --require ${join(REPO_ROOT, 'test', 'sf-cli', 'countWorkers.cjs')}`,
+          BENCH_MODULES_FILE: modulesFile,
+          COUNT_WORKERS_FILE: workersFile,
+        },
+      }
+    );
+    // Nothing listens on port 9: the token request fails, and the command says so.
+    expect(out.exitCode, out.stdout + out.stderr).to.equal(1);
+    const loaded = installedModules(await readFile(modulesFile, 'utf8'));
+    for (const own of ['@salesforce/core', '@oclif/core', '@salesforce/sf-plugins-core']) {
+      expect(loaded.get(own) ?? 0, `${own} loaded from the plugin's install`).to.be.greaterThan(0);
+    }
+    // Its own copy of core logs through the CLI's root logger (src/cli/sharedLogger.ts): one worker thread.
+    const workers = (await readFile(workersFile, 'utf8')).split('\n').filter((w) => w.includes('thread-stream'));
+    expect(workers, workers.join('\n')).to.have.length(1);
   });
 
   it('deploys profile, user, app and policies to the org', async () => {
@@ -158,6 +206,7 @@ describe('the real sf CLI with the packed plugin installed', () => {
     const logs = (await readdir(join(home, '.sf'))).filter((f) => /^sf-.*\.log$/.test(f));
     const logText = (await Promise.all(logs.map((f) => readFile(join(home, '.sf', f), 'utf8')))).join('');
     expect(logText).to.include('eca:clientcreds:test');
+    expect(logText).to.include('libraries shared with the CLI: @');
     expect(logText).to.not.contain(creds!.consumerSecret);
     expect(logText).to.not.contain(creds!.consumerKey);
   });

@@ -1,0 +1,67 @@
+/*
+ * Copyright 2026, the plugin-eca-clientcreds contributors.
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Command, Hook, Interfaces } from '@oclif/core';
+
+type Config = Interfaces.Config;
+
+/**
+ * oclif `init` hook: before one of this plugin's commands loads under the `sf` CLI, its files are set to import the
+ * libraries they share with the CLI from the CLI's tree (src/cli/sharedModules.ts). The hook runs before every `sf`
+ * command, so for any other command, and for help that oclif reads from the manifest, it only looks the command up
+ * and returns, having loaded nothing.
+ */
+
+const PLUGIN_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The command `id` (with `argv`) names under `config`: the command itself, or with flexible taxonomy its matches. */
+function commandsNamed(config: Config, id: string | undefined, argv: string[]): Command.Loadable[] {
+  if (!id) return [];
+  const command = config.findCommand(id);
+  if (command) return [command];
+  return config.flexibleTaxonomy ? config.findMatches(id, argv) : [];
+}
+
+/** The commands of this plugin that `id` may name, when a CLI other than this plugin's own bin runs it. */
+export function ownCommandsUnderCli(config: Config, id: string | undefined, argv: string[], pluginRoot = PLUGIN_ROOT): Command.Loadable[] {
+  try {
+    const { name } = JSON.parse(readFileSync(`${pluginRoot}package.json`, 'utf8')) as { name?: string };
+    if (config.pjson.name === name) return [];
+    return commandsNamed(config, id, argv).filter((command) => command.pluginName === name);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Whether oclif will load the command's module: to run it, or for help when a flag's help is computed (oclif's
+ * `hasDynamicHelp`, e.g. the default of --target-org). Other help is read from the manifest.
+ */
+export function loadsCommand(config: Config, argv: string[], commands: Command.Loadable[]): boolean {
+  const helpFlags = ['--help', ...(config.pjson.oclif.additionalHelpFlags ?? [])];
+  return !argv.some((arg) => helpFlags.includes(arg)) || commands.some((command) => command.hasDynamicHelp === true);
+}
+
+/** What every command of this plugin imports (the base, src/cli/ecaCommand.ts): loaded before the hook is set. */
+const EVERY_COMMAND_IMPORTS = ['@salesforce/core', '@salesforce/sf-plugins-core'];
+
+const hook: Hook.Init = async function (options) {
+  const commands = ownCommandsUnderCli(options.config, options.id, options.argv);
+  if (commands.length === 0 || !loadsCommand(options.config, options.argv, commands)) return;
+  try {
+    const { describePlan, shareCliModules } = await import('../cli/sharedModules.js');
+    const plan = await shareCliModules({ pluginRoot: PLUGIN_ROOT, cliRoot: options.config.root, preload: EVERY_COMMAND_IMPORTS });
+    // In sf's log (SF_LOG_LEVEL=debug), through the CLI's own logger: what runs on which copy.
+    if (plan?.shared.includes('@salesforce/core')) {
+      const { Logger } = await import('@salesforce/core');
+      Logger.childFromRoot('eca:clientcreds:sharedModules').debug(describePlan(plan));
+    }
+  } catch {
+    // Sharing is an optimisation: whatever stopped it, the command runs on the plugin's own copies, as installed.
+  }
+};
+
+export default hook;
