@@ -3,7 +3,7 @@
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
 import { readFile } from 'node:fs/promises';
-import { listMetadataFiles } from '../project/projectFiles.js';
+import { listMetadataFiles } from '../project/metadataFiles.js';
 import { GeneratedTypeName, SATELLITE_TYPES } from '../metadata/ecaTypes.js';
 import { parseMetadataXml, textOf } from '../metadata/xml.js';
 

@@ -11,13 +11,12 @@ import {
   type GeneratedTypeName,
   SATELLITE_TYPES,
   TYPES,
-  typeFromFileName,
 } from '../metadata/ecaTypes.js';
 import { MetadataXmlError, parseMetadataXml, textOf, type XmlNode } from '../metadata/xml.js';
 import { USER_DEFINITION_DEFAULTS } from '../metadata/userDefinition.js';
 import { checkElements } from '../metadata/elementCheck.js';
 import { isUsernameShaped, USERNAME_MAX } from '../metadata/username.js';
-import { packageFiles } from './packageWalk.js';
+import { appNamesOf, type FoundFile, listMetadataFiles } from './metadataFiles.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.deploy');
@@ -104,27 +103,6 @@ export type ReadOptions = {
 /** A blocking problem in a file, worded with its fix. */
 export type FileProblem = { file: string; line?: number; message: string };
 
-type FoundFile = { type: GeneratedTypeName; path: string; fullName: string };
-
-/** Every file of the generated types in the package directories (recursively, like SDR's source resolution). */
-export async function listMetadataFiles(packageDirs: string[]): Promise<FoundFile[]> {
-  const found: FoundFile[] = [];
-  for (const { name, path } of await packageFiles(packageDirs)) {
-    const type = typeFromFileName(name);
-    if (type) found.push({ type, path, fullName: fullNameOf(name, type) });
-  }
-  return found.sort((a, b) => a.path.localeCompare(b.path));
-}
-
-function fullNameOf(fileName: string, type: GeneratedTypeName): string {
-  const raw = fileName.slice(0, -`.${TYPES[type].suffix}-meta.xml`.length);
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    return raw;
-  }
-}
-
 type Parsed = { ok: true; component: LocalComponent } | { ok: false; problem: FileProblem };
 
 async function parseFile(file: FoundFile, projectRoot: string): Promise<Parsed> {
@@ -147,11 +125,6 @@ async function parseFile(file: FoundFile, projectRoot: string): Promise<Parsed> 
     const reason = e instanceof Error ? e.message : String(e);
     return { ok: false, problem: { file: shown, line, message: messages.getMessage('problem.malformedXml', [reason]) } };
   }
-}
-
-/** App names of the project: the base names of its ExternalClientApplication files. */
-export function appNamesOf(files: FoundFile[]): string[] {
-  return [...new Set(files.filter((f) => f.type === 'ExternalClientApplication').map((f) => f.fullName))].sort();
 }
 
 /**
