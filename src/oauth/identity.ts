@@ -2,7 +2,7 @@
  * Copyright 2026, the plugin-eca-clientcreds contributors.
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
-import { type FetchLike, readCapped, tokenTimeoutMs } from './tokenClient.js';
+import { type FetchLike, readCapped, tokenTimeoutMs, transport } from './tokenClient.js';
 
 /**
  * Who a client credentials token belongs to, and proof that it works (oauth-client-credentials.md section 4).
@@ -118,7 +118,7 @@ export class IdentityUrlError extends Error {
 type JsonAnswer = { status: number; body: unknown };
 
 async function getJson(input: VerifyInput, url: string): Promise<JsonAnswer> {
-  const doFetch = input.fetch ?? globalThis.fetch;
+  const doFetch = input.fetch ?? transport.fetch;
   try {
     const response = await doFetch(url, {
       method: 'GET',

@@ -9,9 +9,20 @@
  * returns a typed token, a typed OAuth error, or a typed transport failure.
  */
 
+import { fetch as undiciFetch } from 'undici';
 import { DEFAULT_TOKEN_REQUEST_TIMEOUT_MS, requestTimeoutMs } from '../org/requestTimeout.js';
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+/**
+ * How every OAuth request goes out: undici's fetch, the library Node's global fetch is built from, and the one
+ * jsforce sends every org request of @salesforce/core with. Under sf the CLI has loaded it already and this plugin
+ * shares it (src/cli/sharedModules.ts); Node's own bundled copy behind the global fetch would be loaded and compiled
+ * on the first request (about 3 MB of peak memory for `test`, measured under sf). An object, so tests can replace it.
+ */
+export const transport: { fetch: FetchLike } = {
+  fetch: (input, init) => undiciFetch(input, init as Parameters<typeof undiciFetch>[1]) as unknown as Promise<Response>,
+};
 
 export type TokenRequest = {
   tokenUrl: string;
@@ -126,7 +137,7 @@ function postForm(
   form: { headers?: Record<string, string>; body: string },
   options: { fetch?: FetchLike; timeoutMs?: number }
 ): Promise<Response> {
-  return (options.fetch ?? globalThis.fetch)(url, {
+  return (options.fetch ?? transport.fetch)(url, {
     method: 'POST',
     headers: form.headers ?? { 'content-type': 'application/x-www-form-urlencoded' },
     body: form.body,

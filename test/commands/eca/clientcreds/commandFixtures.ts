@@ -9,12 +9,13 @@ import { stubSfCommandUx, stubSpinner } from '@salesforce/sf-plugins-core';
 import { MetadataApi } from '@jsforce/jsforce-node/lib/api/metadata.js';
 import type { SinonStub } from 'sinon';
 import { FakeFetch } from '../../../oauth/fakeFetch.js';
+import { transport } from '../../../../src/oauth/tokenClient.js';
 
 /**
  * What the token commands (credentials, rotate, login) talk to, for their command tests, in the style of the test
  * command's test: a mocked org (TestContext), its Connect REST OAuth credentials API answered through
  * $$.fakeConnectionRequest (an in-memory app with one staged slot, as the reference's section 8 describes), the app's
- * OAuth policy through jsforce's MetadataApi (stubbed), and the token endpoint through a FakeFetch on globalThis.fetch.
+ * OAuth policy through jsforce's MetadataApi (stubbed), and the token endpoint through a FakeFetch in place of the OAuth client's transport.
  * Nothing reaches the network.
  */
 
@@ -232,7 +233,7 @@ export async function setUpCommand($$: TestContext, testOrg: MockTestOrgData): P
     );
   }) as never);
   const endpoint = new FakeTokenEndpoint(api);
-  $$.SANDBOX.stub(globalThis, 'fetch').callsFake(((input: string, init?: RequestInit) => endpoint.fake.fetch(input, init)) as typeof fetch);
+  $$.SANDBOX.stub(transport, 'fetch').callsFake((input: string, init?: RequestInit) => endpoint.fake.fetch(input, init));
   const shown = (stub: SinonStub): string[] => stub.getCalls().map((c) => c.args[0] as string);
   const output = (): string =>
     [ux.log, ux.logSuccess, ux.warn, ux.table, ux.info]

@@ -10,6 +10,7 @@ import { expect } from 'chai';
 import type { SinonStub } from 'sinon';
 import Test from '../../../../src/commands/eca/clientcreds/test.js';
 import { FakeFetch } from '../../../oauth/fakeFetch.js';
+import { transport } from '../../../../src/oauth/tokenClient.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-eca-clientcreds', 'eca.clientcreds.test');
@@ -55,7 +56,7 @@ describe('eca clientcreds test (command)', () => {
       .on('GET', /\/sobjects\/User\//, { status: 200, json: { Username: 'integration@acme.com', IsActive: true } })
       .on('POST', '/services/oauth2/revoke', { status: 200 });
     // Plain fetch (the token client) is not covered by $$.fakeConnectionRequest: route it to the current fake.
-    $$.SANDBOX.stub(globalThis, 'fetch').callsFake(((input: string, init?: RequestInit) => fake.fetch(input, init)) as typeof fetch);
+    $$.SANDBOX.stub(transport, 'fetch').callsFake((input: string, init?: RequestInit) => fake.fetch(input, init));
     delete process.env.SF_CLIENT_SECRET;
     delete process.env.MY_SECRET_VAR;
   });
