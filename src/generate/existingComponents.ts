@@ -5,7 +5,6 @@
 import { readFile } from 'node:fs/promises';
 import { listMetadataFiles } from '../project/metadataFiles.js';
 import { GeneratedTypeName, SATELLITE_TYPES } from '../metadata/ecaTypes.js';
-import { parseMetadataXml, textOf } from '../metadata/xml.js';
 
 /**
  * Components of the app already in the project at another path: satellites retrieved from an org, made in Setup or
@@ -29,7 +28,9 @@ const isSatellite = (type: GeneratedTypeName): boolean => (SATELLITE_TYPES as re
 
 async function appOf(path: string): Promise<string | undefined> {
   try {
-    return textOf(parseMetadataXml(await readFile(path, 'utf8')).fields, 'externalClientApplication');
+    // The XML reader loads only when the project has such a file: a first generate in a project has none.
+    const [{ parseMetadataXml, textOf }, text] = await Promise.all([import('../metadata/xml.js'), readFile(path, 'utf8')]);
+    return textOf(parseMetadataXml(text).fields, 'externalClientApplication');
   } catch {
     return undefined; // malformed or unreadable: deploy reports it
   }

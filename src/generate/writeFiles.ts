@@ -55,7 +55,7 @@ export type WriterFs = Pick<
 >;
 
 /** Decides whether existing file content already says what the new content says (then the file is left alone). */
-export type Equivalence = (existing: string, generated: string, path: string) => boolean;
+export type Equivalence = (existing: string, generated: string, path: string) => boolean | Promise<boolean>;
 
 export type WriteOptions = { force?: boolean; fileSystem?: Partial<WriterFs>; equivalent?: Equivalence };
 
@@ -99,7 +99,7 @@ export async function planWrites<T extends FileToWrite>(
       const status: FileStatus =
         existing === undefined
           ? 'created'
-          : sameText(existing, file.content) || equivalent(existing, file.content, file.path)
+          : sameText(existing, file.content) || (await equivalent(existing, file.content, file.path))
           ? 'unchanged'
           : 'conflict';
       return { ...file, status };

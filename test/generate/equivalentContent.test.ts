@@ -13,13 +13,13 @@ const generated = `<?xml version="1.0" encoding="UTF-8"?>
 `;
 
 describe('equivalentContent', () => {
-  it('accepts XML that differs only in indentation, line breaks and the declaration', () => {
+  it('accepts XML that differs only in indentation, line breaks and the declaration', async () => {
     const reformatted =
       '<ExternalClientApplication xmlns="http://soap.sforce.com/2006/04/metadata">\r\n  <contactEmail>a@example.com</contactEmail><label>My App</label>\r\n</ExternalClientApplication>';
-    expect(equivalentContent(reformatted, generated, 'x/App.eca-meta.xml')).to.equal(true);
+    expect(await equivalentContent(reformatted, generated, 'x/App.eca-meta.xml')).to.equal(true);
   });
 
-  it('rejects XML with another value, element order, extra element, attribute or comment', () => {
+  it('rejects XML with another value, element order, extra element, attribute or comment', async () => {
     const edits = [
       generated.replace('My App', 'My Other App'),
       generated.replace(
@@ -30,17 +30,17 @@ describe('equivalentContent', () => {
       generated.replace('metadata"', 'metadata" extra="1"'),
       generated.replace('<label>', '<!-- keep this -->\n    <label>'),
     ];
-    for (const edit of edits) expect(equivalentContent(edit, generated, 'App.eca-meta.xml'), edit).to.equal(false);
+    for (const edit of edits) expect(await equivalentContent(edit, generated, 'App.eca-meta.xml'), edit).to.equal(false); // eslint-disable-line no-await-in-loop
   });
 
-  it('compares JSON as values', () => {
-    expect(equivalentContent('{"b":[1,2],"a":"x"}', '{\n  "a": "x",\n  "b": [1, 2]\n}\n', 'u.user-def.json')).to.equal(true);
-    expect(equivalentContent('{"a":"x","b":[2,1]}', '{"a":"x","b":[1,2]}', 'u.user-def.json')).to.equal(false);
+  it('compares JSON as values', async () => {
+    expect(await equivalentContent('{"b":[1,2],"a":"x"}', '{\n  "a": "x",\n  "b": [1, 2]\n}\n', 'u.user-def.json')).to.equal(true);
+    expect(await equivalentContent('{"a":"x","b":[2,1]}', '{"a":"x","b":[1,2]}', 'u.user-def.json')).to.equal(false);
   });
 
-  it('treats unparseable files and other file kinds as different', () => {
-    expect(equivalentContent('{oops', '{}', 'u.json')).to.equal(false);
-    expect(equivalentContent('<a>', '<a/>', 'broken.xml')).to.equal(false);
-    expect(equivalentContent('same', 'same ', 'notes.txt')).to.equal(false);
+  it('treats unparseable files and other file kinds as different', async () => {
+    expect(await equivalentContent('{oops', '{}', 'u.json')).to.equal(false);
+    expect(await equivalentContent('<a>', '<a/>', 'broken.xml')).to.equal(false);
+    expect(await equivalentContent('same', 'same ', 'notes.txt')).to.equal(false);
   });
 });
