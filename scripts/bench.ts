@@ -4,7 +4,7 @@
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startEmulator, type Emulator } from '../emulator/src/index.js';
 import { DEFAULT_PERMISSION_DEPENDENCIES } from '../emulator/src/userPermissions.js';
@@ -96,7 +96,8 @@ async function startup(home: string, base: string): Promise<string[]> {
   const opts = { cwd: project, home };
   const first = await runSf<{ files: Array<{ path: string }> }>([...generateArgs, '--json'], opts);
   check(first);
-  const generated = (first.json?.result as { files: Array<{ path: string }> }).files.map((f) => join(project, f.path));
+  // Paths in the result are absolute; resolve() keeps them so (join() would nest them under the project).
+  const generated = (first.json?.result as { files: Array<{ path: string }> }).files.map((f) => resolve(project, f.path));
   let n = 0;
   const pairs: Array<{ name: string; plugin: Invocation; official: Invocation; officialName: string }> = [
     {
@@ -104,7 +105,8 @@ async function startup(home: string, base: string): Promise<string[]> {
       plugin: {
         args: generateArgs,
         prepare: async (): Promise<void> => {
-          await Promise.all(generated.map((f) => rm(f, { force: true })));
+          // Not force: every run before this one wrote these files, so a path that is not there is a bench bug.
+          await Promise.all(generated.map((f) => rm(f)));
         },
       },
       officialName: '`sf project generate`',
