@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import module, { createRequire } from 'node:module';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 /**
@@ -176,7 +176,7 @@ export async function shareCliModules(options: ShareOptions): Promise<SharingPla
   const register =
     options.register ??
     (typeof module.registerHooks === 'function' ? (resolve: module.ResolveHookSync): RegisteredHook => module.registerHooks({ resolve }) : undefined);
-  if (!register || options.cliRoot === options.pluginRoot) return undefined;
+  if (!register || resolvePath(options.cliRoot) === resolvePath(options.pluginRoot)) return undefined;
   const own = readPackageJson(join(options.pluginRoot, 'package.json'));
   if (!own?.dependencies) return undefined;
   const dependencies = Object.entries(own.dependencies).map(([name, range]) => ({ name, range }));

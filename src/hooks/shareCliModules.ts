@@ -60,7 +60,8 @@ const hook: Hook.Init = async function (options) {
       Logger.childFromRoot('eca:clientcreds:sharedModules').debug(describePlan(plan));
     }
   } catch {
-    // Sharing is an optimisation: whatever stopped it, the command runs on the plugin's own copies, as installed.
+    // Sharing is an optimisation and never stops a command: the hook is set as a whole or not at all, so the command
+    // runs on the CLI's copies or, as installed, on its own.
   }
 };
 

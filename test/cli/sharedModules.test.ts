@@ -228,7 +228,7 @@ describe('sharedModules', () => {
         expect(steps).to.deep.equal([]);
       }
       const { steps, register } = recorder();
-      expect(await shareCliModules({ pluginRoot: roots.pluginRoot, cliRoot: roots.pluginRoot, env: {}, register })).to.equal(undefined);
+      expect(await shareCliModules({ pluginRoot: `${roots.pluginRoot}/`, cliRoot: roots.pluginRoot, env: {}, register })).to.equal(undefined);
       expect(steps).to.deep.equal([]);
       expect(await shareCliModules({ ...roots, env: { [SHARE_ENV]: 'true' }, register })).to.not.equal(undefined);
     });
