@@ -2,10 +2,10 @@
  * Copyright 2026, the plugin-eca-clientcreds contributors.
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Logger } from '@salesforce/core';
+import { readPackageJson } from './sharedModules.js';
 
 /**
  * One log writer for the CLI and this plugin (issue 12).
@@ -28,12 +28,8 @@ type LoggerModule = { Logger: typeof Logger };
 function coreVersion(entry: string): string | undefined {
   let dir = dirname(entry);
   for (let i = 0; i < 5; i++) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === '@salesforce/core') return pkg.version;
-    } catch {
-      // not this folder
-    }
+    const pkg = readPackageJson(join(dir, 'package.json'));
+    if (pkg?.name === '@salesforce/core') return pkg.version;
     dir = dirname(dir);
   }
   return undefined;
@@ -47,10 +43,12 @@ const LOGGER_FILE = /[\\/]@salesforce[\\/]core[\\/]lib[\\/]logger[\\/]logger\.js
  * its root: when the command's module loads (sf-plugins-core makes it on the first ConfigAggregator, in `_run` or in
  * the help's default for --target-org). True when it did; false when there is no such copy or ours has a root.
  */
-export function shareCliLogger(ours: LoggerModule = { Logger }, loaded: readonly string[] = Object.keys(createRequire(import.meta.url).cache)): boolean {
+export function shareCliLogger(ours: LoggerModule = { Logger }, loadedModules?: readonly string[]): boolean {
   try {
+    // Shared libraries (sharedModules.ts) leave nothing to do: ours is then the CLI's, whose root exists.
     if (Reflect.get(ours.Logger, 'rootLogger') !== undefined) return false;
     const load = createRequire(import.meta.url);
+    const loaded = loadedModules ?? Object.keys(load.cache);
     const oursPath = load.resolve('@salesforce/core/logger');
     const version = coreVersion(oursPath);
     if (!version) return false;

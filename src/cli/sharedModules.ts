@@ -46,9 +46,10 @@ export type SharingPlan = {
   kept: KeptDependency[];
 };
 
-type PackageJson = { name?: string; version?: string; dependencies?: Record<string, string> };
+export type PackageJson = { name?: string; version?: string; dependencies?: Record<string, string> };
 
-function readPackageJson(file: string): PackageJson | undefined {
+/** A package.json, parsed; undefined when it can't be read or parsed. */
+export function readPackageJson(file: string): PackageJson | undefined {
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as PackageJson;
   } catch {
@@ -141,6 +142,8 @@ export type RegisteredHook = { deregister(): void };
 export type ShareOptions = {
   /** Root folder of this plugin (its package.json). */
   pluginRoot: string;
+  /** This plugin's package.json, when the caller has read it already (else read from pluginRoot). */
+  pluginPackage?: PackageJson;
   /** Root folder of the running CLI (its package.json). */
   cliRoot: string;
   /** Shared packages to load from the CLI's tree before the hook is registered: what every command imports. */
@@ -177,7 +180,7 @@ export async function shareCliModules(options: ShareOptions): Promise<SharingPla
     options.register ??
     (typeof module.registerHooks === 'function' ? (resolve: module.ResolveHookSync): RegisteredHook => module.registerHooks({ resolve }) : undefined);
   if (!register || resolvePath(options.cliRoot) === resolvePath(options.pluginRoot)) return undefined;
-  const own = readPackageJson(join(options.pluginRoot, 'package.json'));
+  const own = options.pluginPackage ?? readPackageJson(join(options.pluginRoot, 'package.json'));
   if (!own?.dependencies) return undefined;
   const dependencies = Object.entries(own.dependencies).map(([name, range]) => ({ name, range }));
   const plan = planSharing(dependencies, (name) => installedVersion(name, options.cliRoot), await semverSatisfies(options.cliRoot));

@@ -2,17 +2,18 @@
  * Copyright 2026, the plugin-eca-clientcreds contributors.
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
-import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command, Hook, Interfaces } from '@oclif/core';
+import { readPackageJson, shareCliModules, describePlan } from '../cli/sharedModules.js';
 
 type Config = Interfaces.Config;
 
 /**
  * oclif `init` hook: before one of this plugin's commands loads under the `sf` CLI, its files are set to import the
  * libraries they share with the CLI from the CLI's tree (src/cli/sharedModules.ts). The hook runs before every `sf`
- * command, so for any other command, and for help that oclif reads from the manifest, it only looks the command up
- * and returns, having loaded nothing.
+ * command, so for any other command, and for help that oclif reads from the manifest, it only reads this plugin's
+ * package.json, looks the command up and returns (sharedModules.ts imports nothing but Node's own modules).
  */
 
 const PLUGIN_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -25,15 +26,10 @@ function commandsNamed(config: Config, id: string | undefined, argv: string[]): 
   return config.flexibleTaxonomy ? config.findMatches(id, argv) : [];
 }
 
-/** The commands of this plugin that `id` may name, when a CLI other than this plugin's own bin runs it. */
-export function ownCommandsUnderCli(config: Config, id: string | undefined, argv: string[], pluginRoot = PLUGIN_ROOT): Command.Loadable[] {
-  try {
-    const { name } = JSON.parse(readFileSync(`${pluginRoot}package.json`, 'utf8')) as { name?: string };
-    if (config.pjson.name === name) return [];
-    return commandsNamed(config, id, argv).filter((command) => command.pluginName === name);
-  } catch {
-    return [];
-  }
+/** The commands of this plugin (named `pluginName`) that `id` may name, when a CLI other than its own bin runs it. */
+export function ownCommandsUnderCli(config: Config, id: string | undefined, argv: string[], pluginName: string | undefined): Command.Loadable[] {
+  if (pluginName === undefined || config.pjson.name === pluginName) return [];
+  return commandsNamed(config, id, argv).filter((command) => command.pluginName === pluginName);
 }
 
 /**
@@ -49,11 +45,16 @@ export function loadsCommand(config: Config, argv: string[], commands: Command.L
 const EVERY_COMMAND_IMPORTS = ['@salesforce/core', '@salesforce/sf-plugins-core'];
 
 const hook: Hook.Init = async function (options) {
-  const commands = ownCommandsUnderCli(options.config, options.id, options.argv);
+  const pluginPackage = readPackageJson(join(PLUGIN_ROOT, 'package.json'));
+  const commands = ownCommandsUnderCli(options.config, options.id, options.argv, pluginPackage?.name);
   if (commands.length === 0 || !loadsCommand(options.config, options.argv, commands)) return;
   try {
-    const { describePlan, shareCliModules } = await import('../cli/sharedModules.js');
-    const plan = await shareCliModules({ pluginRoot: PLUGIN_ROOT, cliRoot: options.config.root, preload: EVERY_COMMAND_IMPORTS });
+    const plan = await shareCliModules({
+      pluginRoot: PLUGIN_ROOT,
+      pluginPackage,
+      cliRoot: options.config.root,
+      preload: EVERY_COMMAND_IMPORTS,
+    });
     // In sf's log (SF_LOG_LEVEL=debug), through the CLI's own logger: what runs on which copy.
     if (plan?.shared.includes('@salesforce/core')) {
       const { Logger } = await import('@salesforce/core');

@@ -210,6 +210,20 @@ describe('sharedModules', () => {
       ]);
     });
 
+    it("takes the plugin's package.json from the caller when it has read it already", async () => {
+      const { cliRoot } = await layout({ '@salesforce/core': '9.4.0' });
+      const { steps, register } = recorder();
+      const plan = await shareCliModules({
+        pluginRoot: join(dir, 'no-package-json-here'),
+        pluginPackage: { name: 'plugin', dependencies: { '@salesforce/core': '^9.4.0' } },
+        cliRoot,
+        env: {},
+        register,
+      });
+      expect(plan).to.deep.equal({ shared: ['@salesforce/core'], kept: [] });
+      expect(steps).to.deep.equal(['register 1']);
+    });
+
     it('sets no hook when nothing can be shared, and reports why', async () => {
       const roots = await layout({ '@salesforce/core': '8.0.0', '@salesforce/sf-plugins-core': '13.0.3' });
       const { steps, register } = recorder();

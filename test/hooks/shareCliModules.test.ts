@@ -5,9 +5,6 @@
 import { expect } from 'chai';
 import type { Command, Interfaces } from '@oclif/core';
 import { loadsCommand, ownCommandsUnderCli } from '../../src/hooks/shareCliModules.js';
-import { REPO_ROOT } from '../e2e/harness.js';
-
-const PLUGIN_ROOT = `${REPO_ROOT}/`;
 const OURS = 'plugin-eca-clientcreds';
 
 type Commands = Record<string, { pluginName: string; hasDynamicHelp?: boolean }>;
@@ -34,22 +31,22 @@ describe('shareCliModules hook', () => {
 
   it("finds this plugin's commands under another CLI, also by a permutation of their id", () => {
     const sf = config('@salesforce/cli', commands, { 'clientcreds:eca:test': ['eca:clientcreds:test'] });
-    expect(ids(ownCommandsUnderCli(sf, 'eca:clientcreds:test', [], PLUGIN_ROOT))).to.deep.equal(['eca:clientcreds:test']);
-    expect(ids(ownCommandsUnderCli(sf, 'clientcreds:eca:test', [], PLUGIN_ROOT))).to.deep.equal(['eca:clientcreds:test']);
-    expect(ownCommandsUnderCli(sf, 'project:generate', [], PLUGIN_ROOT)).to.deep.equal([]);
-    expect(ownCommandsUnderCli(sf, 'no:such', [], PLUGIN_ROOT)).to.deep.equal([]);
-    expect(ownCommandsUnderCli(sf, undefined, [], PLUGIN_ROOT)).to.deep.equal([]);
+    expect(ids(ownCommandsUnderCli(sf, 'eca:clientcreds:test', [], OURS))).to.deep.equal(['eca:clientcreds:test']);
+    expect(ids(ownCommandsUnderCli(sf, 'clientcreds:eca:test', [], OURS))).to.deep.equal(['eca:clientcreds:test']);
+    expect(ownCommandsUnderCli(sf, 'project:generate', [], OURS)).to.deep.equal([]);
+    expect(ownCommandsUnderCli(sf, 'no:such', [], OURS)).to.deep.equal([]);
+    expect(ownCommandsUnderCli(sf, undefined, [], OURS)).to.deep.equal([]);
   });
 
-  it("finds none when the CLI is this plugin's own bin, or when this plugin's package.json cannot be read", () => {
-    expect(ownCommandsUnderCli(config(OURS, commands), 'eca:clientcreds:test', [], PLUGIN_ROOT)).to.deep.equal([]);
-    expect(ownCommandsUnderCli(config('@salesforce/cli', commands), 'eca:clientcreds:test', [], '/no/such/plugin/')).to.deep.equal([]);
+  it("finds none when the CLI is this plugin's own bin, or when this plugin's package.json could not be read", () => {
+    expect(ownCommandsUnderCli(config(OURS, commands), 'eca:clientcreds:test', [], OURS)).to.deep.equal([]);
+    expect(ownCommandsUnderCli(config('@salesforce/cli', commands), 'eca:clientcreds:test', [], undefined)).to.deep.equal([]);
   });
 
   it("knows when oclif loads the command's module: to run it, or for help that is computed", () => {
     const sf = config('@salesforce/cli', commands, {}, ['-h']);
-    const test = ownCommandsUnderCli(sf, 'eca:clientcreds:test', [], PLUGIN_ROOT);
-    const deploy = ownCommandsUnderCli(sf, 'eca:clientcreds:deploy', [], PLUGIN_ROOT);
+    const test = ownCommandsUnderCli(sf, 'eca:clientcreds:test', [], OURS);
+    const deploy = ownCommandsUnderCli(sf, 'eca:clientcreds:deploy', [], OURS);
     expect(loadsCommand(sf, ['--name', 'x'], test)).to.equal(true);
     expect(loadsCommand(sf, ['--name', 'help'], test)).to.equal(true);
     expect(loadsCommand(sf, ['--help'], test)).to.equal(false);
